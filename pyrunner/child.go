@@ -1,0 +1,330 @@
+package pyrunner
+
+import (
+	"bufio"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// bootstrap runs before anything else in the child. It must parse on any
+// Python, even 2.x, so that a too-old interpreter gets our message instead
+// of a SyntaxError from the runner.
+const bootstrap = `import sys
+if sys.version_info < (3, 8):
+    sys.stderr.write("wsgidev-too-old %d.%d.%d\n" % tuple(sys.version_info[:3]))
+    sys.exit(3)
+del sys.path[0]
+sys.path.insert(0, sys.argv[1])
+import _wsgidev_runner
+sys.path.remove(sys.argv[1])
+_wsgidev_runner.main()
+`
+
+const tooOldExit = 3
+
+// child is one Python process and its protocol pipes. Exactly one goroutine
+// owns cmd.Wait (waitExit), one reads frames (readFrames), and one each
+// drains stdout and stderr.
+type child struct {
+	cmd  *exec.Cmd
+	toPy *os.File
+	wmu  sync.Mutex
+
+	mu     sync.Mutex
+	calls  map[uint32]*Call
+	gone   bool   // no more frames will come
+	reason string // how the process ended, once gone
+
+	hello    chan Hello // the handshake, once
+	loaded   chan struct{}
+	info     AppInfo
+	loadErr  *LoadError
+	exited   chan struct{}
+	exitNote string
+	tail     *lineTail
+
+	onModules func([]string)
+	onOutput  func(Output)
+	stopOnce  sync.Once
+}
+
+// startChild execs the interpreter with the runner and its pipes; it does not
+// wait for the handshake.
+func startChild(cfg *Config, runnerDir string) (*child, error) {
+	pyRead, toPy, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("pyrunner: pipe: %w", err)
+	}
+	fromPy, pyWrite, err := os.Pipe()
+	if err != nil {
+		pyRead.Close()
+		toPy.Close()
+		return nil, fmt.Errorf("pyrunner: pipe: %w", err)
+	}
+	outR, outW, _ := os.Pipe()
+	errR, errW, _ := os.Pipe()
+	spec, _ := json.Marshal(map[string]any{
+		"file": cfg.Spec.File, "module": cfg.Spec.Module, "expr": cfg.Spec.Expr,
+		"threads": cfg.Threads, "argv": cfg.Argv,
+	})
+	cmd := exec.Command(cfg.Python.Path, "-c", bootstrap, runnerDir)
+	cmd.Dir = cfg.Dir
+	cmd.Env = append(append(os.Environ(), cfg.Env...),
+		"WSGIDEV_FDS=3,4", "WSGIDEV_APP="+string(spec), "PYTHONUNBUFFERED=1")
+	cmd.ExtraFiles = []*os.File{pyRead, pyWrite}
+	cmd.Stdout, cmd.Stderr = outW, errW
+	// Own process group, so stop reaches the app's own children too; and
+	// killed along with us, so no python outlives wsgidev.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	err = cmd.Start()
+	for _, f := range []*os.File{pyRead, pyWrite, outW, errW} {
+		f.Close()
+	}
+	if err != nil {
+		for _, f := range []*os.File{toPy, fromPy, outR, errR} {
+			f.Close()
+		}
+		return nil, fmt.Errorf("pyrunner: start %s: %w", cfg.Python.Path, unwrapExec(err))
+	}
+	c := &child{
+		cmd: cmd, toPy: toPy,
+		calls: map[uint32]*Call{}, hello: make(chan Hello, 1),
+		loaded: make(chan struct{}), exited: make(chan struct{}),
+		tail: &lineTail{max: 20}, onModules: cfg.OnModules, onOutput: cfg.OnOutput,
+	}
+	var drained sync.WaitGroup
+	drained.Add(2)
+	go c.drain(outR, StreamStdout, &drained)
+	go c.drain(errR, StreamStderr, &drained)
+	go c.waitExit()
+	go c.readFrames(fromPy, &drained)
+	return c, nil
+}
+
+func (c *child) pid() int { return c.cmd.Process.Pid }
+
+// send writes one frame; errors mean the child is gone, which readFrames
+// notices and reports, so they are dropped here.
+func (c *child) send(typ byte, id uint32, payload []byte) {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if len(payload) > 64<<10 {
+		var hdr [frameHeaderLen]byte
+		binary.BigEndian.PutUint32(hdr[0:4], uint32(len(payload)))
+		hdr[4] = typ
+		binary.BigEndian.PutUint32(hdr[5:9], id)
+		if _, err := c.toPy.Write(hdr[:]); err == nil {
+			c.toPy.Write(payload)
+		}
+		return
+	}
+	c.toPy.Write(appendFrame(make([]byte, 0, frameHeaderLen+len(payload)), typ, id, payload))
+}
+
+func (c *child) waitExit() {
+	c.cmd.Wait()
+	c.exitNote = describeExit(c.cmd.ProcessState)
+	close(c.exited)
+}
+
+func (c *child) readFrames(r io.Reader, drained *sync.WaitGroup) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	var protoErr error
+	for {
+		f, err := readFrame(br)
+		if err != nil {
+			if !errors.Is(err, io.EOF) {
+				protoErr = err
+			}
+			break
+		}
+		if err := c.dispatch(f); err != nil {
+			protoErr = err
+			break
+		}
+	}
+	if protoErr != nil {
+		// A child that speaks nonsense cannot be trusted with more calls.
+		c.kill()
+	}
+	<-c.exited
+	drained.Wait() // so the last stderr lines are in the tail
+	reason := "the Python process " + c.exitNote
+	if protoErr != nil {
+		reason = fmt.Sprintf("the Python process broke the wsgidev protocol (%v) and was stopped", protoErr)
+	}
+	c.mu.Lock()
+	c.gone, c.reason = true, reason
+	calls := c.calls
+	c.calls = map[uint32]*Call{}
+	c.mu.Unlock()
+	for _, call := range calls {
+		call.childGone(reason)
+	}
+	select {
+	case <-c.loaded:
+	default:
+		c.loadErr = &LoadError{Kind: "ChildExit", Message: reason + " before the app was imported", Traceback: c.tail.String()}
+		close(c.loaded)
+	}
+}
+
+func (c *child) dispatch(f frame) error {
+	now := time.Now()
+	if f.id == 0 {
+		return c.dispatchChild(f)
+	}
+	c.mu.Lock()
+	call := c.calls[f.id]
+	if f.typ == frameDone {
+		delete(c.calls, f.id)
+	}
+	c.mu.Unlock()
+	if call == nil {
+		return nil // a call forgotten after cancellation
+	}
+	return call.receive(f, now)
+}
+
+func (c *child) dispatchChild(f frame) error {
+	switch f.typ {
+	case frameHello:
+		var h Hello
+		if err := json.Unmarshal(f.payload, &h); err != nil {
+			return fmt.Errorf("bad HELLO: %w", err)
+		}
+		c.hello <- h
+	case frameReady:
+		if err := json.Unmarshal(f.payload, &c.info); err != nil {
+			return fmt.Errorf("bad READY: %w", err)
+		}
+		close(c.loaded)
+		c.reportModules(c.info.Modules)
+	case frameLoadError:
+		var le LoadError
+		if err := json.Unmarshal(f.payload, &le); err != nil {
+			return fmt.Errorf("bad LOAD_ERROR: %w", err)
+		}
+		c.loadErr = &le
+		close(c.loaded)
+		c.reportModules(le.Modules)
+	case frameModules:
+		var files []string
+		if err := json.Unmarshal(f.payload, &files); err != nil {
+			return fmt.Errorf("bad MODULES: %w", err)
+		}
+		c.reportModules(files)
+	default:
+		return fmt.Errorf("unexpected frame type %d for the child itself", f.typ)
+	}
+	return nil
+}
+
+func (c *child) reportModules(files []string) {
+	if c.onModules != nil && len(files) > 0 {
+		c.onModules(files)
+	}
+}
+
+// drain reads one of the child's output pipes line by line.
+func (c *child) drain(r *os.File, stream byte, done *sync.WaitGroup) {
+	defer done.Done()
+	defer r.Close()
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 4096), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if stream == StreamStderr {
+			c.tail.add(line)
+		}
+		if c.onOutput != nil {
+			c.onOutput(Output{Stream: stream, Line: line})
+		}
+	}
+}
+
+// register adds a call before its CALL frame goes out, or reports that the
+// child is already gone.
+func (c *child) register(call *Call) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gone {
+		return errors.New(c.reason)
+	}
+	c.calls[call.id] = call
+	return nil
+}
+
+// stop asks the child to leave (its protocol pipe closes), then SIGTERM to
+// its group after grace, then SIGKILL. Safe to call more than once.
+func (c *child) stop(grace time.Duration) {
+	c.stopOnce.Do(func() {
+		c.wmu.Lock()
+		c.toPy.Close()
+		c.wmu.Unlock()
+		select {
+		case <-c.exited:
+			return
+		case <-time.After(grace):
+		}
+		syscall.Kill(-c.pid(), syscall.SIGTERM)
+		select {
+		case <-c.exited:
+		case <-time.After(time.Second):
+			c.kill()
+			<-c.exited
+		}
+	})
+}
+
+func (c *child) kill() { syscall.Kill(-c.pid(), syscall.SIGKILL) }
+
+func describeExit(ps *os.ProcessState) string {
+	if ps == nil {
+		return "ended"
+	}
+	ws, ok := ps.Sys().(syscall.WaitStatus)
+	switch {
+	case ok && ws.Signaled():
+		sig := ws.Signal()
+		return fmt.Sprintf("was killed by signal %s (%s)", unix.SignalName(sig), sig)
+	case ps.ExitCode() == 0:
+		return "exited (status 0)"
+	default:
+		return fmt.Sprintf("exited with status %d", ps.ExitCode())
+	}
+}
+
+// lineTail keeps the last lines of the child's stderr, for the message when
+// it dies before it could say anything over the protocol.
+type lineTail struct {
+	mu    sync.Mutex
+	max   int
+	lines []string
+}
+
+func (t *lineTail) add(line string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.lines = append(t.lines, line)
+	if len(t.lines) > t.max {
+		t.lines = t.lines[len(t.lines)-t.max:]
+	}
+}
+
+func (t *lineTail) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return strings.Join(t.lines, "\n")
+}

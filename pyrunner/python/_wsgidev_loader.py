@@ -1,0 +1,165 @@
+"""Finding the user's WSGI callable, and reporting which source files it uses.
+
+The parent hands over the app spec already split (see appspec.go): a file or a
+module to import, and an optional expression after the colon, which may only
+be a name, a dotted attribute, or a call with literal arguments. Expressions
+are parsed with ast and never evaluated.
+"""
+
+import importlib
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DEFAULT_NAMES = ("application", "app")
+DEFAULT_FACTORIES = ("create_app", "make_app")
+
+
+class LoadFailure(Exception):
+    """The spec cannot give a WSGI callable; the message says what to change."""
+
+
+def load_app(file, module, expr):
+    """Import the app and return (callable, info) where info goes into READY."""
+    if file:
+        module = prepare_file_import(file)
+    else:
+        sys.path.insert(0, os.getcwd())
+    mod = importlib.import_module(module)
+    obj, how = find_callable(mod, expr, file or module)
+    if not callable(obj):
+        raise LoadFailure("%s gave %r, which is not callable; a WSGI app is a callable "
+                          "app(environ, start_response)" % (how, obj))
+    return obj, {
+        "module": module,
+        "file": getattr(mod, "__file__", None) or "",
+        "callable": how,
+        "repr": safe_repr(obj),
+        "path": list(sys.path),
+    }
+
+
+def prepare_file_import(path):
+    """Put the folder that makes ``path`` importable first on sys.path and
+    return its dotted module name: a file inside packages (folders with
+    __init__.py, like Django's mysite/mysite/wsgi.py) is imported as
+    ``mysite.wsgi`` from the folder above the top package, as Flask does."""
+    path = os.path.realpath(path)
+    folder, name = os.path.split(path)
+    name = os.path.splitext(name)[0]
+    parts = [] if name == "__init__" else [name]
+    while os.path.exists(os.path.join(folder, "__init__.py")):
+        folder, package = os.path.split(folder)
+        parts.insert(0, package)
+    sys.path.insert(0, folder)
+    return ".".join(parts)
+
+
+def find_callable(mod, expr, where):
+    if not expr:
+        for name in DEFAULT_NAMES:
+            if callable(getattr(mod, name, None)):
+                return getattr(mod, name), name
+        for name in DEFAULT_FACTORIES:
+            if callable(getattr(mod, name, None)):
+                return getattr(mod, name)(), name + "()"
+        raise LoadFailure("no WSGI callable found in %s: looked for application, app, create_app() "
+                          "and make_app(). Name it in the spec, e.g. %s:myapp" % (where, where))
+    import ast
+    try:
+        node = ast.parse(expr.strip(), mode="eval").body
+    except SyntaxError:
+        raise LoadFailure("cannot parse %r after the colon: give a name (app), a dotted name "
+                          "(module.app) or a call with literal arguments (create_app('dev'))" % expr)
+    if isinstance(node, ast.Call):
+        func = resolve(mod, node.func, where, expr)
+        try:
+            args = [ast.literal_eval(a) for a in node.args]
+            kwargs = {k.arg: ast.literal_eval(k.value) for k in node.keywords}
+        except ValueError:
+            raise LoadFailure("the arguments in %r must be literals (strings, numbers, True, None, "
+                              "lists, dicts); wsgidev never evaluates code from the spec" % expr)
+        if any(k is None for k in kwargs):
+            raise LoadFailure("**kwargs are not supported in %r" % expr)
+        return func(*args, **kwargs), expr.strip()
+    return resolve(mod, node, where, expr), expr.strip()
+
+
+def resolve(mod, node, where, expr):
+    """Follow a Name or Attribute chain from the module."""
+    import ast
+    names = []
+    while isinstance(node, ast.Attribute):
+        names.insert(0, node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        raise LoadFailure("%r is neither a name nor a call of a name" % expr)
+    names.insert(0, node.id)
+    obj = mod
+    for i, name in enumerate(names):
+        if not hasattr(obj, name):
+            raise LoadFailure("%s has no attribute %r (looking up %r)"
+                              % (where if i == 0 else ".".join(names[:i]), name, expr.strip()))
+        obj = getattr(obj, name)
+    return obj
+
+
+def safe_repr(obj):
+    try:
+        text = repr(obj)
+    except Exception:
+        text = "<%s object>" % type(obj).__name__
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+def format_exception(e):
+    """The traceback without wsgidev's own frames or importlib's."""
+    import traceback
+    tb = e.__traceback__
+    while tb is not None and (os.path.dirname(tb.tb_frame.f_code.co_filename) == HERE
+                              or tb.tb_frame.f_code.co_filename.startswith("<frozen importlib")):
+        tb = tb.tb_next
+    return "".join(traceback.format_exception(type(e), e, tb))
+
+
+_reported = set()
+_skip = []
+
+
+def library_folders():
+    """The standard library's and site-packages' folders, found once."""
+    if _skip:
+        return _skip
+    import sysconfig
+    skip = set()
+    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
+        p = sysconfig.get_paths().get(key)
+        if p:
+            skip.add(os.path.realpath(p))
+    try:
+        import site
+        skip.update(os.path.realpath(p) for p in site.getsitepackages())
+        skip.add(os.path.realpath(site.getusersitepackages()))
+    except Exception:
+        pass
+    _skip.extend(sorted(skip))
+    return _skip
+
+
+def new_module_files():
+    """Source files of modules imported since the last call, outside the
+    standard library and site-packages: the files a reloader must watch."""
+    skip = library_folders()
+    files = []
+    for mod in list(sys.modules.values()):
+        path = getattr(mod, "__file__", None)
+        if not path or path in _reported:
+            continue
+        _reported.add(path)
+        real = os.path.realpath(path)
+        if real.endswith((".pyc", ".pyo")) or os.path.dirname(real) == HERE:
+            continue
+        if any(real.startswith(s + os.sep) for s in skip):
+            continue
+        files.append(real)
+    return files

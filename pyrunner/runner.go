@@ -1,0 +1,278 @@
+// Package pyrunner runs WSGI calls in a child Python interpreter: it finds
+// Python, starts and supervises the child, and speaks the frame protocol in
+// PROTOCOL.md. It knows nothing of HTTP or terminals.
+package pyrunner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Config says what to run and how.
+type Config struct {
+	Python       Python
+	Spec         AppSpec
+	Dir          string   // the child's working folder
+	Env          []string // KEY=VALUE added to the child's environment
+	Argv         []string // sys.argv as the app sees it
+	Threads      int      // worker threads in the child
+	StartTimeout time.Duration
+
+	OnOutput  func(Output)   // a line the app printed outside a request
+	OnModules func([]string) // source files the app imported
+	OnState   func(State)    // the child's life: started, ready, failed, exited
+}
+
+// State is a change in the child's life, for the hub and the banner.
+type State struct {
+	Kind    string // StateStarted, StateReady, StateLoadError, StateExited
+	PID     int
+	At      time.Time
+	Note    string // how it exited, or what failed
+	Info    *AppInfo
+	LoadErr *LoadError
+}
+
+// State kinds.
+const (
+	StateStarted   = "started"
+	StateReady     = "ready"
+	StateLoadError = "load-error"
+	StateExited    = "exited"
+)
+
+// ErrStopping is returned by Call once Stop has begun.
+var ErrStopping = errors.New("pyrunner: the server is shutting down")
+
+// Runner supervises the current child: it replaces one that dies, and routes
+// calls to whichever child is current.
+type Runner struct {
+	cfg       Config
+	runnerDir string
+	nextID    atomic.Uint32
+
+	mu       sync.Mutex
+	cur      *child
+	replaced chan struct{} // closed when cur changes or the runner stops
+	stopped  bool
+	hello    Hello
+}
+
+// New prepares a runner; Start launches the first child.
+func New(cfg Config) (*Runner, error) {
+	if cfg.Threads <= 0 {
+		cfg.Threads = 32
+	}
+	if cfg.StartTimeout <= 0 {
+		cfg.StartTimeout = 10 * time.Second
+	}
+	dir, err := installRunner()
+	if err != nil {
+		return nil, err
+	}
+	return &Runner{cfg: cfg, runnerDir: dir, replaced: make(chan struct{})}, nil
+}
+
+// Start launches the first child and waits for its handshake, so that a
+// missing or too old Python is an error here, before anything is served.
+func (r *Runner) Start(ctx context.Context) (Hello, error) {
+	c, err := startChild(&r.cfg, r.runnerDir)
+	if err != nil {
+		return Hello{}, err
+	}
+	timer := time.NewTimer(r.cfg.StartTimeout)
+	defer timer.Stop()
+	select {
+	case h := <-c.hello:
+		if h.Protocol != protocolVersion {
+			c.stop(0)
+			return Hello{}, fmt.Errorf("pyrunner: %s speaks protocol %d, this wsgidev speaks %d; the runner files are stale, delete %s", r.cfg.Python.Path, h.Protocol, protocolVersion, r.runnerDir)
+		}
+		r.mu.Lock()
+		r.cur, r.hello = c, h
+		r.mu.Unlock()
+		r.state(State{Kind: StateStarted, PID: c.pid()})
+		go r.supervise(c)
+		return h, nil
+	case <-c.exited:
+		<-c.loaded // the tail is complete once readFrames gave up
+		return Hello{}, r.earlyDeath(c)
+	case <-timer.C:
+		c.stop(0)
+		return Hello{}, fmt.Errorf("pyrunner: %s did not answer within %s; is it a working Python?", r.cfg.Python.Path, r.cfg.StartTimeout)
+	case <-ctx.Done():
+		c.stop(0)
+		return Hello{}, ctx.Err()
+	}
+}
+
+func (r *Runner) earlyDeath(c *child) error {
+	tail := c.tail.String()
+	if c.cmd.ProcessState.ExitCode() == tooOldExit {
+		if _, v, ok := strings.Cut(tail, "wsgidev-too-old "); ok {
+			return fmt.Errorf("%s is Python %s; wsgidev needs Python 3.8 or newer. Pass --python with a newer interpreter, or activate a newer virtualenv", r.cfg.Python.Path, strings.TrimSpace(v))
+		}
+	}
+	msg := fmt.Sprintf("%s %s before it started", r.cfg.Python.Path, c.exitNote)
+	if tail != "" {
+		msg += "; its last output:\n" + tail
+	}
+	return errors.New(msg)
+}
+
+// Hello returns the first child's handshake.
+func (r *Runner) Hello() Hello {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.hello
+}
+
+// Loaded waits until the current child has imported the app, or failed to.
+func (r *Runner) Loaded(ctx context.Context) (AppInfo, error) {
+	r.mu.Lock()
+	c := r.cur
+	r.mu.Unlock()
+	select {
+	case <-c.loaded:
+	case <-ctx.Done():
+		return AppInfo{}, ctx.Err()
+	}
+	if c.loadErr != nil {
+		return AppInfo{}, c.loadErr
+	}
+	return c.info, nil
+}
+
+// Call starts a WSGI call on the current child, waiting while a child is
+// starting. A failed import returns its *LoadError.
+func (r *Runner) Call(ctx context.Context, req CallRequest) (*Call, error) {
+	for {
+		r.mu.Lock()
+		c, replaced, stopped := r.cur, r.replaced, r.stopped
+		r.mu.Unlock()
+		if stopped {
+			return nil, ErrStopping
+		}
+		select {
+		case <-c.loaded:
+		case <-replaced:
+			continue
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		if c.loadErr != nil {
+			return nil, c.loadErr
+		}
+		call := &Call{id: r.nextID.Add(1), child: c, body: req.Body, window: defaultWindow, wake: make(chan struct{}, 1)}
+		if err := c.register(call); err != nil {
+			// Died between loading and now: wait for the replacement.
+			select {
+			case <-replaced:
+				continue
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		}
+		var flags byte
+		if req.Step {
+			flags |= callFlagStep
+		}
+		if req.Body != nil {
+			flags |= callFlagBody
+		}
+		payload := make([]byte, 5, 5+32*len(req.Environ))
+		payload[0] = flags
+		payload[1], payload[2], payload[3], payload[4] = byte(call.window>>24), byte(call.window>>16), byte(call.window>>8), byte(call.window)
+		c.send(frameCall, call.id, appendFields(payload, req.Environ))
+		return call, nil
+	}
+}
+
+// supervise waits for a child to end and, unless the runner is stopping,
+// starts its successor; children that die before importing the app are
+// retried with growing pauses.
+func (r *Runner) supervise(c *child) {
+	backoff := 100 * time.Millisecond
+	for {
+		select {
+		case <-c.loaded:
+			if c.loadErr != nil {
+				r.state(State{Kind: StateLoadError, PID: c.pid(), LoadErr: c.loadErr, Note: c.loadErr.Error()})
+			} else {
+				info := c.info
+				r.state(State{Kind: StateReady, PID: c.pid(), Info: &info})
+				backoff = 100 * time.Millisecond
+			}
+		case <-c.exited:
+		}
+		<-c.exited
+		<-c.loaded
+		r.state(State{Kind: StateExited, PID: c.pid(), Note: "the Python process " + c.exitNote})
+		for {
+			r.mu.Lock()
+			if r.stopped {
+				r.mu.Unlock()
+				return
+			}
+			r.mu.Unlock()
+			if c.info.Module == "" { // died before importing the app
+				time.Sleep(backoff)
+				backoff = min(backoff*2, 5*time.Second)
+			}
+			next, err := startChild(&r.cfg, r.runnerDir)
+			if err != nil {
+				r.state(State{Kind: StateExited, Note: err.Error()})
+				time.Sleep(backoff)
+				backoff = min(backoff*2, 5*time.Second)
+				continue
+			}
+			if !r.install(next) {
+				next.stop(0)
+				return
+			}
+			r.state(State{Kind: StateStarted, PID: next.pid()})
+			c = next
+			break
+		}
+	}
+}
+
+// install makes next the current child, unless the runner stopped meanwhile.
+func (r *Runner) install(next *child) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.stopped {
+		return false
+	}
+	r.cur = next
+	close(r.replaced)
+	r.replaced = make(chan struct{})
+	return true
+}
+
+// Stop ends the child: it gets grace to finish, then SIGTERM, then SIGKILL.
+// Safe to call more than once.
+func (r *Runner) Stop(grace time.Duration) {
+	r.mu.Lock()
+	c := r.cur
+	if !r.stopped {
+		r.stopped = true
+		close(r.replaced)
+	}
+	r.mu.Unlock()
+	if c != nil {
+		c.stop(grace)
+	}
+}
+
+func (r *Runner) state(s State) {
+	if r.cfg.OnState != nil {
+		s.At = time.Now()
+		r.cfg.OnState(s)
+	}
+}

@@ -1,0 +1,94 @@
+package pyrunner
+
+import (
+	"context"
+	"errors"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func startRunner(t *testing.T, spec AppSpec) *Runner {
+	t.Helper()
+	py, err := FindPython("", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := New(Config{Python: py, Spec: spec, Dir: "testdata"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if _, err := r.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Stop(time.Second) })
+	return r
+}
+
+func collect(t *testing.T, call *Call) []Event {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var evs []Event
+	for {
+		ev, err := call.Next(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		evs = append(evs, ev)
+		if ev.Kind == EventDone {
+			return evs
+		}
+	}
+}
+
+func TestRunnerCall(t *testing.T) {
+	r := startRunner(t, AppSpec{File: "hello.py"})
+	info, err := r.Loaded(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Callable != "application" {
+		t.Errorf("callable %q", info.Callable)
+	}
+	call, err := r.Call(context.Background(), CallRequest{Environ: []string{"REQUEST_METHOD", "GET", "PATH_INFO", "/caf\xc3\xa9"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs := collect(t, call)
+	if len(evs) != 3 || evs[0].Kind != EventStart || evs[1].Kind != EventChunk || evs[2].Failure != nil {
+		t.Fatalf("events %+v", evs)
+	}
+	if got := string(evs[1].Data); got != "hello /caf\xc3\xa9" {
+		t.Errorf("body %q: PATH_INFO bytes did not round-trip", got)
+	}
+}
+
+func TestRunnerLoadError(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "broken.py"), "def application(:\n")
+	r := startRunner(t, AppSpec{File: filepath.Join(dir, "broken.py")})
+	_, err := r.Call(context.Background(), CallRequest{})
+	var le *LoadError
+	if !errors.As(err, &le) || le.Kind != "SyntaxError" || le.Line != 1 {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestRunnerTooOldPython(t *testing.T) {
+	fake := filepath.Join(t.TempDir(), "python2")
+	writeFile(t, fake, "#!/bin/sh\necho 'wsgidev-too-old 2.7.18' >&2\nexit 3\n")
+	exec.Command("chmod", "+x", fake).Run()
+	r, err := New(Config{Python: Python{Path: fake}, Spec: AppSpec{File: "hello.py"}, Dir: "testdata"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = r.Start(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "needs Python 3.8 or newer") {
+		t.Fatalf("got %v", err)
+	}
+}

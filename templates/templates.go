@@ -1,0 +1,31 @@
+// Package templates holds the files wsgidev embeds in its binary: the demo
+// WSGI app served when no app is given, and the error page shown when a
+// request fails (an import error, an exception before start_response, a
+// broken WSGI rule, a child process that died).
+//
+// The package only embeds; it parses nothing and imports nothing of ours.
+// The variables are read-only by convention: never modify them.
+package templates
+
+import _ "embed"
+
+// DemoApp is the source of demo/app.py, a standard-library-only WSGI app
+// (callable "application") that explains WSGI by showing its own environ,
+// a streamed response and a form.
+//
+//go:embed demo/app.py
+var DemoApp []byte
+
+// ErrorPageHTML is an html/template source for the error page. Its data has
+// the string fields Status, Title, Summary, Rule, Traceback, Hint, Method,
+// Path and Version; Rule, Traceback and Hint may be empty, and their sections
+// are then left out.
+//
+//go:embed errorpage.html
+var ErrorPageHTML string
+
+// ErrorPageText is the text/template twin of ErrorPageHTML, for clients that
+// do not want HTML (curl). It takes the same data.
+//
+//go:embed errorpage.txt
+var ErrorPageText string

@@ -1,0 +1,160 @@
+package templates
+
+import (
+	"bytes"
+	htmltemplate "html/template"
+	"strings"
+	"testing"
+	texttemplate "text/template"
+)
+
+// errorPage mirrors the data devserver passes to the error-page templates.
+type errorPage struct {
+	Status, Title, Summary, Rule, Traceback, Hint, Method, Path, Version string
+}
+
+const sampleTraceback = `Traceback (most recent call last):
+  File "/srv/app.py", line 3, in <module>
+    x = {"a": 1} < [2] & 'b'
+TypeError: '<' not supported between instances of 'dict' and 'list'`
+
+func full() errorPage {
+	return errorPage{
+		Status:    "500 Internal Server Error",
+		Title:     "The app raised an exception",
+		Summary:   "app.py raised TypeError before it called start_response.",
+		Rule:      "An application must call start_response before it returns its body.",
+		Traceback: sampleTraceback,
+		Hint:      "Fix the line named at the bottom of the traceback and save; wsgidev reloads.",
+		Method:    "GET",
+		Path:      "/items?id=<7>",
+		Version:   "v0.1.0",
+	}
+}
+
+func renderHTML(t *testing.T, data errorPage) string {
+	t.Helper()
+	tmpl, err := htmltemplate.New("errorpage.html").Parse(ErrorPageHTML)
+	if err != nil {
+		t.Fatalf("parse html: %v", err)
+	}
+	var b bytes.Buffer
+	if err := tmpl.Execute(&b, data); err != nil {
+		t.Fatalf("execute html: %v", err)
+	}
+	return b.String()
+}
+
+func renderText(t *testing.T, data errorPage) string {
+	t.Helper()
+	tmpl, err := texttemplate.New("errorpage.txt").Option("missingkey=error").Parse(ErrorPageText)
+	if err != nil {
+		t.Fatalf("parse text: %v", err)
+	}
+	var b bytes.Buffer
+	if err := tmpl.Execute(&b, data); err != nil {
+		t.Fatalf("execute text: %v", err)
+	}
+	return b.String()
+}
+
+func TestErrorPageHTML(t *testing.T) {
+	tests := []struct {
+		name    string
+		data    errorPage
+		want    []string
+		notWant []string
+	}{
+		{
+			name: "all sections",
+			data: full(),
+			want: []string{
+				"<title>500 Internal Server Error · The app raised an exception</title>",
+				"The WSGI rule (PEP 3333)", "What to do", "<h2>Traceback</h2>",
+				// escaped, with its line breaks and indentation kept
+				"<pre>Traceback (most recent call last):\n  File &#34;/srv/app.py&#34;, line 3, in &lt;module&gt;\n    x = {&#34;a&#34;: 1} &lt; [2] &amp; &#39;b&#39;\n",
+				"<code>GET /items?id=&lt;7&gt;</code>",
+				"wsgidev v0.1.0 — development server; never expose it to the internet",
+				"prefers-color-scheme: dark",
+			},
+			notWant: []string{"<module>", "<7>"},
+		},
+		{
+			name: "empty sections omitted",
+			data: errorPage{Status: "502 Bad Gateway", Title: "The Python child died",
+				Summary: "It exited with signal SIGKILL.", Method: "POST", Path: "/", Version: "dev"},
+			want:    []string{"It exited with signal SIGKILL.", "wsgidev dev —"},
+			notWant: []string{"PEP 3333", "What to do", "Traceback", "<pre>", `class="rule"`, `class="hint"`},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := renderHTML(t, tt.data)
+			for _, s := range tt.want {
+				if !strings.Contains(out, s) {
+					t.Errorf("output lacks %q\n%s", s, out)
+				}
+			}
+			for _, s := range tt.notWant {
+				if strings.Contains(out, s) {
+					t.Errorf("output has %q\n%s", s, out)
+				}
+			}
+		})
+	}
+}
+
+// The page must stand alone: no scripts and nothing fetched from elsewhere.
+func TestErrorPageHTMLSelfContained(t *testing.T) {
+	lower := strings.ToLower(ErrorPageHTML)
+	for _, s := range []string{"<script", "src=", "href=", "@import", "url(", "http://", "https://"} {
+		if strings.Contains(lower, s) {
+			t.Errorf("errorpage.html contains %q", s)
+		}
+	}
+}
+
+func TestErrorPageText(t *testing.T) {
+	out := renderText(t, full())
+	want := "500 Internal Server Error: The app raised an exception\n" +
+		"Request: GET /items?id=<7>\n" +
+		"\n" +
+		"app.py raised TypeError before it called start_response.\n" +
+		"\n" +
+		"The WSGI rule (PEP 3333):\n" +
+		"An application must call start_response before it returns its body.\n" +
+		"\n" +
+		"What to do:\n" +
+		"Fix the line named at the bottom of the traceback and save; wsgidev reloads.\n" +
+		"\n" +
+		"Traceback:\n" +
+		sampleTraceback + "\n" +
+		"\n" +
+		"--\n" +
+		"wsgidev v0.1.0 — development server; never expose it to the internet\n"
+	if out != want {
+		t.Errorf("text page:\n got:\n%s\nwant:\n%s", out, want)
+	}
+
+	short := renderText(t, errorPage{Status: "502 Bad Gateway", Title: "The Python child died",
+		Summary: "It exited with signal SIGKILL.", Method: "POST", Path: "/", Version: "dev"})
+	want = "502 Bad Gateway: The Python child died\n" +
+		"Request: POST /\n" +
+		"\n" +
+		"It exited with signal SIGKILL.\n" +
+		"\n" +
+		"--\n" +
+		"wsgidev dev — development server; never expose it to the internet\n"
+	if short != want {
+		t.Errorf("text page without optional sections:\n got:\n%s\nwant:\n%s", short, want)
+	}
+}
+
+func TestDemoApp(t *testing.T) {
+	src := string(DemoApp)
+	for _, s := range []string{"def application(environ, start_response):", "/stream", "/form", "wsgi.input"} {
+		if !strings.Contains(src, s) {
+			t.Errorf("demo/app.py lacks %q", s)
+		}
+	}
+}
