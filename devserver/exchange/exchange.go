@@ -1,0 +1,125 @@
+// Package exchange holds wsgidev's model of what happened: one request's
+// whole story (an Exchange), the child's life and reloads, and the Hub that
+// fans these out to the inspector, the access log and capture files. Plain
+// data with JSON tags; it imports only the standard library.
+package exchange
+
+import "time"
+
+// Exchange is one request's story, from the request line to close().
+// While the request runs, only its handler goroutine touches it; once
+// published as done it is read-only.
+type Exchange struct {
+	ID       uint64        `json:"id"`
+	Start    time.Time     `json:"start"`
+	Duration time.Duration `json:"duration_ns"`
+	Remote   string        `json:"remote"`
+
+	// The request as it came over the wire.
+	Method         string   `json:"method"`
+	Target         string   `json:"target"` // the request-target: path and query as sent
+	Proto          string   `json:"proto"`
+	RequestHeaders []Header `json:"request_headers"`
+	RequestBody    Body     `json:"request_body"`
+
+	// What the app saw: the CGI and HTTP_* keys in the order sent, then the
+	// wsgi.* keys described by type.
+	Environ []EnvVar `json:"environ"`
+
+	Events []Event `json:"events"` // in order, each with its offset from Start
+
+	// The response as sent.
+	Status          int      `json:"status"`
+	ResponseHeaders []Header `json:"response_headers"`
+	ResponseBody    Body     `json:"response_body"`
+
+	Failure *Failure  `json:"failure,omitempty"`
+	Lint    []Warning `json:"lint,omitempty"`
+	Done    bool      `json:"done"`
+}
+
+// Header is one header line; order and repetition are kept.
+type Header struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// EnvVar is one environ key. Type is "str" for CGI values; for wsgi.*
+// objects it names the type and Value describes it.
+type EnvVar struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+	Type  string `json:"type"`
+}
+
+// Body is a captured body: the first Cap bytes at most, and the real size.
+type Body struct {
+	Data      []byte `json:"data,omitempty"`
+	Size      int64  `json:"size"`
+	Truncated bool   `json:"truncated,omitempty"` // Data stops at the capture cap
+}
+
+// Append records p, keeping at most limit bytes.
+func (b *Body) Append(p []byte, limit int) {
+	b.Size += int64(len(p))
+	if room := limit - len(b.Data); room > 0 {
+		b.Data = append(b.Data, p[:min(room, len(p))]...)
+	}
+	b.Truncated = int64(len(b.Data)) < b.Size
+}
+
+// Event kinds: the steps of a WSGI call.
+const (
+	EventEnviron       = "environ"        // environ built, the app is called
+	EventStartResponse = "start_response" // Status, Headers (ExcInfo when given)
+	EventChunk         = "chunk"          // Size bytes from the iterable
+	EventWrite         = "write"          // Size bytes from write()
+	EventLog           = "log"            // Text to Stream: wsgi.errors, stdout, stderr
+	EventLint          = "lint"           // Rule, Text
+	EventClose         = "close"          // the iterable was closed
+	EventError         = "error"          // the call failed: see Exchange.Failure
+)
+
+// Event is one step, at Offset from the exchange's start.
+type Event struct {
+	Offset  time.Duration `json:"offset_ns"`
+	Kind    string        `json:"kind"`
+	Status  string        `json:"status,omitempty"`
+	Headers []Header      `json:"headers,omitempty"`
+	ExcInfo string        `json:"exc_info,omitempty"`
+	Size    int           `json:"size,omitempty"`
+	Stream  string        `json:"stream,omitempty"` // "wsgi.errors", "stdout", "stderr"
+	Text    string        `json:"text,omitempty"`
+	Rule    string        `json:"rule,omitempty"`
+}
+
+// Failure says why the exchange did not end well and what the client got.
+type Failure struct {
+	Kind      string `json:"kind"` // exception, wsgi, cancelled, child-exit, load-error, unavailable
+	Rule      string `json:"rule,omitempty"`
+	Message   string `json:"message"`
+	Traceback string `json:"traceback,omitempty"`
+	Cut       bool   `json:"cut,omitempty"` // the connection was cut mid-body
+}
+
+// Warning is a WSGI rule bent but not broken.
+type Warning struct {
+	Rule    string `json:"rule"`
+	Message string `json:"message"`
+}
+
+// Output is a line the app printed outside any request.
+type Output struct {
+	At     time.Time `json:"at"`
+	Stream string    `json:"stream"` // "stdout" or "stderr"
+	Line   string    `json:"line"`
+}
+
+// ChildState is a change in the child process's life.
+type ChildState struct {
+	At     time.Time `json:"at"`
+	Kind   string    `json:"kind"` // started, ready, load-error, exited
+	PID    int       `json:"pid"`
+	Note   string    `json:"note,omitempty"`
+	Detail string    `json:"detail,omitempty"` // a traceback, for load errors
+}

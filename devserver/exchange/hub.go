@@ -1,0 +1,119 @@
+package exchange
+
+import "sync"
+
+// Update is one message from the hub: exactly one field is set.
+type Update struct {
+	Started *Exchange   // a request arrived: request fields only, still being filled
+	Event   *EventOf    // a step of a running exchange
+	Done    *Exchange   // finished and read-only
+	Output  *Output     // the app printed outside a request
+	Child   *ChildState // the child started, loaded, failed or exited
+}
+
+// EventOf is an event of the exchange with this ID.
+type EventOf struct {
+	ID    uint64
+	Event Event
+}
+
+// essential updates are never dropped: losing one would lose a request or a
+// state change, not just detail.
+func (u Update) essential() bool { return u.Done != nil || u.Child != nil }
+
+// Hub fans updates out to subscribers without ever blocking the publisher
+// (the request path). A subscriber that falls behind loses detail updates
+// (Started, Event, Output) first; essential ones are kept up to a high
+// bound, beyond which the oldest are dropped and counted.
+type Hub struct {
+	mu   sync.Mutex
+	subs map[*Subscription]struct{}
+}
+
+// NewHub returns a hub with no subscribers.
+func NewHub() *Hub { return &Hub{subs: map[*Subscription]struct{}{}} }
+
+// Subscription is one subscriber's mailbox.
+type Subscription struct {
+	hub  *Hub
+	wake chan struct{}
+
+	mu      sync.Mutex
+	queue   []Update
+	detail  int // detail updates in queue
+	dropped int
+}
+
+const (
+	maxDetail    = 4096
+	maxEssential = 1 << 16
+)
+
+// Subscribe adds a subscriber; Wake tells it when to Drain.
+func (h *Hub) Subscribe() *Subscription {
+	s := &Subscription{hub: h, wake: make(chan struct{}, 1)}
+	h.mu.Lock()
+	h.subs[s] = struct{}{}
+	h.mu.Unlock()
+	return s
+}
+
+// Publish hands u to every subscriber. It never blocks on them.
+func (h *Hub) Publish(u Update) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for s := range h.subs {
+		s.offer(u)
+	}
+}
+
+func (s *Subscription) offer(u Update) {
+	s.mu.Lock()
+	switch {
+	case !u.essential() && s.detail >= maxDetail:
+		s.dropped++
+	case len(s.queue)-s.detail >= maxEssential && u.essential():
+		s.dropOldestEssential()
+		s.queue = append(s.queue, u)
+	default:
+		if !u.essential() {
+			s.detail++
+		}
+		s.queue = append(s.queue, u)
+	}
+	s.mu.Unlock()
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (s *Subscription) dropOldestEssential() {
+	for i, u := range s.queue {
+		if u.essential() {
+			s.queue = append(s.queue[:i], s.queue[i+1:]...)
+			s.dropped++
+			return
+		}
+	}
+}
+
+// Wake receives a token whenever updates are waiting.
+func (s *Subscription) Wake() <-chan struct{} { return s.wake }
+
+// Drain returns the waiting updates in order, and how many were dropped
+// since the last Drain.
+func (s *Subscription) Drain() (updates []Update, dropped int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	updates, dropped = s.queue, s.dropped
+	s.queue, s.detail, s.dropped = nil, 0, 0
+	return updates, dropped
+}
+
+// Close removes the subscriber from its hub.
+func (s *Subscription) Close() {
+	s.hub.mu.Lock()
+	delete(s.hub.subs, s)
+	s.hub.mu.Unlock()
+}

@@ -1,0 +1,60 @@
+package exchange
+
+import "testing"
+
+func TestHubNeverBlocksAndKeepsEssentials(t *testing.T) {
+	h := NewHub()
+	s := h.Subscribe()
+	defer s.Close()
+	const n = maxDetail * 3
+	for i := 0; i < n; i++ {
+		h.Publish(Update{Event: &EventOf{ID: uint64(i)}})
+		if i%3 == 0 {
+			h.Publish(Update{Done: &Exchange{ID: uint64(i)}})
+		}
+	}
+	got, dropped := s.Drain()
+	var done, detail int
+	for _, u := range got {
+		if u.Done != nil {
+			done++
+		} else {
+			detail++
+		}
+	}
+	if want := (n + 2) / 3; done != want {
+		t.Errorf("kept %d done updates, want all %d", done, want)
+	}
+	if detail != maxDetail || dropped != n-maxDetail {
+		t.Errorf("detail %d dropped %d; want %d and %d", detail, dropped, maxDetail, n-maxDetail)
+	}
+	if again, _ := s.Drain(); len(again) != 0 {
+		t.Errorf("second drain returned %d updates", len(again))
+	}
+}
+
+func TestBodyAppendCaps(t *testing.T) {
+	tests := []struct {
+		name      string
+		parts     []string
+		limit     int
+		want      string
+		truncated bool
+	}{
+		{"under the cap", []string{"ab", "cd"}, 10, "abcd", false},
+		{"at the cap", []string{"abcd"}, 4, "abcd", false},
+		{"over the cap", []string{"ab", "cdef"}, 3, "abc", true},
+		{"cap of zero", []string{"ab"}, 0, "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b Body
+			for _, p := range tt.parts {
+				b.Append([]byte(p), tt.limit)
+			}
+			if string(b.Data) != tt.want || b.Truncated != tt.truncated {
+				t.Fatalf("got %q truncated=%v", b.Data, b.Truncated)
+			}
+		})
+	}
+}

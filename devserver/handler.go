@@ -1,0 +1,211 @@
+package devserver
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/wsgidev/wsgidev/devserver/exchange"
+	"github.com/wsgidev/wsgidev/pyrunner"
+)
+
+// ServeHTTP runs one request through the app and records it as an exchange.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rec := s.begin(r)
+	defer s.finish(rec)
+
+	scriptName, pathInfo, ok := mount(s.cfg.ScriptName, r.URL.Path)
+	if !ok {
+		s.sendPage(w, r, rec, http.StatusNotFound, pageData{
+			Title:   "Not under the app's mount point",
+			Summary: "The app is mounted at " + s.cfg.ScriptName + " (--script-name), and " + r.URL.Path + " is outside it.",
+			Hint:    "Request a path under " + s.cfg.ScriptName + "/, or drop --script-name.",
+		}, &exchange.Failure{Kind: "not-mounted", Message: "path outside --script-name"})
+		return
+	}
+	env, err := buildEnviron(r, scriptName, pathInfo)
+	if err != nil {
+		s.sendPage(w, r, rec, http.StatusBadRequest, pageData{Title: "Bad request", Summary: err.Error()},
+			&exchange.Failure{Kind: "bad-request", Message: err.Error()})
+		return
+	}
+	rec.setEnviron(env)
+	var body = r.Body
+	if r.ContentLength == 0 {
+		body = nil
+	}
+	call, err := s.cfg.Backend.Call(r.Context(), pyrunner.CallRequest{Environ: env, Body: body})
+	if err != nil {
+		s.callFailed(w, r, rec, err)
+		return
+	}
+	rec.event(exchange.Event{Kind: exchange.EventEnviron})
+	s.relay(w, r, rec, call)
+}
+
+func (s *Server) callFailed(w http.ResponseWriter, r *http.Request, rec *recorder, err error) {
+	var le *pyrunner.LoadError
+	switch {
+	case errors.As(err, &le):
+		s.sendPage(w, r, rec, http.StatusInternalServerError, loadErrorPage(le),
+			&exchange.Failure{Kind: "load-error", Message: le.Error(), Traceback: le.Traceback})
+	case r.Context().Err() != nil:
+		rec.fail(&exchange.Failure{Kind: pyrunner.FailCancelled, Message: "the client went away before the app was ready"})
+	default:
+		s.sendPage(w, r, rec, http.StatusServiceUnavailable, pageData{
+			Title: "The app is not available", Summary: err.Error(),
+		}, &exchange.Failure{Kind: "unavailable", Message: err.Error()})
+	}
+}
+
+// response tracks what has gone to the client for one call.
+type response struct {
+	w         http.ResponseWriter
+	flusher   http.Flusher
+	status    string // from the last start_response before the body
+	headers   [][2]string
+	committed bool // headers written
+	clientErr bool // the client went away; keep draining the call
+	overLimit bool // the app wrote past its own Content-Length
+	declared  int64
+}
+
+// relay streams the call's events to the client: headers at the first body
+// bytes (so a start_response with exc_info can still replace them), each
+// chunk flushed unless more are already waiting.
+func (s *Server) relay(w http.ResponseWriter, r *http.Request, rec *recorder, call *pyrunner.Call) {
+	resp := &response{w: w, declared: -1}
+	resp.flusher, _ = w.(http.Flusher)
+	var excInfo string
+	for {
+		ev, _ := call.Next(r.Context())
+		switch ev.Kind {
+		case pyrunner.EventStart:
+			resp.status, resp.headers = ev.Status, ev.Headers
+			rec.startResponse(ev, excInfo)
+			excInfo = ""
+		case pyrunner.EventExcInfo:
+			excInfo = ev.Text
+		case pyrunner.EventChunk, pyrunner.EventWrite:
+			rec.chunk(ev, s.cfg.BodyCap)
+			resp.write(ev.Data, call)
+			if !call.Buffered() {
+				resp.flush()
+			}
+		case pyrunner.EventLog:
+			rec.log(ev)
+		case pyrunner.EventLint:
+			rec.lint(ev.Rule, ev.Text)
+		case pyrunner.EventDone:
+			s.done(w, r, rec, resp, ev)
+			return
+		}
+	}
+}
+
+func (resp *response) commit() {
+	if resp.committed {
+		return
+	}
+	resp.committed = true
+	h := resp.w.Header()
+	for _, kv := range resp.headers {
+		h.Add(kv[0], kv[1])
+	}
+	if _, ok := h["Content-Type"]; !ok {
+		h["Content-Type"] = nil // the app chose none: no sniffing
+	}
+	if cl := h.Get("Content-Length"); cl != "" {
+		resp.declared, _ = strconv.ParseInt(cl, 10, 64)
+	}
+	code, _ := strconv.Atoi(resp.status[:3])
+	resp.w.WriteHeader(code)
+}
+
+func (resp *response) write(p []byte, call *pyrunner.Call) {
+	resp.commit()
+	if resp.clientErr || resp.overLimit {
+		return
+	}
+	_, err := resp.w.Write(p)
+	switch {
+	case err == nil, errors.Is(err, http.ErrBodyNotAllowed): // HEAD, 204, 304: bodies are dropped
+	case errors.Is(err, http.ErrContentLength):
+		resp.overLimit = true
+	default:
+		resp.clientErr = true
+		call.Cancel()
+	}
+}
+
+func (resp *response) flush() {
+	if resp.flusher != nil && !resp.clientErr {
+		resp.flusher.Flush()
+	}
+}
+
+// done ends the exchange: a clean end, an error page while nothing was sent
+// yet, or a cut connection when the body had started (no fake success).
+func (s *Server) done(w http.ResponseWriter, r *http.Request, rec *recorder, resp *response, ev pyrunner.Event) {
+	f := ev.Failure
+	rec.event(exchange.Event{Kind: exchange.EventClose})
+	if f == nil && resp.status != "" {
+		resp.commit()
+		rec.checkLength(resp)
+		if resp.overLimit {
+			panic(http.ErrAbortHandler) // the client was promised fewer bytes
+		}
+		return
+	}
+	if f == nil { // defensive: the runner reports a missing start_response itself
+		f = &pyrunner.Failure{Kind: pyrunner.FailWSGI, Rule: "start-response-missing", Message: "the app never called start_response()"}
+	}
+	failure := &exchange.Failure{Kind: f.Kind, Rule: f.Rule, Message: f.Message, Traceback: f.Traceback}
+	switch {
+	case f.Kind == pyrunner.FailCancelled || resp.clientErr:
+		rec.fail(failure)
+	case resp.committed:
+		failure.Cut = true
+		rec.fail(failure)
+		panic(http.ErrAbortHandler) // net/http closes the connection without a clean end
+	case f.Kind == pyrunner.FailChildExit:
+		s.sendPage(w, r, rec, http.StatusBadGateway, pageData{
+			Title:   "The Python process died",
+			Summary: strings.ToUpper(f.Message[:1]) + f.Message[1:] + " while handling this request.",
+			Hint:    "A new process has been started; the next request goes to it. Look at the app's output for what happened (a crash in a C extension, os._exit, the OOM killer).",
+		}, failure)
+	default:
+		s.sendPage(w, r, rec, http.StatusInternalServerError, failurePage(f), failure)
+	}
+}
+
+// sendPage answers with one of wsgidev's own pages and records it.
+func (s *Server) sendPage(w http.ResponseWriter, r *http.Request, rec *recorder, code int, d pageData, f *exchange.Failure) {
+	d.Status = strconv.Itoa(code) + " " + http.StatusText(code)
+	d.Method, d.Path = r.Method, r.URL.RequestURI()
+	body, contentType := s.pages.render(d, wantsHTML(r))
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	w.Write(body)
+	rec.page(code, h, body, s.cfg.BodyCap)
+	if f != nil {
+		rec.fail(f)
+	}
+}
+
+func wantsHTML(r *http.Request) bool {
+	return strings.Contains(r.Header.Get("Accept"), "text/html")
+}
+
+// since is a monotonic offset for events.
+func since(start time.Time, at time.Time) time.Duration {
+	if at.IsZero() {
+		return time.Since(start)
+	}
+	return at.Sub(start)
+}

@@ -1,0 +1,148 @@
+package devserver
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+	"time"
+
+	"github.com/wsgidev/wsgidev/devserver/exchange"
+	"github.com/wsgidev/wsgidev/pyrunner"
+)
+
+// recorder fills one Exchange as the request runs and publishes it.
+type recorder struct {
+	hub *exchange.Hub
+	ex  *exchange.Exchange
+	tap *bodyTap // nil when the request has no body
+}
+
+// wsgiKeys are the environ keys the child adds (runner.py make_environ),
+// described for the record since they are objects, not strings.
+var wsgiKeys = []exchange.EnvVar{
+	{Key: "wsgi.version", Value: "(1, 0)", Type: "tuple"},
+	{Key: "wsgi.input", Value: "request body stream (read, readline, readlines, iteration)", Type: "Input"},
+	{Key: "wsgi.errors", Value: "per-request error stream, shown by wsgidev", Type: "Errors"},
+	{Key: "wsgi.multithread", Value: "True", Type: "bool"},
+	{Key: "wsgi.multiprocess", Value: "False", Type: "bool"},
+	{Key: "wsgi.run_once", Value: "False", Type: "bool"},
+	{Key: "wsgi.file_wrapper", Value: "FileWrapper", Type: "type"},
+	{Key: "wsgi.input_terminated", Value: "True", Type: "bool"},
+}
+
+func (s *Server) begin(r *http.Request) *recorder {
+	ex := &exchange.Exchange{
+		ID:     s.nextID.Add(1),
+		Start:  time.Now(),
+		Remote: r.RemoteAddr,
+		Method: r.Method,
+		Target: r.RequestURI,
+		Proto:  r.Proto,
+	}
+	ex.RequestHeaders = append(ex.RequestHeaders, exchange.Header{Name: "Host", Value: r.Host})
+	names := make([]string, 0, len(r.Header))
+	for name := range r.Header {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		for _, v := range r.Header[name] {
+			ex.RequestHeaders = append(ex.RequestHeaders, exchange.Header{Name: name, Value: v})
+		}
+	}
+	rec := &recorder{hub: s.cfg.Hub, ex: ex}
+	if r.ContentLength != 0 {
+		rec.tap = &bodyTap{r: r.Body, limit: s.cfg.BodyCap}
+		r.Body = rec.tap
+	}
+	started := *ex
+	s.cfg.Hub.Publish(exchange.Update{Started: &started})
+	return rec
+}
+
+func (s *Server) finish(rec *recorder) {
+	rec.ex.Duration = time.Since(rec.ex.Start)
+	if rec.tap != nil {
+		rec.ex.RequestBody = rec.tap.snapshot()
+	}
+	rec.ex.Done = true
+	s.cfg.Hub.Publish(exchange.Update{Done: rec.ex})
+}
+
+func (rec *recorder) setEnviron(kv []string) {
+	env := make([]exchange.EnvVar, 0, len(kv)/2+len(wsgiKeys))
+	for i := 0; i < len(kv); i += 2 {
+		env = append(env, exchange.EnvVar{Key: kv[i], Value: kv[i+1], Type: "str"})
+	}
+	rec.ex.Environ = append(env, wsgiKeys...)
+}
+
+func (rec *recorder) event(e exchange.Event) { rec.eventAt(e, time.Time{}) }
+
+func (rec *recorder) eventAt(e exchange.Event, at time.Time) {
+	e.Offset = since(rec.ex.Start, at)
+	rec.ex.Events = append(rec.ex.Events, e)
+	rec.hub.Publish(exchange.Update{Event: &exchange.EventOf{ID: rec.ex.ID, Event: e}})
+}
+
+func (rec *recorder) startResponse(ev pyrunner.Event, excInfo string) {
+	headers := make([]exchange.Header, len(ev.Headers))
+	for i, kv := range ev.Headers {
+		headers[i] = exchange.Header{Name: kv[0], Value: kv[1]}
+	}
+	rec.ex.ResponseHeaders = headers
+	fmt.Sscanf(ev.Status, "%d", &rec.ex.Status)
+	rec.eventAt(exchange.Event{Kind: exchange.EventStartResponse, Status: ev.Status, Headers: headers, ExcInfo: excInfo}, ev.At)
+}
+
+func (rec *recorder) chunk(ev pyrunner.Event, limit int) {
+	kind := exchange.EventChunk
+	if ev.Kind == pyrunner.EventWrite {
+		kind = exchange.EventWrite
+	}
+	rec.ex.ResponseBody.Append(ev.Data, limit)
+	rec.eventAt(exchange.Event{Kind: kind, Size: len(ev.Data)}, ev.At)
+}
+
+var streamNames = map[byte]string{
+	pyrunner.StreamErrors: "wsgi.errors",
+	pyrunner.StreamStdout: "stdout",
+	pyrunner.StreamStderr: "stderr",
+}
+
+func (rec *recorder) log(ev pyrunner.Event) {
+	rec.eventAt(exchange.Event{Kind: exchange.EventLog, Stream: streamNames[ev.Stream], Text: ev.Text}, ev.At)
+}
+
+func (rec *recorder) lint(rule, message string) {
+	rec.ex.Lint = append(rec.ex.Lint, exchange.Warning{Rule: rule, Message: message})
+	rec.event(exchange.Event{Kind: exchange.EventLint, Rule: rule, Text: message})
+}
+
+func (rec *recorder) fail(f *exchange.Failure) {
+	rec.ex.Failure = f
+	rec.event(exchange.Event{Kind: exchange.EventError, Rule: f.Rule, Text: f.Message})
+}
+
+// checkLength warns when the body disagrees with the app's own
+// Content-Length; net/http then cuts the connection, as it must.
+func (rec *recorder) checkLength(resp *response) {
+	if resp.declared < 0 || rec.ex.ResponseBody.Size == resp.declared || rec.ex.Method == http.MethodHead {
+		return
+	}
+	if rec.ex.Status == http.StatusNoContent || rec.ex.Status == http.StatusNotModified {
+		return
+	}
+	rec.lint("content-length-mismatch", fmt.Sprintf("the app declared Content-Length: %d but its body had %d bytes; the client sees a broken response", resp.declared, rec.ex.ResponseBody.Size))
+}
+
+// page records one of wsgidev's own pages as the response.
+func (rec *recorder) page(code int, h http.Header, body []byte, limit int) {
+	rec.ex.Status = code
+	rec.ex.ResponseHeaders = nil
+	for _, name := range []string{"Content-Type", "Content-Length", "Cache-Control"} {
+		rec.ex.ResponseHeaders = append(rec.ex.ResponseHeaders, exchange.Header{Name: name, Value: h.Get(name)})
+	}
+	rec.ex.ResponseBody = exchange.Body{}
+	rec.ex.ResponseBody.Append(body, limit)
+}

@@ -1,0 +1,78 @@
+// Package devserver answers HTTP: it turns each request into a WSGI call on
+// a Backend (the Python child), streams the response back as the app
+// produces it, records the whole exchange for the hub, and renders the error
+// pages that teach what went wrong.
+package devserver
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/wsgidev/wsgidev/devserver/exchange"
+	"github.com/wsgidev/wsgidev/pyrunner"
+)
+
+// Backend runs WSGI calls; *pyrunner.Runner is the real one.
+type Backend interface {
+	Call(ctx context.Context, req pyrunner.CallRequest) (*pyrunner.Call, error)
+}
+
+// Config is what the server needs from the command line.
+type Config struct {
+	Backend    Backend
+	Hub        *exchange.Hub
+	ScriptName string // mount prefix, "" or "/prefix"
+	BodyCap    int    // bytes of each body kept in the exchange
+	Version    string // shown in error pages
+}
+
+// Server is the HTTP side of wsgidev.
+type Server struct {
+	cfg    Config
+	http   *http.Server
+	nextID atomic.Uint64
+	pages  *pages
+}
+
+// New returns a server; Serve starts it on a listener.
+func New(cfg Config) (*Server, error) {
+	if cfg.BodyCap <= 0 {
+		cfg.BodyCap = 256 << 10
+	}
+	p, err := newPages(cfg.Version)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, pages: p}
+	s.http = &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: 30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          discardLog(),
+	}
+	return s, nil
+}
+
+// Serve answers requests on l until Shutdown; it returns nil after a clean
+// shutdown.
+func (s *Server) Serve(l net.Listener) error {
+	err := s.http.Serve(l)
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// Shutdown stops accepting, lets requests in flight finish until ctx ends,
+// then closes what is left.
+func (s *Server) Shutdown(ctx context.Context) error {
+	err := s.http.Shutdown(ctx)
+	if err != nil {
+		s.http.Close()
+	}
+	return err
+}

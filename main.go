@@ -1,0 +1,396 @@
+// Command wsgidev is a development server for Python WSGI apps: it answers
+// HTTP in Go, runs the app in a child Python, and shows every request.
+// This file is the CLI and the only place the packages are wired together.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
+
+	"github.com/wsgidev/wsgidev/devserver"
+	"github.com/wsgidev/wsgidev/devserver/exchange"
+	"github.com/wsgidev/wsgidev/pyrunner"
+	"github.com/wsgidev/wsgidev/templates"
+)
+
+const version = "0.1.0"
+
+var _ devserver.Backend = (*pyrunner.Runner)(nil)
+
+const serveHelp = `Serve a WSGI app for development: HTTP in Go, the app in a child Python.
+
+APPSPEC says where the app is, as gunicorn and flask take it:
+   wsgidev serve                          app.py or wsgi.py here, else the built-in demo
+   wsgidev serve app.py                   the callable named application, app, or made
+                                          by create_app() / make_app()
+   wsgidev serve path/to/app.py:api       a named callable in a file
+   wsgidev serve pkg.module:app           a module importable from this folder
+   wsgidev serve 'pkg.web:create_app("dev", debug=True)'
+                                          a factory, literal arguments only
+   wsgidev serve mysite/wsgi.py           a Django project (or mysite.wsgi:application)
+
+Flags go before or after APPSPEC:
+   wsgidev serve app.py --port 9000 --env DEBUG=1
+   wsgidev serve --port 0 app.py          pick a free port; the banner prints it`
+
+func main() {
+	app := &cli.App{
+		Name:                 "wsgidev",
+		Usage:                "a development server for Python WSGI apps that shows every request",
+		Version:              version,
+		EnableBashCompletion: true,
+		Commands: []*cli.Command{
+			{
+				Name:        "serve",
+				Usage:       "serve a WSGI app on this machine",
+				ArgsUsage:   "[APPSPEC]",
+				Description: serveHelp,
+				Flags:       serveFlags,
+				Action:      serve,
+			},
+			{
+				Name:  "version",
+				Usage: "print wsgidev's version",
+				Action: func(c *cli.Context) error {
+					fmt.Fprintln(c.App.Writer, "wsgidev", version)
+					return nil
+				},
+			},
+		},
+	}
+	if err := app.Run(flagsFirst(os.Args, "serve", serveFlags)); err != nil {
+		var exit cli.ExitCoder
+		if !errors.As(err, &exit) {
+			fmt.Fprintln(os.Stderr, "wsgidev:", err)
+			os.Exit(2)
+		}
+		cli.HandleExitCoder(err)
+	}
+}
+
+var serveFlags = []cli.Flag{
+	&cli.StringFlag{Name: "host", Value: "127.0.0.1", Usage: "address to bind; anything but loopback makes the server reachable from the network"},
+	&cli.IntFlag{Name: "port", Aliases: []string{"p"}, Value: 8000, Usage: "port to bind; 0 picks a free one"},
+	&cli.StringFlag{Name: "python", Usage: "the interpreter to run the app with (default: $VIRTUAL_ENV, ./.venv, ./venv, then python3)"},
+	&cli.IntFlag{Name: "threads", Value: 32, Usage: "worker threads in the child (streaming requests each hold one)"},
+	&cli.StringSliceFlag{Name: "env", Aliases: []string{"e"}, Usage: "KEY=VALUE for the app's environment (repeatable)"},
+	&cli.StringFlag{Name: "env-file", Usage: "a file of KEY=VALUE lines for the app's environment"},
+	&cli.StringFlag{Name: "script-name", Usage: "mount the app under a prefix such as /api: SCRIPT_NAME is the prefix, other paths get 404"},
+	&cli.BoolFlag{Name: "no-tui", Usage: "plain log output instead of the inspector (also when stdout is not a terminal)"},
+	&cli.BoolFlag{Name: "no-reload", Usage: "do not restart the app when files change"},
+}
+
+// flagsFirst moves the flags of the named command ahead of its arguments,
+// so "wsgidev serve app.py --port 9000" works as people type it for flask
+// and gunicorn (urfave/cli v2 stops parsing flags at the first argument).
+func flagsFirst(args []string, command string, flags []cli.Flag) []string {
+	cmd := -1
+	for i, a := range args[1:] {
+		if a == command {
+			cmd = i + 1
+			break
+		}
+		if !strings.HasPrefix(a, "-") {
+			return args
+		}
+	}
+	if cmd < 0 {
+		return args
+	}
+	takesValue := map[string]bool{}
+	for _, f := range flags {
+		_, isBool := f.(*cli.BoolFlag)
+		for _, name := range f.Names() {
+			takesValue[name] = !isBool
+		}
+	}
+	var opts, positional []string
+	rest := args[cmd+1:]
+	for i := 0; i < len(rest); i++ {
+		a := rest[i]
+		switch {
+		case a == "--":
+			positional = append(positional, rest[i+1:]...)
+			i = len(rest)
+		case strings.HasPrefix(a, "-") && a != "-":
+			opts = append(opts, a)
+			name := strings.TrimLeft(a, "-")
+			if !strings.Contains(name, "=") && takesValue[name] && i+1 < len(rest) {
+				i++
+				opts = append(opts, rest[i])
+			}
+		default:
+			positional = append(positional, a)
+		}
+	}
+	out := append(append([]string{}, args[:cmd+1]...), opts...)
+	if len(positional) > 0 {
+		out = append(append(out, "--"), positional...)
+	}
+	return out
+}
+
+// appChoice is the app to serve and how the banner names it.
+type appChoice struct {
+	spec  pyrunner.AppSpec
+	label string
+}
+
+// chooseApp resolves APPSPEC, or finds app.py / wsgi.py, or falls back to
+// the embedded demo.
+func chooseApp(c *cli.Context, dir string) (appChoice, error) {
+	if c.NArg() > 1 {
+		return appChoice{}, fmt.Errorf("one APPSPEC at most, got %q", c.Args().Slice())
+	}
+	if arg := c.Args().First(); arg != "" {
+		spec, err := pyrunner.ParseAppSpec(arg)
+		if err != nil {
+			return appChoice{}, err
+		}
+		if spec.File != "" {
+			info, err := os.Stat(spec.File)
+			if err != nil {
+				return appChoice{}, fmt.Errorf("%s: no such file; run wsgidev from the app's folder or give the path to it", spec.File)
+			}
+			if info.IsDir() {
+				return appChoice{}, fmt.Errorf("%s is a folder; name the app's file in it, e.g. %s", spec.File, filepath.Join(spec.File, "app.py"))
+			}
+		}
+		return appChoice{spec: spec, label: spec.String()}, nil
+	}
+	for _, name := range []string{"app.py", "wsgi.py"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			return appChoice{spec: pyrunner.AppSpec{File: name}, label: name + " (found in this folder)"}, nil
+		}
+	}
+	path, err := writeDemo()
+	if err != nil {
+		return appChoice{}, err
+	}
+	return appChoice{spec: pyrunner.AppSpec{File: path}, label: "the built-in demo (no app.py or wsgi.py in this folder)"}, nil
+}
+
+func writeDemo() (string, error) {
+	base, err := os.UserCacheDir()
+	if err != nil {
+		base = os.TempDir()
+	}
+	dir := filepath.Join(base, "wsgidev", "demo")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("writing the demo app: %w", err)
+	}
+	path := filepath.Join(dir, "wsgidev_demo.py")
+	if err := os.WriteFile(path, templates.DemoApp, 0o644); err != nil {
+		return "", fmt.Errorf("writing the demo app: %w", err)
+	}
+	return path, nil
+}
+
+func childEnv(c *cli.Context) ([]string, error) {
+	var env []string
+	if path := c.String("env-file"); path != "" {
+		fileEnv, err := pyrunner.ParseEnvFile(path)
+		if err != nil {
+			return nil, err
+		}
+		env = fileEnv
+	}
+	for _, pair := range c.StringSlice("env") {
+		kv, err := pyrunner.ParseEnvPair(pair)
+		if err != nil {
+			return nil, fmt.Errorf("--env: %w", err)
+		}
+		env = append(env, kv)
+	}
+	return env, nil
+}
+
+func listen(host string, port int) (net.Listener, error) {
+	addr := net.JoinHostPort(host, strconv.Itoa(port))
+	l, err := net.Listen("tcp", addr)
+	if err == nil {
+		return l, nil
+	}
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return nil, fmt.Errorf("port %d on %s is already in use (another server running?); stop it, or pick another port with --port %d, or --port 0 for a free one", port, host, port+1)
+	}
+	if errors.Is(err, syscall.EACCES) {
+		return nil, fmt.Errorf("not allowed to bind %s: ports below 1024 need root; use --port 8000", addr)
+	}
+	return nil, fmt.Errorf("cannot listen on %s: %w", addr, err)
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func serve(c *cli.Context) error {
+	fail := func(err error) error { return cli.Exit("wsgidev: "+err.Error(), 1) }
+	dir, err := os.Getwd()
+	if err != nil {
+		return fail(err)
+	}
+	choice, err := chooseApp(c, dir)
+	if err != nil {
+		return fail(err)
+	}
+	py, err := pyrunner.FindPython(c.String("python"), dir)
+	if err != nil {
+		return fail(err)
+	}
+	env, err := childEnv(c)
+	if err != nil {
+		return fail(err)
+	}
+	scriptName := strings.TrimRight(c.String("script-name"), "/")
+	if scriptName != "" && !strings.HasPrefix(scriptName, "/") {
+		return fail(fmt.Errorf("--script-name %q must start with /, e.g. /api", scriptName))
+	}
+	l, err := listen(c.String("host"), c.Int("port"))
+	if err != nil {
+		return fail(err)
+	}
+	defer l.Close()
+
+	hub := exchange.NewHub()
+	logSub := hub.Subscribe()
+	runner, err := pyrunner.New(pyrunner.Config{
+		Python:  py,
+		Spec:    choice.spec,
+		Dir:     dir,
+		Env:     env,
+		Argv:    []string{choice.spec.String()},
+		Threads: c.Int("threads"),
+		OnOutput: func(o pyrunner.Output) {
+			stream := "stdout"
+			if o.Stream == pyrunner.StreamStderr {
+				stream = "stderr"
+			}
+			hub.Publish(exchange.Update{Output: &exchange.Output{At: time.Now(), Stream: stream, Line: o.Line}})
+		},
+		OnState: func(s pyrunner.State) { hub.Publish(exchange.Update{Child: childState(s)}) },
+	})
+	if err != nil {
+		return fail(err)
+	}
+	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	hello, err := runner.Start(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	defer runner.Stop(time.Second)
+
+	srv, err := devserver.New(devserver.Config{Backend: runner, Hub: hub, ScriptName: scriptName, Version: version})
+	if err != nil {
+		return fail(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(l) }()
+
+	info, loadErr := runner.Loaded(ctx)
+	out := c.App.Writer
+	printBanner(out, banner{
+		choice: choice, info: info, loadErr: loadErr, python: py, hello: hello,
+		url: serverURL(l.Addr(), scriptName), threads: c.Int("threads"),
+		host: c.String("host"), reload: !c.Bool("no-reload"),
+	})
+	logCtx, stopLog := context.WithCancel(context.Background())
+	logDone := make(chan struct{})
+	go func() {
+		devserver.Log{Out: out, Color: useColor(out)}.Run(logCtx, logSub)
+		close(logDone)
+	}()
+	defer func() { stopLog(); <-logDone }()
+
+	select {
+	case err := <-served:
+		return fail(err)
+	case <-ctx.Done():
+	}
+	stop() // a second Ctrl-C now ends the process at once
+	go func() {
+		again := make(chan os.Signal, 1)
+		signal.Notify(again, os.Interrupt, syscall.SIGTERM)
+		<-again
+		runner.Stop(0)
+		os.Exit(130)
+	}()
+	fmt.Fprintln(out, "wsgidev: shutting down (Ctrl-C again to quit at once)")
+	grace, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	srv.Shutdown(grace)
+	runner.Stop(time.Second)
+	return nil
+}
+
+func childState(s pyrunner.State) *exchange.ChildState {
+	cs := &exchange.ChildState{At: s.At, Kind: s.Kind, PID: s.PID, Note: s.Note}
+	if s.LoadErr != nil {
+		cs.Detail = s.LoadErr.Traceback
+	}
+	return cs
+}
+
+func serverURL(addr net.Addr, scriptName string) string {
+	host, port, _ := net.SplitHostPort(addr.String())
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port) + scriptName + "/"
+}
+
+func useColor(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && os.Getenv("NO_COLOR") == "" && term.IsTerminal(int(f.Fd()))
+}
+
+type banner struct {
+	choice  appChoice
+	info    pyrunner.AppInfo
+	loadErr error
+	python  pyrunner.Python
+	hello   pyrunner.Hello
+	url     string
+	threads int
+	host    string
+	reload  bool
+}
+
+func printBanner(w io.Writer, b banner) {
+	fmt.Fprintf(w, "wsgidev %s: development server, not for production\n", version)
+	target := b.info.File
+	if target == "" {
+		target = b.choice.spec.File
+	}
+	switch {
+	case b.loadErr != nil:
+		fmt.Fprintf(w, "  app      %s: failed to import (see below; the server stays up)\n", b.choice.label)
+	default:
+		fmt.Fprintf(w, "  app      %s\n", b.choice.label)
+		fmt.Fprintf(w, "           %s → %s  %s\n", target, b.info.Callable, b.info.Repr)
+	}
+	fmt.Fprintf(w, "  python   %s (Python %s, from %s)\n", b.hello.Executable, b.hello.Python, b.python.Source)
+	fmt.Fprintf(w, "  threads  %d\n", b.threads)
+	fmt.Fprintf(w, "  serving  %s  (Ctrl-C to stop)\n", b.url)
+	if !isLoopback(b.host) {
+		fmt.Fprintf(w, "  WARNING  bound to %s: anyone who can reach this machine can use this development server\n", b.host)
+	}
+}
