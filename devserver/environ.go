@@ -28,7 +28,8 @@ func mount(prefix, path string) (scriptName, pathInfo string, ok bool) {
 // value a latin-1 "bytes-as-str" once the child decodes it, the rules of
 // PEP 3333 with gunicorn and werkzeug as the reference where it is open.
 // The wsgi.* objects are added by the child (runner.py make_environ).
-func buildEnviron(r *http.Request, scriptName, pathInfo string) ([]string, error) {
+// software is SERVER_SOFTWARE, "wsgidev/<version>".
+func buildEnviron(r *http.Request, scriptName, pathInfo, software string) ([]string, error) {
 	if strings.IndexByte(pathInfo, 0) >= 0 || strings.IndexByte(scriptName, 0) >= 0 {
 		return nil, errNULInPath
 	}
@@ -49,6 +50,10 @@ func buildEnviron(r *http.Request, scriptName, pathInfo string) ([]string, error
 	add("SERVER_NAME", serverName)
 	add("SERVER_PORT", serverPort)
 	add("SERVER_PROTOCOL", r.Proto)
+	// CGI requires it (RFC 3875 4.1.17) and gunicorn, werkzeug and wsgiref
+	// set it; apps read it (httpbin refuses chunked uploads on servers it
+	// does not know).
+	add("SERVER_SOFTWARE", software)
 	remoteHost, remotePort, _ := net.SplitHostPort(r.RemoteAddr)
 	add("REMOTE_ADDR", remoteHost)
 	add("REMOTE_PORT", remotePort) // a str: werkzeug's int fails wsgiref.validate
@@ -56,7 +61,12 @@ func buildEnviron(r *http.Request, scriptName, pathInfo string) ([]string, error
 	add("RAW_URI", r.RequestURI) // gunicorn's name for the same thing
 	add("wsgi.url_scheme", "http")
 
-	add("HTTP_HOST", r.Host) // net/http moves Host out of the header map
+	// net/http moves Host out of the header map. An HTTP/1.0 request may
+	// come without one: no HTTP_HOST then, as in gunicorn and werkzeug, so
+	// that apps rebuild the URL from SERVER_NAME (PEP 3333's recipe), not "".
+	if r.Host != "" {
+		add("HTTP_HOST", r.Host)
+	}
 	if len(r.TransferEncoding) > 0 {
 		add("HTTP_TRANSFER_ENCODING", strings.Join(r.TransferEncoding, ","))
 	}

@@ -28,7 +28,7 @@ func environMap(t *testing.T, raw, prefix string) map[string]string {
 	if !ok {
 		t.Fatalf("path %q outside mount %q", r.URL.Path, prefix)
 	}
-	kv, err := buildEnviron(r, sn, pi)
+	kv, err := buildEnviron(r, sn, pi, "wsgidev/1.2.3")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func TestBuildEnviron(t *testing.T) {
 				"SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8000", "SERVER_PROTOCOL": "HTTP/1.1",
 				"REMOTE_ADDR": "127.0.0.1", "REMOTE_PORT": "51234", "REQUEST_URI": "/hello?a=1&b=%20",
 				"RAW_URI": "/hello?a=1&b=%20", "HTTP_HOST": "example.test:8000", "HTTP_USER_AGENT": "t",
-				"wsgi.url_scheme": "http",
+				"wsgi.url_scheme": "http", "SERVER_SOFTWARE": "wsgidev/1.2.3",
 			},
 			absent: []string{"CONTENT_LENGTH", "CONTENT_TYPE", "HTTP_CONTENT_LENGTH"},
 		},
@@ -100,9 +100,10 @@ func TestBuildEnviron(t *testing.T) {
 			want: map[string]string{"SCRIPT_NAME": "/api", "PATH_INFO": ""},
 		},
 		{
-			name: "HTTP/1.0",
-			raw:  "GET / HTTP/1.0\r\n\r\n",
-			want: map[string]string{"SERVER_PROTOCOL": "HTTP/1.0", "HTTP_HOST": ""},
+			name:   "HTTP/1.0 without Host",
+			raw:    "GET / HTTP/1.0\r\n\r\n",
+			want:   map[string]string{"SERVER_PROTOCOL": "HTTP/1.0", "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8000"},
+			absent: []string{"HTTP_HOST"},
 		},
 	}
 	for _, tt := range tests {
@@ -143,7 +144,7 @@ func TestMount(t *testing.T) {
 
 func TestNULInPathRefused(t *testing.T) {
 	r := readRequest(t, "GET /a%00b HTTP/1.1\r\nHost: h\r\n\r\n")
-	if _, err := buildEnviron(r, "", r.URL.Path); err != errNULInPath {
+	if _, err := buildEnviron(r, "", r.URL.Path, "wsgidev/1.2.3"); err != errNULInPath {
 		t.Fatalf("got %v", err)
 	}
 }

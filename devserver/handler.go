@@ -25,7 +25,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}, &exchange.Failure{Kind: "not-mounted", Message: "path outside --script-name"})
 		return
 	}
-	env, err := buildEnviron(r, scriptName, pathInfo)
+	env, err := buildEnviron(r, scriptName, pathInfo, s.software)
 	if err != nil {
 		s.sendPage(w, r, rec, http.StatusBadRequest, pageData{Title: "Bad request", Summary: err.Error()},
 			&exchange.Failure{Kind: "bad-request", Message: err.Error()})
@@ -119,6 +119,12 @@ func (resp *response) commit() {
 	}
 	if cl := h.Get("Content-Length"); cl != "" {
 		resp.declared, _ = strconv.ParseInt(cl, 10, 64)
+	} else {
+		// A body of unknown length goes out in chunks, as gunicorn sends it;
+		// left alone, net/http would invent a Content-Length for a short body
+		// that ended before the first flush. It drops the header itself
+		// where no body is allowed and for HTTP/1.0.
+		h.Set("Transfer-Encoding", "chunked")
 	}
 	code, _ := strconv.Atoi(resp.status[:3])
 	resp.w.WriteHeader(code)
@@ -169,7 +175,10 @@ func (s *Server) done(w http.ResponseWriter, r *http.Request, rec *recorder, res
 	case resp.committed:
 		failure.Cut = true
 		rec.fail(failure)
-		panic(http.ErrAbortHandler) // net/http closes the connection without a clean end
+		// What the app produced before it failed still goes out, then the
+		// cut: net/http closes the connection without a clean end.
+		resp.flush()
+		panic(http.ErrAbortHandler)
 	case f.Kind == pyrunner.FailChildExit:
 		s.sendPage(w, r, rec, http.StatusBadGateway, pageData{
 			Title:   "The Python process died",

@@ -32,10 +32,11 @@ type Config struct {
 
 // Server is the HTTP side of wsgidev.
 type Server struct {
-	cfg    Config
-	http   *http.Server
-	nextID atomic.Uint64
-	pages  *pages
+	cfg      Config
+	http     *http.Server
+	nextID   atomic.Uint64
+	pages    *pages
+	software string // SERVER_SOFTWARE
 }
 
 // New returns a server; Serve starts it on a listener.
@@ -47,7 +48,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, pages: p}
+	s := &Server{cfg: cfg, pages: p, software: "wsgidev/" + cfg.Version}
 	s.http = &http.Server{
 		Handler:           s,
 		ReadHeaderTimeout: 30 * time.Second,

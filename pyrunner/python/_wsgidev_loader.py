@@ -115,8 +115,9 @@ def safe_repr(obj):
 def format_exception(e):
     """The traceback without wsgidev's own frames or importlib's."""
     import traceback
+    skip = (HERE, os.path.dirname(importlib.__file__))
     tb = e.__traceback__
-    while tb is not None and (os.path.dirname(tb.tb_frame.f_code.co_filename) == HERE
+    while tb is not None and (os.path.dirname(tb.tb_frame.f_code.co_filename) in skip
                               or tb.tb_frame.f_code.co_filename.startswith("<frozen importlib")):
         tb = tb.tb_next
     return "".join(traceback.format_exception(type(e), e, tb))

@@ -107,6 +107,7 @@ class Call(object):
         self.status = None
         self.headers_sent = False
         self.violation = None
+        self.finished = False
 
     # -- called from the frame reader ------------------------------------
     def on_frame(self, typ, payload):
@@ -360,6 +361,10 @@ def run_call(app, call):
     _local.call = call
 
     def write(data):
+        if call.finished:
+            raise Violation("write-before-start", "the app called a write() that start_response() returned "
+                            "for an earlier request; PEP 3333 requires start_response() for this request "
+                            "first, and its own write()")
         if call.status is None:
             call.violation = Violation("write-before-start", "the app called write() before "
                                        "start_response(); PEP 3333 requires start_response first")
@@ -421,6 +426,7 @@ def run_call(app, call):
         error = describe_failure(call, e)
     finally:
         _local.call = None
+        call.finished = True
     if result is not None and hasattr(result, "close"):
         try:
             result.close()
