@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -20,40 +21,84 @@ type Log struct {
 
 // Run drains sub until ctx ends, then prints what is left.
 func (l Log) Run(ctx context.Context, sub *exchange.Subscription) {
-	requests := map[uint64]string{} // exchange ID → "GET /x", for marking app output
+	st := &logState{requests: map[uint64]string{}, partial: map[streamOf]string{}}
 	for {
 		select {
 		case <-sub.Wake():
-			l.print(sub, requests)
+			l.print(sub, st)
 		case <-ctx.Done():
-			l.print(sub, requests)
+			l.print(sub, st)
 			return
 		}
 	}
 }
 
-func (l Log) print(sub *exchange.Subscription, requests map[uint64]string) {
+// logState is what the log remembers between updates.
+type logState struct {
+	requests map[uint64]string   // exchange ID → "GET /x", for marking app output
+	partial  map[streamOf]string // a request's output line that has not ended yet
+}
+
+// streamOf is one output stream of one request.
+type streamOf struct {
+	id     uint64
+	stream string
+}
+
+func (l Log) print(sub *exchange.Subscription, st *logState) {
 	updates, dropped := sub.Drain()
 	var b strings.Builder
 	for _, u := range updates {
 		switch {
 		case u.Started != nil:
-			requests[u.Started.ID] = u.Started.Method + " " + u.Started.Target
+			st.requests[u.Started.ID] = u.Started.Method + " " + u.Started.Target
 		case u.Event != nil && u.Event.Event.Kind == exchange.EventLog:
-			l.appLines(&b, "["+requestLabel(requests, u.Event.ID)+"] ", u.Event.Event.Stream, u.Event.Event.Text)
+			l.requestOutput(&b, st, u.Event.ID, u.Event.Event.Stream, u.Event.Event.Text)
 		case u.Done != nil:
+			l.endOutput(&b, st, u.Done.ID)
 			l.access(&b, u.Done)
-			delete(requests, u.Done.ID)
+			delete(st.requests, u.Done.ID)
 		case u.Output != nil:
 			l.appLines(&b, "", u.Output.Stream, u.Output.Line)
 		case u.Child != nil:
 			l.child(&b, u.Child)
+		case u.Reload != nil:
+			l.reload(&b, u.Reload)
+		case u.Notice != nil:
+			fmt.Fprintf(&b, "wsgidev: %s\n", u.Notice.Text)
 		}
 	}
 	if dropped > 0 {
 		fmt.Fprintf(&b, "wsgidev: the log fell behind and skipped %d updates\n", dropped)
 	}
 	io.WriteString(l.Out, b.String())
+}
+
+// requestOutput prints the lines a request's output completes. print()
+// writes its text and its newline separately, so a line waits for its end
+// (or the request's) instead of showing as two.
+func (l Log) requestOutput(b *strings.Builder, st *logState, id uint64, stream, text string) {
+	key := streamOf{id, stream}
+	text = st.partial[key] + text
+	end := strings.LastIndexByte(text, '\n')
+	if rest := text[end+1:]; rest != "" {
+		st.partial[key] = rest
+	} else {
+		delete(st.partial, key)
+	}
+	if end >= 0 {
+		l.appLines(b, "["+requestLabel(st.requests, id)+"] ", stream, text[:end+1])
+	}
+}
+
+// endOutput prints what a finished request left without a newline.
+func (l Log) endOutput(b *strings.Builder, st *logState, id uint64) {
+	for key, text := range st.partial {
+		if key.id == id {
+			l.appLines(b, "["+requestLabel(st.requests, id)+"] ", key.stream, text)
+			delete(st.partial, key)
+		}
+	}
 }
 
 func requestLabel(requests map[uint64]string, id uint64) string {
@@ -99,10 +144,8 @@ func (l Log) access(b *strings.Builder, ex *exchange.Exchange) {
 			msg = "WSGI rule broken: " + msg + " [" + f.Rule + "]"
 		}
 		fmt.Fprintf(b, "%s %s\n", l.paint("31", "  error:"), msg)
-		if f.Traceback != "" && f.Kind != "load-error" {
-			for _, tl := range strings.Split(strings.TrimRight(f.Traceback, "\n"), "\n") {
-				fmt.Fprintf(b, "  %s\n", tl)
-			}
+		if f.Kind != "load-error" {
+			l.Traceback(b, f.Traceback)
 		}
 	}
 }
@@ -117,23 +160,44 @@ func (l Log) appLines(b *strings.Builder, label, stream, text string) {
 	}
 }
 
+// child reports a crash; import outcomes come from reloads (and the banner
+// for the first import), so they are not repeated here.
 func (l Log) child(b *strings.Builder, c *exchange.ChildState) {
-	switch c.Kind {
-	case "load-error":
-		fmt.Fprintf(b, "%s %s\n", l.paint("31", "wsgidev: the app failed to import:"), c.Note)
-		if c.Detail != "" {
-			for _, tl := range strings.Split(strings.TrimRight(c.Detail, "\n"), "\n") {
-				fmt.Fprintf(b, "  %s\n", tl)
-			}
-		}
-		b.WriteString("wsgidev: still serving: every request gets this error until a save fixes it\n")
-	case "exited":
+	if c.Kind == "exited" {
 		fmt.Fprintf(b, "%s %s; starting a new one\n", l.paint("31", "wsgidev:"), c.Note)
-	case "ready":
-		if c.Note != "" {
-			fmt.Fprintf(b, "wsgidev: %s\n", c.Note)
-		}
 	}
+}
+
+func (l Log) reload(b *strings.Builder, r *exchange.Reload) {
+	what := "manual reload"
+	if len(r.Files) > 0 {
+		what = describeFiles(r.Files) + " changed"
+	}
+	if r.OK {
+		fmt.Fprintf(b, "%s reloaded in %s (%s)\n", l.paint("32", "wsgidev:"), FormatDuration(r.Took), what)
+		return
+	}
+	fmt.Fprintf(b, "%s %s; the app failed to import: %s\n", l.paint("31", "wsgidev:"), what, r.Error)
+	l.Traceback(b, r.Detail)
+	b.WriteString("wsgidev: still serving: requests get this error until a save fixes it\n")
+}
+
+// Traceback indents a traceback under the line that introduced it.
+func (l Log) Traceback(b *strings.Builder, tb string) {
+	if tb == "" {
+		return
+	}
+	for _, line := range strings.Split(strings.TrimRight(tb, "\n"), "\n") {
+		fmt.Fprintf(b, "  %s\n", line)
+	}
+}
+
+func describeFiles(files []string) string {
+	name := filepath.Base(files[0])
+	if len(files) == 1 {
+		return name
+	}
+	return fmt.Sprintf("%s and %d more", name, len(files)-1)
 }
 
 func statusColor(code int) string {

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -57,6 +58,7 @@ type child struct {
 	onModules func([]string)
 	onOutput  func(Output)
 	stopOnce  sync.Once
+	retired   atomic.Bool // replaced by a reload: its exit is expected
 }
 
 // startChild execs the interpreter with the runner and its pipes; it does not
@@ -286,6 +288,22 @@ func (c *child) stop(grace time.Duration) {
 			<-c.exited
 		}
 	})
+}
+
+// retire stops a child a reload replaced, once its calls in flight have
+// finished or grace has run out.
+func (c *child) retire(grace time.Duration) {
+	deadline := time.Now().Add(grace)
+	for time.Now().Before(deadline) {
+		c.mu.Lock()
+		busy := len(c.calls) > 0 && !c.gone
+		c.mu.Unlock()
+		if !busy {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	c.stop(time.Second)
 }
 
 func (c *child) kill() { syscall.Kill(-c.pid(), syscall.SIGKILL) }

@@ -11,3 +11,13 @@ func writeFile(t *testing.T, path, content string) {
 		t.Fatal(err)
 	}
 }
+
+// inFlight counts the current child's calls that have not ended.
+func (r *Runner) inFlight() int {
+	r.mu.Lock()
+	c := r.cur
+	r.mu.Unlock()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.calls)
+}

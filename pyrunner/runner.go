@@ -60,6 +60,7 @@ type Runner struct {
 	cur      *child
 	replaced chan struct{} // closed when cur changes or the runner stops
 	stopped  bool
+	stopCh   chan struct{} // closed by Stop
 	hello    Hello
 }
 
@@ -75,7 +76,7 @@ func New(cfg Config) (*Runner, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Runner{cfg: cfg, runnerDir: dir, replaced: make(chan struct{})}, nil
+	return &Runner{cfg: cfg, runnerDir: dir, replaced: make(chan struct{}), stopCh: make(chan struct{})}, nil
 }
 
 // Start launches the first child and waits for its handshake, so that a
@@ -97,7 +98,7 @@ func (r *Runner) Start(ctx context.Context) (Hello, error) {
 		r.cur, r.hello = c, h
 		r.mu.Unlock()
 		r.state(State{Kind: StateStarted, PID: c.pid()})
-		go r.supervise(c)
+		go r.watch(c, 0)
 		return h, nil
 	case <-c.exited:
 		<-c.loaded // the tail is complete once readFrames gave up
@@ -165,6 +166,9 @@ func (r *Runner) Call(ctx context.Context, req CallRequest) (*Call, error) {
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
+		if c.retired.Load() {
+			continue // a reload replaced it while it was loading
+		}
 		if c.loadErr != nil {
 			return nil, c.loadErr
 		}
@@ -193,66 +197,114 @@ func (r *Runner) Call(ctx context.Context, req CallRequest) (*Call, error) {
 	}
 }
 
-// supervise waits for a child to end and, unless the runner is stopping,
-// starts its successor; children that die before importing the app are
-// retried with growing pauses.
-func (r *Runner) supervise(c *child) {
-	backoff := 100 * time.Millisecond
+// watch follows one child's life: it reports the import's outcome, and
+// when the child dies while still current (a crash, not a reload) it starts
+// a successor, pausing longer each time children die before importing.
+func (r *Runner) watch(c *child, backoff time.Duration) {
+	<-c.loaded
+	if c.loadErr != nil {
+		r.state(State{Kind: StateLoadError, PID: c.pid(), LoadErr: c.loadErr, Note: c.loadErr.Error()})
+	} else {
+		info := c.info
+		r.state(State{Kind: StateReady, PID: c.pid(), Info: &info})
+	}
+	<-c.exited
+	r.mu.Lock()
+	stopped := r.stopped
+	r.mu.Unlock()
+	if c.retired.Load() || stopped {
+		return
+	}
+	r.state(State{Kind: StateExited, PID: c.pid(), Note: "the Python process " + c.exitNote})
+	if c.info.Module != "" {
+		backoff = 0 // it served: restart at once
+	}
 	for {
 		select {
-		case <-c.loaded:
-			if c.loadErr != nil {
-				r.state(State{Kind: StateLoadError, PID: c.pid(), LoadErr: c.loadErr, Note: c.loadErr.Error()})
-			} else {
-				info := c.info
-				r.state(State{Kind: StateReady, PID: c.pid(), Info: &info})
-				backoff = 100 * time.Millisecond
-			}
-		case <-c.exited:
+		case <-r.stopCh:
+			return
+		case <-time.After(backoff):
 		}
-		<-c.exited
-		<-c.loaded
-		r.state(State{Kind: StateExited, PID: c.pid(), Note: "the Python process " + c.exitNote})
-		for {
-			r.mu.Lock()
-			if r.stopped {
-				r.mu.Unlock()
-				return
-			}
-			r.mu.Unlock()
-			if c.info.Module == "" { // died before importing the app
-				time.Sleep(backoff)
-				backoff = min(backoff*2, 5*time.Second)
-			}
-			next, err := startChild(&r.cfg, r.runnerDir)
-			if err != nil {
-				r.state(State{Kind: StateExited, Note: err.Error()})
-				time.Sleep(backoff)
-				backoff = min(backoff*2, 5*time.Second)
-				continue
-			}
-			if !r.install(next) {
-				next.stop(0)
-				return
-			}
-			r.state(State{Kind: StateStarted, PID: next.pid()})
-			c = next
-			break
+		backoff = min(max(2*backoff, 100*time.Millisecond), 5*time.Second)
+		next, err := startChild(&r.cfg, r.runnerDir)
+		if err != nil {
+			r.state(State{Kind: StateExited, Note: err.Error()})
+			continue
 		}
+		if !r.install(c, next) {
+			next.retired.Store(true)
+			next.stop(0)
+			return
+		}
+		r.state(State{Kind: StateStarted, PID: next.pid()})
+		go r.watch(next, backoff)
+		return
 	}
 }
 
-// install makes next the current child, unless the runner stopped meanwhile.
-func (r *Runner) install(next *child) bool {
+// install makes next the current child in place of prev (nil: whichever is
+// current), unless the runner stopped or another child took over meanwhile.
+func (r *Runner) install(prev, next *child) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.stopped {
+	if r.stopped || (prev != nil && r.cur != prev) {
 		return false
 	}
 	r.cur = next
 	close(r.replaced)
 	r.replaced = make(chan struct{})
 	return true
+}
+
+// Reload is the outcome of one reload, for the hub.
+type Reload struct {
+	Files   []string // what changed; empty for a manual reload
+	Took    time.Duration
+	Info    *AppInfo   // the app as newly imported, or
+	LoadErr *LoadError // why the import failed
+}
+
+// Reload starts a child with the code as it is now and sends new requests
+// to it (they wait while it imports the app, so none sees the old code after
+// the save). Calls in flight on the old child get grace to finish before it
+// is stopped. done, if not nil, gets the outcome once the import ended. A
+// failed import keeps the server up: requests get the error until the next
+// reload.
+func (r *Runner) Reload(files []string, grace time.Duration, done func(Reload)) error {
+	began := time.Now()
+	next, err := startChild(&r.cfg, r.runnerDir)
+	if err != nil {
+		return err
+	}
+	r.mu.Lock()
+	old := r.cur
+	r.mu.Unlock()
+	if !r.install(nil, next) {
+		next.retired.Store(true)
+		next.stop(0)
+		return ErrStopping
+	}
+	r.state(State{Kind: StateStarted, PID: next.pid()})
+	go r.watch(next, 0)
+	if old != nil {
+		old.retired.Store(true)
+		go old.retire(grace)
+	}
+	go func() {
+		<-next.loaded
+		if done == nil {
+			return
+		}
+		res := Reload{Files: files, Took: time.Since(began)}
+		if next.loadErr != nil {
+			res.LoadErr = next.loadErr
+		} else {
+			info := next.info
+			res.Info = &info
+		}
+		done(res)
+	}()
+	return nil
 }
 
 // Stop ends the child: it gets grace to finish, then SIGTERM, then SIGKILL.
@@ -263,6 +315,7 @@ func (r *Runner) Stop(grace time.Duration) {
 	if !r.stopped {
 		r.stopped = true
 		close(r.replaced)
+		close(r.stopCh)
 	}
 	r.mu.Unlock()
 	if c != nil {

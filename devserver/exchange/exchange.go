@@ -123,3 +123,20 @@ type ChildState struct {
 	Note   string    `json:"note,omitempty"`
 	Detail string    `json:"detail,omitempty"` // a traceback, for load errors
 }
+
+// Reload is one restart of the app after a change (or a manual reload).
+type Reload struct {
+	At     time.Time     `json:"at"`
+	Files  []string      `json:"files,omitempty"` // empty for a manual reload
+	Took   time.Duration `json:"took_ns"`         // from the start of the restart to the app imported
+	OK     bool          `json:"ok"`
+	Error  string        `json:"error,omitempty"`  // the import error's first line
+	Detail string        `json:"detail,omitempty"` // its traceback
+}
+
+// Notice is a one-line message from wsgidev itself, such as the watcher
+// falling back to polling.
+type Notice struct {
+	At   time.Time `json:"at"`
+	Text string    `json:"text"`
+}

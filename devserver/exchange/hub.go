@@ -9,6 +9,8 @@ type Update struct {
 	Done    *Exchange   // finished and read-only
 	Output  *Output     // the app printed outside a request
 	Child   *ChildState // the child started, loaded, failed or exited
+	Reload  *Reload     // the app was restarted after a change
+	Notice  *Notice     // wsgidev says something
 }
 
 // EventOf is an event of the exchange with this ID.
@@ -19,7 +21,9 @@ type EventOf struct {
 
 // essential updates are never dropped: losing one would lose a request or a
 // state change, not just detail.
-func (u Update) essential() bool { return u.Done != nil || u.Child != nil }
+func (u Update) essential() bool {
+	return u.Done != nil || u.Child != nil || u.Reload != nil || u.Notice != nil
+}
 
 // Hub fans updates out to subscribers without ever blocking the publisher
 // (the request path). A subscriber that falls behind loses detail updates
