@@ -77,12 +77,16 @@ func (rec *recorder) setEnviron(kv []string) {
 	rec.ex.Environ = append(env, wsgiKeys...)
 }
 
-func (rec *recorder) event(e exchange.Event) { rec.eventAt(e, time.Time{}) }
+func (rec *recorder) event(e exchange.Event) { rec.eventAt(e, time.Time{}, nil) }
 
-func (rec *recorder) eventAt(e exchange.Event, at time.Time) {
+func (rec *recorder) eventAt(e exchange.Event, at time.Time, data []byte) {
 	e.Offset = since(rec.ex.Start, at)
 	rec.ex.Events = append(rec.ex.Events, e)
-	rec.hub.Publish(exchange.Update{Event: &exchange.EventOf{ID: rec.ex.ID, Event: e}})
+	of := &exchange.EventOf{ID: rec.ex.ID, Event: e, Data: data}
+	if e.Kind == exchange.EventEnviron {
+		of.Environ = rec.ex.Environ
+	}
+	rec.hub.Publish(exchange.Update{Event: of})
 }
 
 func (rec *recorder) startResponse(ev pyrunner.Event, excInfo string) {
@@ -92,7 +96,7 @@ func (rec *recorder) startResponse(ev pyrunner.Event, excInfo string) {
 	}
 	rec.ex.ResponseHeaders = headers
 	fmt.Sscanf(ev.Status, "%d", &rec.ex.Status)
-	rec.eventAt(exchange.Event{Kind: exchange.EventStartResponse, Status: ev.Status, Headers: headers, ExcInfo: excInfo}, ev.At)
+	rec.eventAt(exchange.Event{Kind: exchange.EventStartResponse, Status: ev.Status, Headers: headers, ExcInfo: excInfo}, ev.At, nil)
 }
 
 func (rec *recorder) chunk(ev pyrunner.Event, limit int) {
@@ -100,8 +104,10 @@ func (rec *recorder) chunk(ev pyrunner.Event, limit int) {
 	if ev.Kind == pyrunner.EventWrite {
 		kind = exchange.EventWrite
 	}
+	kept := len(rec.ex.ResponseBody.Data)
 	rec.ex.ResponseBody.Append(ev.Data, limit)
-	rec.eventAt(exchange.Event{Kind: kind, Size: len(ev.Data)}, ev.At)
+	captured := ev.Data[:len(rec.ex.ResponseBody.Data)-kept] // pyrunner never reuses it
+	rec.eventAt(exchange.Event{Kind: kind, Size: len(ev.Data)}, ev.At, captured)
 }
 
 var streamNames = map[byte]string{
@@ -111,7 +117,7 @@ var streamNames = map[byte]string{
 }
 
 func (rec *recorder) log(ev pyrunner.Event) {
-	rec.eventAt(exchange.Event{Kind: exchange.EventLog, Stream: streamNames[ev.Stream], Text: ev.Text}, ev.At)
+	rec.eventAt(exchange.Event{Kind: exchange.EventLog, Stream: streamNames[ev.Stream], Text: ev.Text}, ev.At, nil)
 }
 
 func (rec *recorder) lint(rule, message string) {

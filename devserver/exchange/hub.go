@@ -13,10 +13,15 @@ type Update struct {
 	Notice  *Notice     // wsgidev says something
 }
 
-// EventOf is an event of the exchange with this ID.
+// EventOf is an event of the exchange with this ID. Watchers of a running
+// exchange get what Done would give them later: the environ with the
+// environ event, and the captured bytes of each chunk (none once the body
+// passed its capture cap). Both are shared and read-only.
 type EventOf struct {
-	ID    uint64
-	Event Event
+	ID      uint64
+	Event   Event
+	Environ []EnvVar // with EventEnviron
+	Data    []byte   // with EventChunk and EventWrite
 }
 
 // essential updates are never dropped: losing one would lose a request or a

@@ -1,0 +1,317 @@
+package inspector
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// tab is one page of the detail view.
+type tab int
+
+const (
+	tabEnviron tab = iota
+	tabRequest
+	tabResponse
+	tabBody
+	tabLog
+	tabTimeline
+	numTabs
+)
+
+func (t tab) String() string {
+	switch t {
+	case tabEnviron:
+		return "Environ"
+	case tabRequest:
+		return "Request"
+	case tabResponse:
+		return "Response"
+	case tabBody:
+		return "Body"
+	case tabLog:
+		return "Log"
+	default:
+		return "Timeline"
+	}
+}
+
+// showsBody is true for the tabs whose body view 'v' changes.
+func (t tab) showsBody() bool { return t == tabRequest || t == tabBody }
+
+// bodyMode is how a body is shown: chosen from its type, or forced.
+type bodyMode int
+
+const (
+	bodyAuto bodyMode = iota
+	bodyText
+	bodyJSON
+	bodyForm
+	bodyHex
+	numBodyModes
+)
+
+// block is a piece of a tab: a heading, or an entry that a search can match
+// (an environ key, a header, a line of a body).
+type block struct {
+	heading bool
+	text    string // what a search looks in, lowercase; empty for headings
+	lines   []string
+}
+
+// detailModel shows one exchange in tabs. It holds the row itself, so new
+// requests arriving never change what it shows.
+type detailModel struct {
+	c      *common
+	width  int
+	height int
+
+	row      *row
+	tab      tab
+	scroll   int
+	search   string
+	bodyMode bodyMode
+
+	cache struct {
+		row     *row
+		version int
+		tab     tab
+		width   int
+		search  string
+		mode    bodyMode
+		lines   []string
+	}
+}
+
+func newDetailModel(c *common) *detailModel { return &detailModel{c: c} }
+
+func (d *detailModel) Init() tea.Cmd { return nil }
+
+// SetSize only records the size: the content is laid out when drawn.
+func (d *detailModel) SetSize(width, height int) { d.width, d.height = width, height }
+
+// show switches to r, keeping the tab and search.
+func (d *detailModel) show(r *row) {
+	if r != d.row {
+		d.row, d.scroll = r, 0
+	}
+}
+
+// page is the number of content lines: the summary and tab lines aside.
+func (d *detailModel) page() int { return max(1, d.height-2) }
+
+func (d *detailModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	k := &d.c.keys
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		switch {
+		case key.Matches(msg, k.Up):
+			d.scrollBy(-1)
+		case key.Matches(msg, k.Down):
+			d.scrollBy(1)
+		case key.Matches(msg, k.PageUp):
+			d.scrollBy(-d.page())
+		case key.Matches(msg, k.PageDown):
+			d.scrollBy(d.page())
+		case key.Matches(msg, k.HalfUp):
+			d.scrollBy(-d.page() / 2)
+		case key.Matches(msg, k.HalfDown):
+			d.scrollBy(d.page() / 2)
+		case key.Matches(msg, k.Top):
+			d.scroll = 0
+		case key.Matches(msg, k.Bottom):
+			d.scroll = len(d.lines()) // clamped below
+		case key.Matches(msg, k.NextTab):
+			d.setTab((d.tab + 1) % numTabs)
+		case key.Matches(msg, k.PrevTab):
+			d.setTab((d.tab + numTabs - 1) % numTabs)
+		case key.Matches(msg, k.GotoTab):
+			if n, err := strconv.Atoi(msg.String()); err == nil {
+				d.setTab(tab(n - 1))
+			}
+		case key.Matches(msg, k.BodyView):
+			d.bodyMode = (d.bodyMode + 1) % numBodyModes
+		}
+		d.clampScroll()
+	case tea.MouseMsg:
+		switch msg.Button {
+		case tea.MouseButtonWheelUp:
+			d.scrollBy(-3)
+		case tea.MouseButtonWheelDown:
+			d.scrollBy(3)
+		}
+		d.clampScroll()
+	}
+	return d, nil
+}
+
+func (d *detailModel) setTab(t tab) {
+	if t != d.tab && t >= 0 && t < numTabs {
+		d.tab, d.scroll = t, 0
+	}
+}
+
+func (d *detailModel) setSearch(q string) {
+	if q != d.search {
+		d.search, d.scroll = q, 0
+	}
+}
+
+func (d *detailModel) scrollBy(n int) { d.scroll += n; d.clampScroll() }
+
+func (d *detailModel) clampScroll() {
+	d.scroll = max(0, min(d.scroll, len(d.lines())-d.page()))
+}
+
+func (d *detailModel) ShortHelp() []key.Binding {
+	k := &d.c.keys
+	return []key.Binding{k.Back, k.ClearFilter, k.NextTab, k.NextRequest, k.Filter, k.Help, k.Quit}
+}
+
+func (d *detailModel) FullHelp() [][]key.Binding {
+	k := &d.c.keys
+	return [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.Top, k.Bottom},
+		{k.NextTab, k.PrevTab, k.GotoTab, k.NextRequest, k.PrevRequest, k.BodyView},
+		{k.Filter, k.ClearFilter, k.Back, k.ToggleLog, k.Reload, k.Help, k.Quit},
+	}
+}
+
+// lines are the current tab's content, cached until the exchange, tab,
+// width, search or body mode changes.
+func (d *detailModel) lines() []string {
+	if d.row == nil {
+		return nil
+	}
+	c := &d.cache
+	if c.row == d.row && c.version == d.row.version && c.tab == d.tab && c.width == d.width &&
+		c.search == d.search && c.mode == d.bodyMode && c.lines != nil {
+		return c.lines
+	}
+	c.row, c.version, c.tab, c.width, c.search, c.mode = d.row, d.row.version, d.tab, d.width, d.search, d.bodyMode
+	c.lines = d.flatten(d.build())
+	return c.lines
+}
+
+func (d *detailModel) build() []block {
+	switch d.tab {
+	case tabEnviron:
+		return d.environBlocks()
+	case tabRequest:
+		return d.requestBlocks()
+	case tabResponse:
+		return d.responseBlocks()
+	case tabBody:
+		return d.bodyBlocks()
+	case tabLog:
+		return d.logBlocks()
+	default:
+		return d.timelineBlocks()
+	}
+}
+
+// flatten joins blocks into lines, keeping only the entries a search
+// matches (and the headings above them).
+func (d *detailModel) flatten(blocks []block) []string {
+	q := strings.ToLower(strings.TrimSpace(d.search))
+	lines := []string{}
+	var pending *block // a heading waiting for a match below it
+	for i := range blocks {
+		b := &blocks[i]
+		switch {
+		case q == "":
+			lines = append(lines, b.lines...)
+		case b.heading:
+			pending = b
+		case strings.Contains(b.text, q):
+			if pending != nil {
+				if len(lines) > 0 {
+					lines = append(lines, "")
+				}
+				lines = append(lines, pending.lines...)
+				pending = nil
+			}
+			lines = append(lines, b.lines...)
+		}
+	}
+	if q != "" && len(lines) == 0 {
+		lines = append(lines, d.c.styles.Dim.Render("Nothing in "+d.tab.String()+" matches "+strconv.Quote(d.search)+"."))
+	}
+	return lines
+}
+
+func (d *detailModel) View() string {
+	if d.row == nil {
+		return ""
+	}
+	lines := d.lines()
+	d.clampScroll() // the content may have changed size since the last key
+	var b strings.Builder
+	b.WriteString(d.summary())
+	b.WriteByte('\n')
+	b.WriteString(d.tabBar(len(lines)))
+	end := min(len(lines), d.scroll+d.page())
+	for _, l := range lines[d.scroll:end] {
+		b.WriteByte('\n')
+		b.WriteString(fit(l, d.width))
+	}
+	for i := end - d.scroll; i < d.page(); i++ {
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// summary is the one-line description of the exchange above the tabs.
+func (d *detailModel) summary() string {
+	st := &d.c.styles
+	r := d.row
+	ex := r.ex
+	var state string
+	switch {
+	case r.live && r.chunks > 0:
+		state = st.Live.Render("● streaming")
+	case r.live:
+		state = st.Live.Render("● running")
+	case r.isError:
+		state = st.Error.Render("✗ failed")
+	}
+	status, dur, size := rowCells(r, d.c.now())
+	parts := []string{
+		st.Dim.Render(fmt.Sprintf("#%d", ex.ID)),
+		st.Method.Render(ex.Method),
+		sanitize(ex.Target),
+		st.status(r.status).Render(status),
+		st.Dim.Render(dur),
+		st.Dim.Render(size),
+	}
+	if state != "" {
+		parts = append(parts, state)
+	}
+	return fit(strings.Join(parts, " "), d.width)
+}
+
+// tabBar names the tabs, the active one in brackets (visible without
+// colour too), and where the view is scrolled to.
+func (d *detailModel) tabBar(total int) string {
+	st := &d.c.styles
+	var b strings.Builder
+	for t := range numTabs {
+		name := strconv.Itoa(int(t)+1) + " " + t.String()
+		if t == d.tab {
+			b.WriteString(st.TabActive.Render("[" + name + "]"))
+		} else {
+			b.WriteString(st.TabInactive.Render(" " + name + " "))
+		}
+	}
+	where := ""
+	if total > d.page() {
+		where = fmt.Sprintf("%d–%d of %d", d.scroll+1, min(total, d.scroll+d.page()), total)
+	}
+	if d.search != "" {
+		where = strings.TrimSpace("/" + d.search + "  " + where)
+	}
+	return spread(b.String(), st.Dim.Render(where), d.width)
+}

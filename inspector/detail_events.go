@@ -1,0 +1,208 @@
+package inspector
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/wsgidev/wsgidev/devserver/exchange"
+)
+
+// appCalled is when the app was called: the environ event's offset.
+func appCalled(ex *exchange.Exchange) time.Duration {
+	for _, e := range ex.Events {
+		if e.Kind == exchange.EventEnviron {
+			return e.Offset
+		}
+	}
+	return 0
+}
+
+// bodyBlocks: the chunks as they came (live while streaming), then the
+// content once the response has ended.
+func (d *detailModel) bodyBlocks() []block {
+	st := &d.c.styles
+	r, ex := d.row, d.row.ex
+	called := appCalled(ex)
+	var total int64
+	n := 0
+	var rows []block
+	for _, e := range ex.Events {
+		if e.Kind != exchange.EventChunk && e.Kind != exchange.EventWrite {
+			continue
+		}
+		n++
+		kind := ""
+		if e.Kind == exchange.EventWrite {
+			kind = "  write()"
+		}
+		line := fmt.Sprintf("%6d  %10s  %10s  %10s%s", n, formatSize(int64(e.Size)), formatSize(total), formatOffset(e.Offset-called), kind)
+		rows = append(rows, block{text: strings.ToLower(line), lines: []string{line}})
+		total += int64(e.Size)
+	}
+	facts := []string{plural(n, "chunk", "chunks"), formatSize(total)}
+	if r.live {
+		facts = append(facts, st.Live.Render("● streaming"))
+	}
+	blocks := []block{{heading: true, lines: []string{st.Section.Render("Chunks") + "  " + st.Dim.Render(strings.Join(facts, " · "))}}}
+	if n == 0 {
+		msg := "No body chunks yet."
+		if !r.live {
+			msg = "The app's iterable yielded no body."
+		}
+		blocks = append(blocks, block{text: strings.ToLower(msg), lines: []string{st.Dim.Render(msg)}})
+	} else {
+		head := fmt.Sprintf("%6s  %10s  %10s  %10s", "#", "size", "offset", "since call")
+		blocks = append(blocks, block{heading: true, lines: []string{st.Header.Render(head)}})
+		blocks = append(blocks, rows...)
+	}
+	blocks = append(blocks, block{heading: true, lines: []string{""}})
+	title := "Content"
+	if r.live {
+		title = "Content so far"
+	}
+	return append(blocks, d.renderBody(title, ex.ResponseBody, headerValue(ex.ResponseHeaders, "Content-Type"))...)
+}
+
+// wrapStyle wraps prose at word boundaries and styles every line.
+func wrapStyle(s lipgloss.Style, text string, width int) []string {
+	lines := strings.Split(ansi.Wrap(text, max(width, 1), ""), "\n")
+	for i, l := range lines {
+		lines[i] = s.Render(l)
+	}
+	return lines
+}
+
+// logBlocks: what the app wrote during this request, the failure with its
+// traceback, and the WSGI warnings.
+func (d *detailModel) logBlocks() []block {
+	st := &d.c.styles
+	ex := d.row.ex
+	var blocks []block
+	logged := false
+	for _, e := range ex.Events {
+		if e.Kind != exchange.EventLog {
+			continue
+		}
+		if !logged {
+			blocks = append(blocks, block{heading: true, lines: []string{st.Section.Render("Output during the request")}})
+			logged = true
+		}
+		stream := st.Dim
+		if e.Stream != "stdout" {
+			stream = st.Stderr
+		}
+		prefix := st.Offset.Render(padLeft(formatOffset(e.Offset), 9)) + " " + stream.Render(pad(e.Stream, 11)) + " "
+		indent := strings.Repeat(" ", 22)
+		for i, l := range cleanLines(e.Text) {
+			for j, part := range wrap(l, max(10, d.width-22)) {
+				p := indent
+				if i == 0 && j == 0 {
+					p = prefix
+				}
+				blocks = append(blocks, block{text: strings.ToLower(e.Stream + " " + part), lines: []string{p + part}})
+			}
+		}
+	}
+	if f := ex.Failure; f != nil {
+		blocks = append(blocks, d.failureBlocks(f)...)
+	}
+	if len(ex.Lint) > 0 {
+		blocks = append(blocks, block{heading: true, lines: []string{""}},
+			block{heading: true, lines: []string{st.Section.Render("WSGI warnings")}})
+		for _, w := range ex.Lint {
+			text := w.Message + " [" + w.Rule + "]"
+			blocks = append(blocks, block{text: strings.ToLower(text), lines: wrapStyle(st.Warn, "⚠ "+sanitize(text), d.width)})
+		}
+	}
+	if len(blocks) == 0 {
+		msg := "Nothing was written to wsgi.errors, stdout or stderr during this request."
+		blocks = append(blocks, block{text: strings.ToLower(msg), lines: wrapStyle(st.Dim, msg, d.width)})
+	}
+	return blocks
+}
+
+func (d *detailModel) failureBlocks(f *exchange.Failure) []block {
+	st := &d.c.styles
+	blocks := []block{{heading: true, lines: []string{""}},
+		{heading: true, lines: []string{st.Section.Render("Failure") + "  " + st.Error.Render(f.Kind)}}}
+	msg := f.Message
+	if f.Rule != "" {
+		msg = "WSGI rule broken: " + msg + " [" + f.Rule + "]"
+	}
+	blocks = append(blocks, block{text: strings.ToLower(msg), lines: wrapStyle(st.Error, sanitize(msg), d.width)})
+	if f.Cut {
+		note := "The connection was cut: the app failed after the body had started."
+		blocks = append(blocks, block{text: strings.ToLower(note), lines: wrapStyle(st.Warn, note, d.width)})
+	}
+	for _, l := range cleanLines(f.Traceback) {
+		blocks = append(blocks, block{text: strings.ToLower(l), lines: wrap(l, d.width)})
+	}
+	return blocks
+}
+
+// timelineBlocks: every step with its offset from the request's arrival,
+// warnings and failures flagged where they happened.
+func (d *detailModel) timelineBlocks() []block {
+	st := &d.c.styles
+	r, ex := d.row, d.row.ex
+	blocks := []block{{heading: true, lines: []string{st.Section.Render("Timeline") + "  " + st.Dim.Render("offsets from the request's arrival")}}}
+	const detailCol = 10 + 2 + 16 + 1
+	add := func(at time.Duration, label string, style lipgloss.Style, detail string) {
+		detail = sanitize(detail)
+		parts := hangingWrap(detail, d.width-detailCol, d.width-detailCol)
+		lines := []string{strings.TrimRight(st.Offset.Render(padLeft(formatOffset(at), 10))+"  "+style.Render(pad(label, 16))+" "+parts[0], " ")}
+		for _, p := range parts[1:] {
+			lines = append(lines, strings.Repeat(" ", detailCol)+p)
+		}
+		blocks = append(blocks, block{text: strings.ToLower(label + " " + detail), lines: lines})
+	}
+	plain := st.Plain
+	add(0, "request received", plain, ex.Method+" "+ex.Target+" "+ex.Proto)
+	chunks := 0
+	for _, e := range ex.Events {
+		switch e.Kind {
+		case exchange.EventEnviron:
+			detail := "environ built"
+			if len(ex.Environ) > 0 {
+				detail += " (" + plural(len(ex.Environ), "key", "keys") + ")"
+			}
+			add(e.Offset, "app called", plain, detail)
+		case exchange.EventStartResponse:
+			detail := pyStrRepr(e.Status) + ", " + plural(len(e.Headers), "header", "headers")
+			if e.ExcInfo != "" {
+				detail += ", exc_info=" + firstLine(lastLine(e.ExcInfo))
+			}
+			add(e.Offset, "start_response", plain, detail)
+		case exchange.EventChunk, exchange.EventWrite:
+			chunks++
+			label := "chunk #" + strconv.Itoa(chunks)
+			if e.Kind == exchange.EventWrite {
+				label = "write() #" + strconv.Itoa(chunks)
+			}
+			add(e.Offset, label, st.Dim, formatSize(int64(e.Size)))
+		case exchange.EventLog:
+			add(e.Offset, e.Stream, st.Dim, firstLine(e.Text))
+		case exchange.EventLint:
+			add(e.Offset, "⚠ WSGI warning", st.Warn, e.Text+" ["+e.Rule+"]")
+		case exchange.EventClose:
+			add(e.Offset, "close() called", plain, "")
+		case exchange.EventError:
+			detail := e.Text
+			if e.Rule != "" {
+				detail += " [" + e.Rule + "]"
+			}
+			add(e.Offset, "✗ failed", st.Error, detail)
+		}
+	}
+	if r.live {
+		add(d.c.now().Sub(ex.Start), "… running", st.Live, plural(chunks, "chunk", "chunks")+" so far")
+	} else {
+		status, _, size := rowCells(r, d.c.now())
+		add(ex.Duration, "done", st.status(r.status), status+" · "+size)
+	}
+	return blocks
+}

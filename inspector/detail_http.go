@@ -1,0 +1,165 @@
+package inspector
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/wsgidev/wsgidev/devserver/exchange"
+)
+
+// requestBlocks: the request line and headers as they came over the wire,
+// then the body.
+func (d *detailModel) requestBlocks() []block {
+	st := &d.c.styles
+	ex := d.row.ex
+	blocks := []block{{heading: true, lines: []string{st.Section.Render("Request line and headers")}}}
+	line := st.Method.Render(ex.Method) + " " + sanitize(ex.Target) + " " + st.Dim.Render(ex.Proto)
+	blocks = append(blocks, block{text: strings.ToLower(ex.Method + " " + ex.Target + " " + ex.Proto), lines: d.wrapStyled(line, ex.Method+" "+ex.Target+" "+ex.Proto)})
+	for _, h := range ex.RequestHeaders {
+		blocks = append(blocks, d.headerBlock(h))
+	}
+	blocks = append(blocks, block{heading: true, lines: []string{""}})
+	if d.row.live && ex.RequestBody.Size == 0 && headerValue(ex.RequestHeaders, "Content-Length") != "" {
+		msg := "The request body is recorded when the request ends."
+		return append(blocks,
+			block{heading: true, lines: []string{st.Section.Render("Body")}},
+			block{text: strings.ToLower(msg), lines: []string{st.Dim.Render(msg)}})
+	}
+	return append(blocks, d.renderBody("Body", ex.RequestBody, headerValue(ex.RequestHeaders, "Content-Type"))...)
+}
+
+// headerBlock is "Name: value", the value wrapped under itself.
+func (d *detailModel) headerBlock(h exchange.Header) block {
+	st := &d.c.styles
+	name, value := sanitize(h.Name), sanitize(h.Value)
+	indent := min(len(name)+2, d.width/2)
+	parts := hangingWrap(value, d.width-len(name)-2, d.width-indent)
+	lines := make([]string, len(parts))
+	for i, part := range parts {
+		if i == 0 {
+			lines[i] = st.Key.Render(name) + ": " + part
+		} else {
+			lines[i] = strings.Repeat(" ", indent) + part
+		}
+	}
+	return block{text: strings.ToLower(h.Name + ": " + h.Value), lines: lines}
+}
+
+// wrapStyled wraps a line whose plain text is plain: the first piece keeps
+// its style, the rest are plain.
+func (d *detailModel) wrapStyled(styled, plain string) []string {
+	parts := wrap(sanitize(plain), d.width)
+	if len(parts) == 1 {
+		return []string{styled}
+	}
+	return parts
+}
+
+// responseBlocks: each start_response call in order, then the response as
+// it went to the client.
+func (d *detailModel) responseBlocks() []block {
+	st := &d.c.styles
+	ex := d.row.ex
+	var blocks []block
+	calls := 0
+	for _, e := range ex.Events {
+		if e.Kind != exchange.EventStartResponse {
+			continue
+		}
+		calls++
+		if len(blocks) > 0 {
+			blocks = append(blocks, block{heading: true, lines: []string{""}})
+		}
+		title := st.Section.Render("start_response #"+strconv.Itoa(calls)) + "  " + st.Offset.Render(formatOffset(e.Offset))
+		if calls > 1 {
+			title += "  " + st.Warn.Render("called again")
+		}
+		blocks = append(blocks, block{heading: true, lines: []string{title}})
+		blocks = append(blocks, d.startResponseBlocks(e)...)
+	}
+	if calls == 0 {
+		msg := "The app has not called start_response yet."
+		if !d.row.live {
+			msg = "The app never called start_response."
+		}
+		blocks = append(blocks, block{text: strings.ToLower(msg), lines: []string{st.Dim.Render(msg)}})
+	}
+	if d.row.live && ex.Status == 0 {
+		return blocks
+	}
+	blocks = append(blocks, block{heading: true, lines: []string{""}},
+		block{heading: true, lines: []string{st.Section.Render("As sent to the client")}})
+	if calls == 0 && ex.Status != 0 {
+		msg := "wsgidev answered with its own page."
+		blocks = append(blocks, block{text: strings.ToLower(msg), lines: []string{st.Dim.Render(msg)}})
+	}
+	statusLine := ex.Proto + " " + d.statusText()
+	blocks = append(blocks, block{text: strings.ToLower(statusLine), lines: []string{st.status(ex.Status).Render(statusLine)}})
+	for _, h := range ex.ResponseHeaders {
+		blocks = append(blocks, d.headerBlock(h))
+	}
+	return blocks
+}
+
+// statusText is the status line as sent: the app's own reason phrase when
+// it gave one.
+func (d *detailModel) statusText() string {
+	ex := d.row.ex
+	text := ""
+	for _, e := range ex.Events {
+		if e.Kind == exchange.EventStartResponse {
+			text = e.Status
+		}
+	}
+	if text == "" || firstWord(text) != strconv.Itoa(ex.Status) {
+		text = strconv.Itoa(ex.Status) + " " + http.StatusText(ex.Status)
+	}
+	return sanitize(text)
+}
+
+// startResponseBlocks shows one call's arguments as Python would print them.
+func (d *detailModel) startResponseBlocks(e exchange.Event) []block {
+	st := &d.c.styles
+	label := func(s string) string { return "  " + st.Key.Render(pad(s, 9)) }
+	indent := strings.Repeat(" ", 11)
+	blocks := []block{{
+		text:  strings.ToLower("status " + e.Status),
+		lines: []string{label("status") + st.String.Render(sanitize(pyStrRepr(e.Status)))},
+	}}
+	if len(e.Headers) == 0 {
+		blocks = append(blocks, block{text: "headers []", lines: []string{label("headers") + "[]"}})
+	}
+	for i, h := range e.Headers {
+		open, end := " ", ","
+		if i == 0 {
+			open = "["
+		}
+		if i == len(e.Headers)-1 {
+			end = "]"
+		}
+		tuple := "(" + pyStrRepr(h.Name) + ", " + pyStrRepr(h.Value) + ")"
+		prefix := indent
+		if i == 0 {
+			prefix = label("headers")
+		}
+		var lines []string
+		for j, part := range wrap(sanitize(open+tuple+end), max(10, d.width-11)) {
+			if j > 0 {
+				prefix = indent + " "
+			}
+			lines = append(lines, prefix+st.String.Render(part))
+		}
+		blocks = append(blocks, block{text: strings.ToLower(h.Name + ": " + h.Value), lines: lines})
+	}
+	if e.ExcInfo != "" {
+		for i, l := range cleanLines(e.ExcInfo) {
+			prefix := indent
+			if i == 0 {
+				prefix = label("exc_info")
+			}
+			blocks = append(blocks, block{text: strings.ToLower(l), lines: []string{prefix + st.Error.Render(l)}})
+		}
+	}
+	return blocks
+}

@@ -1,0 +1,104 @@
+package inspector
+
+import (
+	"testing"
+	"time"
+)
+
+func TestPyStrRepr(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"", "''"},
+		{"/api/items", "'/api/items'"},
+		{"it's", `"it's"`},
+		{`say "hi" it's`, `'say "hi" it\'s'`},
+		{`back\slash`, `'back\\slash'`},
+		{"tab\tnew\nline\r", `'tab\tnew\nline\r'`},
+		{"\x00\x1f\x7f", `'\x00\x1f\x7f'`},
+		{"caf\xc3\xa9", "'cafÃ©'"}, // UTF-8 bytes read as latin-1, as PEP 3333 has it
+		{"\x80\xa0\xad\xff", `'\x80\xa0\xadÿ'`},
+	} {
+		if got := pyStrRepr(c.in); got != c.want {
+			t.Errorf("pyStrRepr(%q) = %s, want %s", c.in, got, c.want)
+		}
+	}
+}
+
+func TestFormatDuration(t *testing.T) {
+	for _, c := range []struct {
+		in   time.Duration
+		want string
+	}{
+		{830 * time.Microsecond, "830µs"},
+		{1400 * time.Microsecond, "1.4ms"},
+		{2100 * time.Millisecond, "2.10s"},
+		{185 * time.Second, "3m05s"},
+		{-time.Millisecond, "-1.0ms"},
+	} {
+		if got := formatDuration(c.in); got != c.want {
+			t.Errorf("formatDuration(%v) = %s, want %s", c.in, got, c.want)
+		}
+	}
+}
+
+func TestFormatSizeAndCount(t *testing.T) {
+	for _, c := range []struct {
+		in   int64
+		want string
+	}{{0, "0 B"}, {1023, "1023 B"}, {1024, "1.0 KiB"}, {1536, "1.5 KiB"}, {5 << 20, "5.0 MiB"}, {3 << 30, "3.0 GiB"}} {
+		if got := formatSize(c.in); got != c.want {
+			t.Errorf("formatSize(%d) = %s, want %s", c.in, got, c.want)
+		}
+	}
+	for _, c := range []struct {
+		in   int
+		want string
+	}{{0, "0"}, {999, "999"}, {1000, "1,000"}, {123456, "123,456"}, {-1234567, "-1,234,567"}} {
+		if got := formatCount(c.in); got != c.want {
+			t.Errorf("formatCount(%d) = %s, want %s", c.in, got, c.want)
+		}
+	}
+}
+
+func TestSanitize(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"plain", "plain"},
+		{"a\x1b[31mred", "a·[31mred"},
+		{"tab\there", "tab    here"},
+		{"bad\xffbyte", "bad�byte"},
+		{"ünïcode", "ünïcode"},
+	} {
+		if got := sanitize(c.in); got != c.want {
+			t.Errorf("sanitize(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestHangingWrap(t *testing.T) {
+	got := hangingWrap("abcdefghij", 4, 3)
+	want := []string{"abcd", "efg", "hij"}
+	if len(got) != len(want) {
+		t.Fatalf("hangingWrap = %q, want %q", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("hangingWrap = %q, want %q", got, want)
+		}
+	}
+}
+
+func TestChooseMode(t *testing.T) {
+	for _, c := range []struct {
+		data, ct string
+		want     bodyMode
+	}{
+		{`{"a":1}`, "application/json", bodyJSON},
+		{`[1,2]`, "text/plain", bodyJSON},
+		{`a=1&b=2`, "application/x-www-form-urlencoded", bodyForm},
+		{"hello\nworld", "", bodyText},
+		{"\x89PNG\r\n\x1a\n\x00\x00\x00", "image/png", bodyHex},
+	} {
+		if got := chooseMode([]byte(c.data), c.ct); got != c.want {
+			t.Errorf("chooseMode(%q, %q) = %v, want %v", c.data, c.ct, got, c.want)
+		}
+	}
+}

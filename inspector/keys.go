@@ -1,0 +1,149 @@
+package inspector
+
+import "github.com/charmbracelet/bubbles/key"
+
+// KeyMap is every key the inspector answers to. Help is generated from it,
+// and bindings that do not apply in the current state are disabled, so the
+// help bar never offers a key that does nothing.
+type KeyMap struct {
+	// Moving through the list or a detail tab.
+	Up       key.Binding
+	Down     key.Binding
+	PageUp   key.Binding
+	PageDown key.Binding
+	HalfUp   key.Binding
+	HalfDown key.Binding
+	Top      key.Binding
+	Bottom   key.Binding
+
+	// The request list.
+	Open        key.Binding
+	Filter      key.Binding // also "search" in the detail view
+	ClearFilter key.Binding
+	Clear       key.Binding
+
+	// The detail view.
+	Back        key.Binding
+	NextTab     key.Binding
+	PrevTab     key.Binding
+	GotoTab     key.Binding
+	NextRequest key.Binding
+	PrevRequest key.Binding
+	BodyView    key.Binding
+
+	// While typing a filter or search.
+	Accept key.Binding
+	Cancel key.Binding
+
+	// Everywhere.
+	ToggleLog key.Binding
+	Reload    key.Binding
+	Help      key.Binding
+	Quit      key.Binding
+}
+
+// DefaultKeyMap returns the inspector's keys: vim and arrows.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Up:       key.NewBinding(key.WithKeys("k", "up"), key.WithHelp("↑/k", "up")),
+		Down:     key.NewBinding(key.WithKeys("j", "down"), key.WithHelp("↓/j", "down")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+b", "b"), key.WithHelp("pgup/b", "page up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+f", "f", " "), key.WithHelp("pgdn/f", "page down")),
+		HalfUp:   key.NewBinding(key.WithKeys("ctrl+u", "u"), key.WithHelp("ctrl+u", "½ page up")),
+		HalfDown: key.NewBinding(key.WithKeys("ctrl+d", "d"), key.WithHelp("ctrl+d", "½ page down")),
+		Top:      key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g/home", "first")),
+		Bottom:   key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G/end", "last (follow)")),
+
+		Open:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
+		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+		Clear:       key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "clear list")),
+
+		Back:        key.NewBinding(key.WithKeys("esc", "backspace"), key.WithHelp("esc", "back")),
+		NextTab:     key.NewBinding(key.WithKeys("tab", "l", "right"), key.WithHelp("tab", "next tab")),
+		PrevTab:     key.NewBinding(key.WithKeys("shift+tab", "h", "left"), key.WithHelp("⇧tab", "prev tab")),
+		GotoTab:     key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6"), key.WithHelp("1-6", "go to tab")),
+		NextRequest: key.NewBinding(key.WithKeys("J", "ctrl+n"), key.WithHelp("J", "next request")),
+		PrevRequest: key.NewBinding(key.WithKeys("K", "ctrl+p"), key.WithHelp("K", "prev request")),
+		BodyView:    key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "body view")),
+
+		Accept: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
+		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
+
+		ToggleLog: key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "log pane")),
+		Reload:    key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "reload app")),
+		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+	}
+}
+
+// keyState is what decides which bindings apply.
+type keyState struct {
+	state      state
+	typing     bool // a filter or search is being typed
+	filtering  bool // a list filter is applied
+	searching  bool // a detail search is applied
+	rows       bool // the list has rows
+	canReload  bool // a Control was given
+	bodyViewOK bool // the detail tab shows a body
+	fullHelp   bool // the full help is open
+}
+
+// apply enables exactly the bindings that do something in ks.
+func (k *KeyMap) apply(ks keyState) {
+	list := ks.state == stateList && !ks.typing
+	detail := ks.state == stateDetail && !ks.typing
+	moving := list || detail
+	for _, b := range []*key.Binding{&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.HalfUp, &k.HalfDown, &k.Top, &k.Bottom} {
+		b.SetEnabled(moving)
+	}
+	if detail {
+		k.Top.SetHelp("g/home", "top")
+		k.Bottom.SetHelp("G/end", "bottom")
+	} else {
+		k.Top.SetHelp("g/home", "first")
+		k.Bottom.SetHelp("G/end", "last (follow)")
+	}
+	k.Open.SetEnabled(list && ks.rows)
+	k.Filter.SetEnabled(moving)
+	if detail {
+		k.Filter.SetHelp("/", "search")
+	} else {
+		k.Filter.SetHelp("/", "filter")
+	}
+	k.ClearFilter.SetEnabled((list && ks.filtering) || (detail && ks.searching))
+	if detail {
+		k.ClearFilter.SetHelp("esc", "clear search")
+	} else {
+		k.ClearFilter.SetHelp("esc", "clear filter")
+	}
+	k.Clear.SetEnabled(list && ks.rows)
+
+	k.Back.SetEnabled(detail && !ks.searching)
+	for _, b := range []*key.Binding{&k.NextTab, &k.PrevTab, &k.GotoTab, &k.NextRequest, &k.PrevRequest} {
+		b.SetEnabled(detail)
+	}
+	k.BodyView.SetEnabled(detail && ks.bodyViewOK)
+
+	k.Accept.SetEnabled(ks.typing)
+	k.Cancel.SetEnabled(ks.typing)
+
+	k.ToggleLog.SetEnabled(!ks.typing)
+	k.Reload.SetEnabled(!ks.typing && ks.canReload)
+	k.Help.SetEnabled(!ks.typing)
+	if ks.fullHelp {
+		k.Help.SetHelp("?", "less")
+	} else {
+		k.Help.SetHelp("?", "help")
+	}
+	k.Quit.SetEnabled(!ks.typing)
+	if ks.typing {
+		// ctrl+c still quits while typing; q is a letter then.
+		k.Quit.SetEnabled(true)
+		k.Quit.SetKeys("ctrl+c")
+		k.Quit.SetHelp("ctrl+c", "quit")
+	} else {
+		k.Quit.SetKeys("q", "ctrl+c")
+		k.Quit.SetHelp("q", "quit")
+	}
+}

@@ -1,0 +1,372 @@
+// Package inspector is wsgidev's terminal UI: every request as it happens,
+// with the environ the app received, each start_response call, every body
+// chunk, and what went to wsgi.errors.
+package inspector
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/wsgidev/wsgidev/devserver/exchange"
+)
+
+// Options configure the inspector.
+type Options struct {
+	Updates  *exchange.Subscription // from hub.Subscribe(); the inspector drains it
+	AppLabel string                 // e.g. "app.py → application"
+	Python   string                 // e.g. "Python 3.11.7"
+	URL      string                 // e.g. "http://127.0.0.1:8000/"
+	Watching string                 // e.g. "app folder (*.py)", or "" when reload is off
+	Keep     int                    // max exchanges held (default 10000); oldest dropped beyond
+	NoColor  bool                   // NO_COLOR set
+	Control  Control                // may be nil
+}
+
+// DefaultKeep is how many exchanges are held when Options.Keep is 0.
+const DefaultKeep = 10000
+
+// Control is what the inspector may ask of the server.
+type Control interface {
+	Reload() // manual reload (the key 'R')
+}
+
+// Run takes over the terminal (alt screen, mouse wheel) until the user
+// quits (q, or ctrl+c) or ctx ends, then returns nil.
+func Run(ctx context.Context, opts Options) error {
+	m := NewModel(opts)
+	if !opts.NoColor {
+		// Ask the terminal for its background now: once bubbletea reads
+		// the input, the answer would arrive as key presses.
+		m.c.styles.renderer.HasDarkBackground()
+	}
+	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion())
+	go func() {
+		select {
+		case <-ctx.Done():
+			p.Quit()
+		case <-m.c.done:
+		}
+	}()
+	_, err := p.Run()
+	close(m.c.done)
+	if errors.Is(err, tea.ErrInterrupted) {
+		return nil
+	}
+	return err
+}
+
+// state is what fills the screen between the title and the status line.
+type state int
+
+const (
+	stateList state = iota
+	stateDetail
+)
+
+// typing says what the input line edits.
+type typing int
+
+const (
+	typingNone   typing = iota
+	typingFilter        // the list filter
+	typingSearch        // the detail tab search
+)
+
+// common is what every part of the inspector shares.
+type common struct {
+	width, height int
+	styles        Styles
+	keys          KeyMap
+	now           func() time.Time
+	store         *store
+	opts          Options
+	done          chan struct{} // closed when the program has ended
+}
+
+// component is what each part of the screen is.
+type component interface {
+	tea.Model
+	help.KeyMap
+	SetSize(width, height int)
+}
+
+var (
+	_ component = (*listModel)(nil)
+	_ component = (*detailModel)(nil)
+	_ component = (*statusBar)(nil)
+	_ component = (*logPane)(nil)
+)
+
+// UpdatesMsg hands updates to the model directly (tests, benchmarks); the
+// subscription in Options delivers its own.
+type UpdatesMsg []exchange.Update
+
+// drainedMsg is one drain of the subscription.
+type drainedMsg struct {
+	updates []exchange.Update
+	dropped int
+	at      time.Time
+}
+
+// tickMsg redraws the running time of requests still in flight.
+type tickMsg struct{}
+
+// Model is the inspector's root model.
+type Model struct {
+	c      *common
+	state  state
+	list   *listModel
+	detail *detailModel
+	status *statusBar
+	logs   *logPane
+	help   help.Model
+	input  inputLine
+
+	showLog  bool
+	ticking  bool
+	helpView string // rendered in sync, so layout knows its height
+}
+
+// NewModel returns the root model, for Run, tests and benchmarks.
+func NewModel(opts Options) Model {
+	if opts.Keep <= 0 {
+		opts.Keep = DefaultKeep
+	}
+	c := &common{
+		styles: DefaultStyles(newRenderer(opts.NoColor)),
+		keys:   DefaultKeyMap(),
+		now:    time.Now,
+		store:  newStore(opts.Keep),
+		opts:   opts,
+		done:   make(chan struct{}),
+	}
+	m := Model{
+		c:      c,
+		list:   newListModel(c),
+		detail: newDetailModel(c),
+		status: newStatusBar(c),
+		logs:   newLogPane(c),
+		help:   help.New(),
+		input:  newInputLine(c),
+	}
+	m.help.Styles = c.styles.Help
+	m.sync()
+	return m
+}
+
+func (m Model) Init() tea.Cmd { return m.wait(time.Time{}) }
+
+// minInterval spaces drains so a flood of requests is ingested and drawn
+// at most about 60 times a second, in batches.
+const minInterval = time.Second / 60
+
+// wait is the command that delivers the subscription's updates: it waits
+// for a wake-up, and is re-armed after each delivery.
+func (m Model) wait(last time.Time) tea.Cmd {
+	sub, done := m.c.opts.Updates, m.c.done
+	if sub == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		select {
+		case <-sub.Wake():
+		case <-done:
+			return nil
+		}
+		if d := minInterval - time.Since(last); d > 0 {
+			t := time.NewTimer(d)
+			select {
+			case <-t.C:
+			case <-done:
+				t.Stop()
+				return nil
+			}
+		}
+		updates, dropped := sub.Drain()
+		return drainedMsg{updates: updates, dropped: dropped, at: time.Now()}
+	}
+}
+
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.c.width, m.c.height = msg.Width, msg.Height
+	case drainedMsg:
+		m.status.lost += msg.dropped
+		cmd = tea.Batch(m.ingest(msg.updates), m.wait(msg.at))
+	case UpdatesMsg:
+		cmd = m.ingest(msg)
+	case tickMsg:
+		m.ticking = false
+		cmd = m.tick()
+	case tea.KeyMsg:
+		cmd = m.key(msg)
+	case tea.MouseMsg:
+		m.mouse(msg)
+	}
+	m.sync()
+	return m, cmd
+}
+
+// ingest applies a batch of updates.
+func (m *Model) ingest(updates []exchange.Update) tea.Cmd {
+	var b batch
+	for _, u := range updates {
+		switch {
+		case u.Started != nil || u.Event != nil || u.Done != nil:
+			m.c.store.apply(u, &b)
+		default:
+			m.status.apply(u)
+			m.logs.apply(u)
+		}
+	}
+	m.c.store.finish(&b)
+	m.list.ingested(b)
+	return m.tick()
+}
+
+// tick keeps running times fresh while requests are in flight.
+func (m *Model) tick() tea.Cmd {
+	if m.ticking || m.c.store.live == 0 {
+		return nil
+	}
+	m.ticking = true
+	return tea.Tick(500*time.Millisecond, func(time.Time) tea.Msg { return tickMsg{} })
+}
+
+func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
+	k := &m.c.keys
+	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && !m.input.active() {
+		// Keys typed faster than they are read arrive together ("L5");
+		// each is a command of its own.
+		var cmds []tea.Cmd
+		for _, r := range msg.Runes {
+			cmds = append(cmds, m.key(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}))
+		}
+		return tea.Batch(cmds...)
+	}
+	if m.input.active() {
+		switch {
+		case key.Matches(msg, k.Quit):
+			return tea.Quit
+		case key.Matches(msg, k.Accept):
+			m.input.end()
+		case key.Matches(msg, k.Cancel):
+			m.input.set("")
+			m.applyInput()
+			m.input.end()
+		default:
+			cmd := m.input.update(msg)
+			m.applyInput()
+			return cmd
+		}
+		return nil
+	}
+	switch {
+	case key.Matches(msg, k.Quit):
+		return tea.Quit
+	case key.Matches(msg, k.Help):
+		m.help.ShowAll = !m.help.ShowAll
+	case key.Matches(msg, k.ToggleLog):
+		m.showLog = !m.showLog
+	case key.Matches(msg, k.Reload):
+		m.logs.note(m.c.now(), "manual reload requested")
+		ctl := m.c.opts.Control
+		return func() tea.Msg { ctl.Reload(); return nil }
+	case key.Matches(msg, k.Filter):
+		if m.state == stateList {
+			m.input.start(typingFilter, m.c.store.filter.query)
+		} else {
+			m.input.start(typingSearch, m.detail.search)
+		}
+	case key.Matches(msg, k.ClearFilter):
+		if m.state == stateList && m.c.store.setFilter("") {
+			m.list.relocate()
+		}
+		if m.state == stateDetail {
+			m.detail.setSearch("")
+		}
+	case m.state == stateList:
+		m.listKey(msg)
+	default:
+		m.detailKey(msg)
+	}
+	return nil
+}
+
+func (m *Model) listKey(msg tea.KeyMsg) {
+	k := &m.c.keys
+	switch {
+	case key.Matches(msg, k.Open):
+		if m.list.selected != nil {
+			m.detail.show(m.list.selected)
+			m.state = stateDetail
+		}
+	case key.Matches(msg, k.Clear):
+		m.c.store.reset()
+		m.list.reset()
+	default:
+		m.list.Update(msg)
+	}
+}
+
+func (m *Model) detailKey(msg tea.KeyMsg) {
+	k := &m.c.keys
+	switch {
+	case key.Matches(msg, k.Back):
+		m.state = stateList
+	case key.Matches(msg, k.NextRequest):
+		m.step(1)
+	case key.Matches(msg, k.PrevRequest):
+		m.step(-1)
+	default:
+		m.detail.Update(msg)
+	}
+}
+
+// step shows the next (+1) or previous (-1) visible request in the detail
+// view, and moves the list's cursor with it.
+func (m *Model) step(delta int) {
+	s := m.c.store
+	i, found := s.index(m.detail.row)
+	target := i + delta
+	if !found && delta > 0 {
+		target = i // the shown row is filtered out: i is the next one
+	}
+	if target < 0 || target >= s.len() {
+		return
+	}
+	m.detail.show(s.at(target))
+	m.list.moveTo(target)
+}
+
+// applyInput applies what is being typed as the filter or the search.
+func (m *Model) applyInput() {
+	switch m.input.what {
+	case typingFilter:
+		if m.c.store.setFilter(m.input.value()) {
+			m.list.relocate()
+		}
+	case typingSearch:
+		m.detail.setSearch(m.input.value())
+	}
+}
+
+func (m *Model) mouse(msg tea.MouseMsg) {
+	msg.Y-- // the title line
+	if msg.Y < 0 {
+		return
+	}
+	if m.state == stateList {
+		if msg.Y < m.list.height {
+			m.list.Update(msg)
+		}
+		return
+	}
+	m.detail.Update(msg)
+}

@@ -1,0 +1,142 @@
+package inspector
+
+import (
+	"io"
+	"os"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+)
+
+// Styles is every style the inspector draws with. It is the only place
+// styles are made; colours adapt to light and dark terminals, and with
+// NO_COLOR the renderer drops them all (so every state is also shown in
+// text: a cursor mark, brackets round the active tab).
+type Styles struct {
+	renderer *lipgloss.Renderer
+
+	Title    lipgloss.Style // the product name in the title line
+	TitleBar lipgloss.Style // the rest of the title line
+	Plain    lipgloss.Style // no decoration
+	Dim      lipgloss.Style // secondary text
+	Faint    lipgloss.Style // tertiary text: separators, hints
+	Bold     lipgloss.Style
+	Note     lipgloss.Style // "3 new", "following"
+	Empty    lipgloss.Style // the empty-list message
+
+	Header   lipgloss.Style // list column names
+	Selected lipgloss.Style // the selected list row
+	Method   lipgloss.Style
+	Live     lipgloss.Style // the in-flight marker
+	Status2  lipgloss.Style
+	Status3  lipgloss.Style
+	Status4  lipgloss.Style
+	Status5  lipgloss.Style // and failures
+	Warn     lipgloss.Style
+	Error    lipgloss.Style
+	OK       lipgloss.Style
+
+	TabActive   lipgloss.Style
+	TabInactive lipgloss.Style
+	Section     lipgloss.Style // group headings in the detail tabs
+	Key         lipgloss.Style // environ keys, header names
+	String      lipgloss.Style // Python str reprs
+	Object      lipgloss.Style // Python objects by type
+	Offset      lipgloss.Style // +1.2ms on timelines
+
+	StatusLine lipgloss.Style // the bottom status line
+	Prompt     lipgloss.Style // the filter/search prompt
+	Input      lipgloss.Style
+	PaneTitle  lipgloss.Style // the log pane's heading
+	Stderr     lipgloss.Style
+
+	Help help.Styles
+}
+
+// newRenderer returns the renderer the styles are bound to: real colours on
+// the terminal, or none at all for NO_COLOR (and for tests).
+func newRenderer(noColor bool) *lipgloss.Renderer {
+	if noColor {
+		r := lipgloss.NewRenderer(io.Discard)
+		r.SetColorProfile(termenv.Ascii)
+		r.SetHasDarkBackground(true)
+		return r
+	}
+	return lipgloss.NewRenderer(os.Stdout)
+}
+
+// DefaultStyles builds the inspector's styles on r.
+func DefaultStyles(r *lipgloss.Renderer) Styles {
+	var (
+		fg     = lipgloss.AdaptiveColor{Light: "#1f2328", Dark: "#e6edf3"}
+		dim    = lipgloss.AdaptiveColor{Light: "#59636e", Dark: "#9198a1"}
+		faint  = lipgloss.AdaptiveColor{Light: "#8c959f", Dark: "#5d646c"}
+		accent = lipgloss.AdaptiveColor{Light: "#6639ba", Dark: "#bc8cff"}
+		green  = lipgloss.AdaptiveColor{Light: "#1a7f37", Dark: "#3fb950"}
+		cyan   = lipgloss.AdaptiveColor{Light: "#0969da", Dark: "#58a6ff"}
+		yellow = lipgloss.AdaptiveColor{Light: "#9a6700", Dark: "#d29922"}
+		red    = lipgloss.AdaptiveColor{Light: "#cf222e", Dark: "#f85149"}
+		selBg  = lipgloss.AdaptiveColor{Light: "#ddf4ff", Dark: "#1f3a5f"}
+		barBg  = lipgloss.AdaptiveColor{Light: "#eaeef2", Dark: "#21262d"}
+		str    = lipgloss.AdaptiveColor{Light: "#0a3069", Dark: "#a5d6ff"}
+	)
+	s := Styles{renderer: r}
+	s.Title = r.NewStyle().Bold(true).Foreground(accent).Background(barBg)
+	s.TitleBar = r.NewStyle().Foreground(fg).Background(barBg)
+	s.Plain = r.NewStyle()
+	s.Dim = r.NewStyle().Foreground(dim)
+	s.Faint = r.NewStyle().Foreground(faint)
+	s.Bold = r.NewStyle().Bold(true)
+	s.Note = r.NewStyle().Foreground(accent).Bold(true)
+	s.Empty = r.NewStyle().Foreground(dim)
+
+	s.Header = r.NewStyle().Foreground(dim).Bold(true)
+	s.Selected = r.NewStyle().Foreground(fg).Background(selBg).Bold(true)
+	s.Method = r.NewStyle().Foreground(fg).Bold(true)
+	s.Live = r.NewStyle().Foreground(accent).Bold(true)
+	s.Status2 = r.NewStyle().Foreground(green)
+	s.Status3 = r.NewStyle().Foreground(cyan)
+	s.Status4 = r.NewStyle().Foreground(yellow)
+	s.Status5 = r.NewStyle().Foreground(red).Bold(true)
+	s.Warn = r.NewStyle().Foreground(yellow)
+	s.Error = r.NewStyle().Foreground(red)
+	s.OK = r.NewStyle().Foreground(green)
+
+	s.TabActive = r.NewStyle().Foreground(accent).Bold(true).Underline(true)
+	s.TabInactive = r.NewStyle().Foreground(dim)
+	s.Section = r.NewStyle().Foreground(accent).Bold(true)
+	s.Key = r.NewStyle().Foreground(cyan)
+	s.String = r.NewStyle().Foreground(str)
+	s.Object = r.NewStyle().Foreground(yellow).Italic(true)
+	s.Offset = r.NewStyle().Foreground(dim)
+
+	s.StatusLine = r.NewStyle().Foreground(fg).Background(barBg)
+	s.Prompt = r.NewStyle().Foreground(accent).Bold(true)
+	s.Input = r.NewStyle().Foreground(fg)
+	s.PaneTitle = r.NewStyle().Foreground(dim).Bold(true)
+	s.Stderr = r.NewStyle().Foreground(red)
+
+	key := r.NewStyle().Foreground(dim).Bold(true)
+	desc := r.NewStyle().Foreground(faint)
+	sep := r.NewStyle().Foreground(faint)
+	s.Help = help.Styles{
+		Ellipsis: sep, ShortKey: key, ShortDesc: desc, ShortSeparator: sep,
+		FullKey: key, FullDesc: desc, FullSeparator: sep,
+	}
+	return s
+}
+
+// status picks the style for an HTTP status class; 0 means no response.
+func (s Styles) status(code int) lipgloss.Style {
+	switch {
+	case code >= 500 || code == 0:
+		return s.Status5
+	case code >= 400:
+		return s.Status4
+	case code >= 300:
+		return s.Status3
+	default:
+		return s.Status2
+	}
+}
