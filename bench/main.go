@@ -1,0 +1,190 @@
+// Command bench measures wsgidev against the servers people use for Python
+// WSGI apps in development — gunicorn, wsgiref and werkzeug — on the same
+// apps in the same run, and checks the targets of issue 2. From the
+// repository root:
+//
+//	go run ./bench                          # everything, about three minutes
+//	go run ./bench -only stream,memory      # some parts
+//	go run ./bench -d 10s -runs 3           # longer runs, median of three
+//
+// It needs wrk, and gunicorn, Flask and werkzeug importable from -python.
+// Logs and wrk's raw output go to bench/out/. See bench/README.md.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+var partNames = []string{"throughput", "stream", "memory"}
+
+type config struct {
+	parts      map[string]bool
+	duration   time.Duration // each measured wrk run
+	warmup     time.Duration // an unmeasured wrk run before each
+	conns      []int
+	wrkThreads int
+	runs       int
+	mib        int64 // size of the memory part's upload and download
+	python     string
+	out        string
+	bin        string // a wsgidev binary to use instead of building one
+}
+
+func main() {
+	cfg, err := parseFlags(os.Args[1:])
+	if errors.Is(err, flag.ErrHelp) {
+		return
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err = run(ctx, cfg)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func parseFlags(args []string) (config, error) {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	only := fs.String("only", strings.Join(partNames, ","), "parts to run, comma-separated: "+strings.Join(partNames, ", "))
+	conns := fs.String("conns", "8,64", "wrk connection counts, comma-separated")
+	cfg := config{}
+	fs.DurationVar(&cfg.duration, "d", 5*time.Second, "duration of each measured wrk run")
+	fs.DurationVar(&cfg.warmup, "warmup", time.Second, "unmeasured wrk run before each measured one (0 for none)")
+	fs.IntVar(&cfg.wrkThreads, "threads", 2, "wrk threads")
+	fs.IntVar(&cfg.runs, "runs", 1, "measured runs per cell; the table shows the run with the median req/s")
+	fs.Int64Var(&cfg.mib, "mib", 1024, "MiB uploaded and downloaded in the memory part")
+	fs.StringVar(&cfg.python, "python", "/usr/bin/python3", "interpreter for every server (gunicorn, Flask, werkzeug importable)")
+	fs.StringVar(&cfg.bin, "bin", "", "use this wsgidev binary instead of building the working tree")
+	fs.StringVar(&cfg.out, "out", "bench/out", "folder for the wsgidev binary, server logs and wrk output (relative to the repository root)")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	cfg.parts = map[string]bool{}
+	for _, p := range strings.Split(*only, ",") {
+		if !contains(partNames, p) {
+			return cfg, fmt.Errorf("-only: unknown part %q; the parts are %s", p, strings.Join(partNames, ", "))
+		}
+		cfg.parts[p] = true
+	}
+	for _, c := range strings.Split(*conns, ",") {
+		n, err := strconv.Atoi(c)
+		if err != nil || n < 1 {
+			return cfg, fmt.Errorf("-conns: %q is not a connection count", c)
+		}
+		cfg.conns = append(cfg.conns, n)
+	}
+	if cfg.runs < 1 || cfg.wrkThreads < 1 || cfg.mib < 1 || cfg.duration < time.Second {
+		return cfg, fmt.Errorf("-runs, -threads and -mib must be at least 1, -d at least 1s")
+	}
+	return cfg, nil
+}
+
+func run(ctx context.Context, cfg config) error {
+	b, err := setup(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer b.stopAll()
+	b.printHeader()
+	parts := map[string]func(context.Context) error{
+		"throughput": b.throughput,
+		"stream":     b.stream,
+		"memory":     b.memory,
+	}
+	start := time.Now()
+	for _, name := range partNames {
+		if !cfg.parts[name] {
+			continue
+		}
+		if err := parts[name](ctx); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	b.printChecks()
+	fmt.Printf("\nbench took %s, load average now %s; logs and wrk output in %s\n",
+		time.Since(start).Round(time.Second), loadAvg(), b.out)
+	return nil
+}
+
+// bench holds what every part shares: the built binary, the folders, the
+// processes started so far and the target checks collected on the way.
+type bench struct {
+	config
+	root    string // repository root
+	apps    string // bench/apps
+	binNote string // where the wsgidev binary comes from
+	procs   []*proc
+	checks  []check
+}
+
+func setup(ctx context.Context, cfg config) (*bench, error) {
+	gomod, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
+	if err != nil || strings.TrimSpace(string(gomod)) == "" {
+		return nil, fmt.Errorf("run the bench from inside the wsgidev repository (go env GOMOD: %v)", err)
+	}
+	b := &bench{config: cfg, root: filepath.Dir(strings.TrimSpace(string(gomod)))}
+	b.apps = filepath.Join(b.root, "bench", "apps")
+	if !filepath.IsAbs(b.out) {
+		b.out = filepath.Join(b.root, b.out)
+	}
+	if err := os.MkdirAll(b.out, 0o755); err != nil {
+		return nil, err
+	}
+	for _, tool := range []string{"wrk", cfg.python} {
+		if _, err := exec.LookPath(tool); err != nil {
+			return nil, fmt.Errorf("%s is needed: %w", tool, err)
+		}
+	}
+	if b.bin != "" {
+		b.binNote = "given with -bin"
+		b.bin, err = filepath.Abs(b.bin)
+		return b, err
+	}
+	b.binNote = "built from the working tree at " + firstLine("git", "-C", b.root, "describe", "--always", "--dirty")
+	b.bin = filepath.Join(b.out, "wsgidev")
+	logf("building %s", b.bin)
+	build := exec.CommandContext(ctx, "go", "build", "-o", b.bin, ".")
+	build.Dir = b.root
+	if out, err := build.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("go build: %w\n%s", err, out)
+	}
+	return b, nil
+}
+
+func (b *bench) printHeader() {
+	fmt.Printf("wsgidev bench  %s\n", time.Now().Format("2006-01-02 15:04"))
+	fmt.Printf("  wsgidev  %s (%s)\n", b.bin, b.binNote)
+	fmt.Printf("  machine  %d cores, load average %s\n", numCPU(), loadAvg())
+	fmt.Printf("  tools    %s · %s · %s\n", firstLine("go", "version"), firstLine(b.python, "--version"), firstLine("wrk", "--version"))
+	fmt.Printf("  peers    gunicorn %s · werkzeug %s · flask %s\n",
+		pyVersion(b.python, "gunicorn"), pyVersion(b.python, "werkzeug"), pyVersion(b.python, "flask"))
+}
+
+func logf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "bench: "+format+"\n", args...)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
