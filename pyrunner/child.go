@@ -61,9 +61,9 @@ type child struct {
 	retired   atomic.Bool // replaced by a reload: its exit is expected
 }
 
-// startChild execs the interpreter with the runner and its pipes; it does not
-// wait for the handshake.
-func startChild(cfg *Config, runnerDir string) (*child, error) {
+// startChild execs the interpreter exe with the runner and its pipes; it
+// does not wait for the handshake.
+func startChild(exe string, cfg *Config, runnerDir string) (*child, error) {
 	pyRead, toPy, err := os.Pipe()
 	if err != nil {
 		return nil, fmt.Errorf("pyrunner: pipe: %w", err)
@@ -80,7 +80,7 @@ func startChild(cfg *Config, runnerDir string) (*child, error) {
 		"file": cfg.Spec.File, "module": cfg.Spec.Module, "expr": cfg.Spec.Expr,
 		"threads": cfg.Threads, "argv": cfg.Argv,
 	})
-	cmd := exec.Command(cfg.Python.Path, "-c", bootstrap, runnerDir)
+	cmd := exec.Command(exe, "-c", bootstrap, runnerDir)
 	cmd.Dir = cfg.Dir
 	cmd.Env = append(append(os.Environ(), cfg.Env...),
 		"WSGIDEV_FDS=3,4", "WSGIDEV_APP="+string(spec), "PYTHONUNBUFFERED=1")
@@ -97,7 +97,7 @@ func startChild(cfg *Config, runnerDir string) (*child, error) {
 		for _, f := range []*os.File{toPy, fromPy, outR, errR} {
 			f.Close()
 		}
-		return nil, fmt.Errorf("pyrunner: start %s: %w", cfg.Python.Path, unwrapExec(err))
+		return nil, fmt.Errorf("pyrunner: start %s: %w", exe, unwrapExec(err))
 	}
 	c := &child{
 		cmd: cmd, toPy: toPy,

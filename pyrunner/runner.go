@@ -55,6 +55,10 @@ type Runner struct {
 	cfg       Config
 	runnerDir string
 	nextID    atomic.Uint32
+	// exe starts every child after the first: the interpreter the first one
+	// reported as sys.executable. A pyenv or asdf shim on PATH is a shell
+	// script that costs 150 ms or more a start; a reload should not pay it.
+	exe atomic.Pointer[string]
 
 	mu       sync.Mutex
 	cur      *child
@@ -82,7 +86,7 @@ func New(cfg Config) (*Runner, error) {
 // Start launches the first child and waits for its handshake, so that a
 // missing or too old Python is an error here, before anything is served.
 func (r *Runner) Start(ctx context.Context) (Hello, error) {
-	c, err := startChild(&r.cfg, r.runnerDir)
+	c, err := startChild(r.cfg.Python.Path, &r.cfg, r.runnerDir)
 	if err != nil {
 		return Hello{}, err
 	}
@@ -94,6 +98,11 @@ func (r *Runner) Start(ctx context.Context) (Hello, error) {
 			c.stop(0)
 			return Hello{}, fmt.Errorf("pyrunner: %s speaks protocol %d, this wsgidev speaks %d; the runner files are stale, delete %s", r.cfg.Python.Path, h.Protocol, protocolVersion, r.runnerDir)
 		}
+		exe := r.cfg.Python.Path
+		if h.Executable != "" && isExecutable(h.Executable) {
+			exe = h.Executable
+		}
+		r.exe.Store(&exe)
 		r.mu.Lock()
 		r.cur, r.hello = c, h
 		r.mu.Unlock()
@@ -226,7 +235,7 @@ func (r *Runner) watch(c *child, backoff time.Duration) {
 		case <-time.After(backoff):
 		}
 		backoff = min(max(2*backoff, 100*time.Millisecond), 5*time.Second)
-		next, err := startChild(&r.cfg, r.runnerDir)
+		next, err := startChild(*r.exe.Load(), &r.cfg, r.runnerDir)
 		if err != nil {
 			r.state(State{Kind: StateExited, Note: err.Error()})
 			continue
@@ -272,7 +281,7 @@ type Reload struct {
 // reload.
 func (r *Runner) Reload(files []string, grace time.Duration, done func(Reload)) error {
 	began := time.Now()
-	next, err := startChild(&r.cfg, r.runnerDir)
+	next, err := startChild(*r.exe.Load(), &r.cfg, r.runnerDir)
 	if err != nil {
 		return err
 	}
