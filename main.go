@@ -22,7 +22,9 @@ import (
 
 	"github.com/wsgidev/wsgidev/devserver"
 	"github.com/wsgidev/wsgidev/devserver/exchange"
+	"github.com/wsgidev/wsgidev/inspector"
 	"github.com/wsgidev/wsgidev/pyrunner"
+	"github.com/wsgidev/wsgidev/reload"
 	"github.com/wsgidev/wsgidev/templates"
 )
 
@@ -91,6 +93,11 @@ var serveFlags = []cli.Flag{
 	&cli.StringFlag{Name: "script-name", Usage: "mount the app under a prefix such as /api: SCRIPT_NAME is the prefix, other paths get 404"},
 	&cli.BoolFlag{Name: "no-tui", Usage: "plain log output instead of the inspector (also when stdout is not a terminal)"},
 	&cli.BoolFlag{Name: "no-reload", Usage: "do not restart the app when files change"},
+	&cli.StringSliceFlag{Name: "watch", Usage: "also watch this file or folder for changes (repeatable)"},
+	&cli.StringSliceFlag{Name: "ignore", Usage: "gitignore-style glob of paths whose changes never reload (repeatable)"},
+	&cli.StringFlag{Name: "ext", Value: "py", Usage: "comma-separated extensions whose changes reload, e.g. py,html,toml"},
+	&cli.BoolFlag{Name: "poll", Usage: "poll for changes instead of inotify (for file systems that send no events)"},
+	&cli.DurationFlag{Name: "grace", Value: 5 * time.Second, Usage: "how long requests in flight may finish on the old code after a reload"},
 }
 
 // flagsFirst moves the flags of the named command ahead of its arguments,
@@ -111,10 +118,12 @@ func flagsFirst(args []string, command string, flags []cli.Flag) []string {
 		return args
 	}
 	takesValue := map[string]bool{}
+	canonical := map[string]string{} // urfave/cli refuses "-e A=1 --env B=2" as two forms of one flag
 	for _, f := range flags {
 		_, isBool := f.(*cli.BoolFlag)
 		for _, name := range f.Names() {
 			takesValue[name] = !isBool
+			canonical[name] = f.Names()[0]
 		}
 	}
 	var opts, positional []string
@@ -126,9 +135,15 @@ func flagsFirst(args []string, command string, flags []cli.Flag) []string {
 			positional = append(positional, rest[i+1:]...)
 			i = len(rest)
 		case strings.HasPrefix(a, "-") && a != "-":
+			name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+			if long, ok := canonical[name]; ok {
+				a = "--" + long
+				if hasValue {
+					a += "=" + value
+				}
+			}
 			opts = append(opts, a)
-			name := strings.TrimLeft(a, "-")
-			if !strings.Contains(name, "=") && takesValue[name] && i+1 < len(rest) {
+			if !hasValue && takesValue[name] && i+1 < len(rest) {
 				i++
 				opts = append(opts, rest[i])
 			}
@@ -169,6 +184,9 @@ func chooseApp(c *cli.Context, dir string) (appChoice, error) {
 				return appChoice{}, fmt.Errorf("%s is a folder; name the app's file in it, e.g. %s", spec.File, filepath.Join(spec.File, "app.py"))
 			}
 		}
+		if folder := filepath.FromSlash(strings.ReplaceAll(spec.Module, ".", "/")); spec.Module != "" && isPlainFolder(folder) {
+			return appChoice{}, fmt.Errorf("%s is a folder, not a Python module; name the app's file in it, e.g. %s", folder, filepath.Join(folder, "app.py"))
+		}
 		return appChoice{spec: spec, label: spec.String()}, nil
 	}
 	for _, name := range []string{"app.py", "wsgi.py"} {
@@ -183,6 +201,22 @@ func chooseApp(c *cli.Context, dir string) (appChoice, error) {
 	return appChoice{spec: pyrunner.AppSpec{File: path}, label: "the built-in demo (no app.py or wsgi.py in this folder)"}, nil
 }
 
+// isPlainFolder reports whether a module spec names a folder that imports
+// as an empty namespace package: no __init__.py, no module file beside it.
+// Such a package can never hold the app.
+func isPlainFolder(path string) bool {
+	info, err := os.Stat(path)
+	if err != nil || !info.IsDir() {
+		return false
+	}
+	for _, p := range []string{filepath.Join(path, "__init__.py"), path + ".py"} {
+		if _, err := os.Stat(p); err == nil {
+			return false
+		}
+	}
+	return true
+}
+
 func writeDemo() (string, error) {
 	base, err := os.UserCacheDir()
 	if err != nil {
@@ -193,6 +227,9 @@ func writeDemo() (string, error) {
 		return "", fmt.Errorf("writing the demo app: %w", err)
 	}
 	path := filepath.Join(dir, "wsgidev_demo.py")
+	if old, err := os.ReadFile(path); err == nil && string(old) == string(templates.DemoApp) {
+		return path, nil // left alone: a demo already running reloads when it changes
+	}
 	if err := os.WriteFile(path, templates.DemoApp, 0o644); err != nil {
 		return "", fmt.Errorf("writing the demo app: %w", err)
 	}
@@ -271,6 +308,14 @@ func serve(c *cli.Context) error {
 
 	hub := exchange.NewHub()
 	logSub := hub.Subscribe()
+	var watcher *reload.Watcher
+	if !c.Bool("no-reload") {
+		watcher, err = newWatcher(c, choice.spec, dir)
+		if err != nil {
+			return fail(err)
+		}
+		defer watcher.Close()
+	}
 	runner, err := pyrunner.New(pyrunner.Config{
 		Python:  py,
 		Spec:    choice.spec,
@@ -286,6 +331,11 @@ func serve(c *cli.Context) error {
 			hub.Publish(exchange.Update{Output: &exchange.Output{At: time.Now(), Stream: stream, Line: o.Line}})
 		},
 		OnState: func(s pyrunner.State) { hub.Publish(exchange.Update{Child: childState(s)}) },
+		OnModules: func(files []string) {
+			if watcher != nil {
+				watcher.AddFiles(files)
+			}
+		},
 	})
 	if err != nil {
 		return fail(err)
@@ -310,25 +360,34 @@ func serve(c *cli.Context) error {
 	printBanner(out, banner{
 		choice: choice, info: info, loadErr: loadErr, python: py, hello: hello,
 		url: serverURL(l.Addr(), scriptName), threads: c.Int("threads"),
-		host: c.String("host"), reload: !c.Bool("no-reload"),
+		host: c.String("host"), watcher: watcher,
 	})
-	logCtx, stopLog := context.WithCancel(context.Background())
-	logDone := make(chan struct{})
-	go func() {
-		devserver.Log{Out: out, Color: useColor(out)}.Run(logCtx, logSub)
-		close(logDone)
-	}()
-	defer func() { stopLog(); <-logDone }()
+	reloads := &reloader{runner: runner, hub: hub, grace: c.Duration("grace")}
+	if watcher != nil {
+		go reloads.follow(ctx, watcher)
+	}
+	closed := present(ctx, out, hub, logSub, c.Bool("no-tui"), inspector.Options{
+		AppLabel: appLabel(choice, info, loadErr), Python: "Python " + hello.Python,
+		URL: serverURL(l.Addr(), scriptName), Watching: watching(watcher),
+		NoColor: os.Getenv("NO_COLOR") != "", Control: reloads,
+	})
+	defer closed.wait()
 
 	select {
 	case err := <-served:
 		return fail(err)
 	case <-ctx.Done():
+	case <-closed.tui:
 	}
-	stop() // a second Ctrl-C now ends the process at once
+	if closed.isTUI {
+		closed.wait() // give the terminal back before printing
+	}
+	// A second Ctrl-C now ends the process at once. Catch it before the
+	// first handler goes, or a quick one would meet the default action.
+	again := make(chan os.Signal, 1)
+	signal.Notify(again, os.Interrupt, syscall.SIGTERM)
+	stop()
 	go func() {
-		again := make(chan os.Signal, 1)
-		signal.Notify(again, os.Interrupt, syscall.SIGTERM)
 		<-again
 		runner.Stop(0)
 		os.Exit(130)
@@ -358,8 +417,12 @@ func serverURL(addr net.Addr, scriptName string) string {
 }
 
 func useColor(w io.Writer) bool {
+	return os.Getenv("NO_COLOR") == "" && isTerminal(w)
+}
+
+func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
-	return ok && os.Getenv("NO_COLOR") == "" && term.IsTerminal(int(f.Fd()))
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 type banner struct {
@@ -371,7 +434,7 @@ type banner struct {
 	url     string
 	threads int
 	host    string
-	reload  bool
+	watcher *reload.Watcher // nil with --no-reload
 }
 
 func printBanner(w io.Writer, b banner) {
@@ -389,8 +452,164 @@ func printBanner(w io.Writer, b banner) {
 	}
 	fmt.Fprintf(w, "  python   %s (Python %s, from %s)\n", b.hello.Executable, b.hello.Python, b.python.Source)
 	fmt.Fprintf(w, "  threads  %d\n", b.threads)
+	if b.watcher != nil {
+		fmt.Fprintf(w, "  reload   on changes to %s (--no-reload to turn off; SIGHUP reloads)\n", b.watcher.Describe())
+	} else {
+		fmt.Fprintf(w, "  reload   off\n")
+	}
 	fmt.Fprintf(w, "  serving  %s  (Ctrl-C to stop)\n", b.url)
 	if !isLoopback(b.host) {
 		fmt.Fprintf(w, "  WARNING  bound to %s: anyone who can reach this machine can use this development server\n", b.host)
 	}
+	var le *pyrunner.LoadError
+	if errors.As(b.loadErr, &le) {
+		fmt.Fprintf(w, "wsgidev: the app failed to import: %s: %s\n", le.Kind, le.Message)
+		var tb strings.Builder
+		devserver.Log{}.Traceback(&tb, le.Traceback)
+		io.WriteString(w, tb.String())
+		fmt.Fprintln(w, "wsgidev: still serving: requests get this error until a save fixes it")
+	}
+}
+
+// newWatcher watches the app's folder (the current one for a module spec)
+// and whatever --watch names.
+func newWatcher(c *cli.Context, spec pyrunner.AppSpec, dir string) (*reload.Watcher, error) {
+	root := dir
+	if spec.File != "" {
+		abs, err := filepath.Abs(spec.File)
+		if err != nil {
+			return nil, err
+		}
+		root = filepath.Dir(abs)
+	}
+	cfg := reload.Config{Roots: []string{root}, Ignore: c.StringSlice("ignore"), Poll: c.Bool("poll")}
+	for _, ext := range strings.Split(c.String("ext"), ",") {
+		if ext = strings.TrimPrefix(strings.TrimSpace(ext), "."); ext != "" {
+			cfg.Exts = append(cfg.Exts, ext)
+		}
+	}
+	for _, p := range c.StringSlice("watch") {
+		info, err := os.Stat(p)
+		if err != nil {
+			return nil, fmt.Errorf("--watch %s: no such file or folder", p)
+		}
+		abs, _ := filepath.Abs(p)
+		if info.IsDir() {
+			cfg.Roots = append(cfg.Roots, abs)
+		} else {
+			cfg.Files = append(cfg.Files, abs)
+		}
+	}
+	return reload.New(cfg)
+}
+
+// reloader restarts the app for every batch of changes, on SIGHUP and on
+// the inspector's reload key, and reports each reload to the hub.
+type reloader struct {
+	runner *pyrunner.Runner
+	hub    *exchange.Hub
+	grace  time.Duration
+}
+
+var _ inspector.Control = (*reloader)(nil)
+
+// Reload restarts the app by hand (the inspector's key).
+func (r *reloader) Reload() { r.start(nil) }
+
+func (r *reloader) start(files []string) {
+	err := r.runner.Reload(files, r.grace, r.report)
+	if err != nil && !errors.Is(err, pyrunner.ErrStopping) {
+		r.notice("reload failed: " + err.Error())
+	}
+}
+
+func (r *reloader) report(res pyrunner.Reload) {
+	u := &exchange.Reload{At: time.Now(), Files: res.Files, Took: res.Took, OK: res.LoadErr == nil}
+	if res.LoadErr != nil {
+		u.Error = res.LoadErr.Kind + ": " + res.LoadErr.Message
+		u.Detail = res.LoadErr.Traceback
+	}
+	r.hub.Publish(exchange.Update{Reload: u})
+}
+
+func (r *reloader) notice(text string) {
+	r.hub.Publish(exchange.Update{Notice: &exchange.Notice{At: time.Now(), Text: text}})
+}
+
+// follow reloads on every batch the watcher sends and on SIGHUP until ctx
+// ends, and passes the watcher's notices on.
+func (r *reloader) follow(ctx context.Context, w *reload.Watcher) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	notices := w.Notices()
+	for {
+		select {
+		case b, ok := <-w.Batches():
+			if !ok {
+				return
+			}
+			r.start(b.Paths)
+		case <-hup:
+			r.start(nil)
+		case text, ok := <-notices:
+			if !ok {
+				notices = nil // closed with the watcher; batches end too
+				continue
+			}
+			r.notice(text)
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// presentation is whichever shows the exchanges: the inspector on a
+// terminal, the headless log otherwise.
+type presentation struct {
+	isTUI bool
+	tui   chan struct{} // closed when the user quits the inspector
+	done  chan struct{} // closed when the presentation has finished
+	stop  context.CancelFunc
+}
+
+// wait stops the presentation and waits until it has finished; safe twice.
+func (p presentation) wait() { p.stop(); <-p.done }
+
+// present starts the inspector when stdout and stdin are terminals and
+// --no-tui was not given, else the headless log.
+func present(ctx context.Context, out io.Writer, hub *exchange.Hub, sub *exchange.Subscription, noTUI bool, opts inspector.Options) presentation {
+	pctx, stop := context.WithCancel(context.Background())
+	p := presentation{tui: make(chan struct{}), done: make(chan struct{}), stop: stop}
+	if noTUI || !isTerminal(out) || !term.IsTerminal(int(os.Stdin.Fd())) {
+		go func() {
+			devserver.Log{Out: out, Color: useColor(out)}.Run(pctx, sub)
+			close(p.done)
+		}()
+		return p
+	}
+	opts.Updates = sub
+	p.isTUI = true
+	go func() {
+		if err := inspector.Run(pctx, opts); err != nil {
+			fmt.Fprintln(os.Stderr, "wsgidev: inspector:", err)
+		}
+		close(p.tui)
+		close(p.done)
+	}()
+	return p
+}
+
+func appLabel(choice appChoice, info pyrunner.AppInfo, loadErr error) string {
+	if loadErr != nil {
+		return choice.label + " (failed to import)"
+	}
+	return filepath.Base(info.File) + " → " + info.Callable
+}
+
+func watching(w *reload.Watcher) string {
+	if w == nil {
+		return ""
+	}
+	return w.Describe()
 }
