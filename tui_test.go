@@ -1,0 +1,131 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// tmux runs wsgidev on a terminal of its own, as a person would see it:
+// keys go in with send-keys and the screen comes out with capture-pane.
+type tmux struct {
+	t      *testing.T
+	socket string // a tmux server of our own, never the user's
+}
+
+func (m tmux) run(args ...string) string {
+	m.t.Helper()
+	out, err := exec.Command("tmux", append([]string{"-L", m.socket}, args...)...).CombinedOutput()
+	if err != nil {
+		m.t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+func (m tmux) screen() string {
+	out, _ := exec.Command("tmux", "-L", m.socket, "capture-pane", "-p", "-t", "tui").CombinedOutput()
+	return string(out)
+}
+
+// waitScreen waits until the screen shows every one of want.
+func (m tmux) waitScreen(want ...string) string {
+	m.t.Helper()
+	deadline := time.Now().Add(startTimeout)
+	for {
+		s := m.screen()
+		missing := ""
+		for _, w := range want {
+			if !strings.Contains(s, w) {
+				missing = w
+				break
+			}
+		}
+		if missing == "" {
+			return s
+		}
+		if time.Now().After(deadline) {
+			m.t.Fatalf("the screen never showed %q; last screen:\n%s", missing, s)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+func TestInspectorInTmux(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("tmux is missing; .ci/run installs it")
+		}
+		t.Skip("tmux is not installed")
+	}
+	t.Parallel()
+	m := tmux{t: t, socket: fmt.Sprintf("wsgidev-test-%d", os.Getpid())}
+	port := freePort(t)
+	dir, _ := filepath.Abs("testdata/probe")
+	cmd := fmt.Sprintf("cd %s && PYTHONDONTWRITEBYTECODE=1 %s serve --port %d app.py", dir, wsgidevBin, port)
+	m.run("new-session", "-d", "-s", "tui", "-x", "120", "-y", "40", cmd)
+	t.Cleanup(func() { exec.Command("tmux", "-L", m.socket, "kill-server").Run() })
+
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	deadline := time.Now().Add(startTimeout)
+	var resp *http.Response
+	var err error
+	for {
+		resp, err = http.Get(base + "/x?from=tmux")
+		if err == nil {
+			resp.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("wsgidev in tmux never answered: %v\n%s", err, m.screen())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	m.waitScreen("GET", "/x?from=tmux", "200", "1 request")
+
+	m.run("send-keys", "-t", "tui", "Enter")
+	m.waitScreen("[1 Environ]", "PATH_INFO", "'/x'", "QUERY_STRING", "'from=tmux'", "wsgi.input")
+	m.run("send-keys", "-t", "tui", "4")
+	m.waitScreen("[4 Body]", "hello, world!")
+	m.run("send-keys", "-t", "tui", "6")
+	m.waitScreen("[6 Timeline]", "start_response", "close() called")
+
+	pidResp, err := http.Get(base + "/pid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pid int
+	fmt.Fscan(pidResp.Body, &pid)
+	pidResp.Body.Close()
+
+	// Escape and q in one write would reach the program as alt+q.
+	m.run("send-keys", "-t", "tui", "Escape")
+	m.waitScreen("METHOD", "PATH")
+	m.run("send-keys", "-t", "tui", "q")
+	deadline = time.Now().Add(startTimeout)
+	for {
+		if _, err := http.Get(base + "/x"); err != nil {
+			break // wsgidev has gone, and with it the listener
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("wsgidev still serving after q\n%s", m.screen())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	waitGone(t, pid, "the Python child after q in the inspector")
+}
