@@ -91,6 +91,7 @@ var serveFlags = []cli.Flag{
 	&cli.StringSliceFlag{Name: "env", Aliases: []string{"e"}, Usage: "KEY=VALUE for the app's environment (repeatable)"},
 	&cli.StringFlag{Name: "env-file", Usage: "a file of KEY=VALUE lines for the app's environment"},
 	&cli.StringFlag{Name: "script-name", Usage: "mount the app under a prefix such as /api: SCRIPT_NAME is the prefix, other paths get 404"},
+	&cli.IntFlag{Name: "keep", Value: inspector.DefaultKeep, Usage: "how many requests the inspector holds; older ones are dropped"},
 	&cli.BoolFlag{Name: "no-tui", Usage: "plain log output instead of the inspector (also when stdout is not a terminal)"},
 	&cli.BoolFlag{Name: "no-reload", Usage: "do not restart the app when files change"},
 	&cli.StringSliceFlag{Name: "watch", Usage: "also watch this file or folder for changes (repeatable)"},
@@ -369,7 +370,7 @@ func serve(c *cli.Context) error {
 	closed := present(ctx, out, hub, logSub, c.Bool("no-tui"), inspector.Options{
 		AppLabel: appLabel(choice, info, loadErr), Python: "Python " + hello.Python,
 		URL: serverURL(l.Addr(), scriptName), Watching: watching(watcher),
-		NoColor: os.Getenv("NO_COLOR") != "", Control: reloads,
+		NoColor: os.Getenv("NO_COLOR") != "", Control: reloads, Keep: c.Int("keep"),
 	})
 	defer closed.wait()
 
