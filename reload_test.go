@@ -219,3 +219,18 @@ func TestNoPythonLeftAfterManyReloads(t *testing.T) {
 	}
 	waitGone(t, pids[len(pids)-1], "the last Python child")
 }
+
+func TestCrashAtImportIsRetriedThenFixedBySave(t *testing.T) {
+	t.Parallel()
+	p, dir := serveProject(t)
+	writeProjectFile(t, filepath.Join(dir, "app.py"), "import os\nos._exit(3)\n")
+	// Each attempt dies before importing the app; wsgidev says so and keeps
+	// trying, further apart each time, while requests get the reason.
+	p.waitOutput(regexp.MustCompile(`(?s)exited with status 3 before importing the app; trying again in \S+.*exited with status 3 before importing the app; trying again in`))
+	resp, body := p.get("/")
+	if resp.StatusCode != http.StatusInternalServerError || !strings.Contains(body, "exited with status 3") {
+		t.Fatalf("while crashing at import: %d\n%s", resp.StatusCode, body)
+	}
+	writeProjectFile(t, filepath.Join(dir, "app.py"), projectApp("recovered"))
+	p.waitBody("/", "recovered")
+}

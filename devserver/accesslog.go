@@ -164,7 +164,7 @@ func (l Log) appLines(b *strings.Builder, label, stream, text string) {
 // for the first import), so they are not repeated here.
 func (l Log) child(b *strings.Builder, c *exchange.ChildState) {
 	if c.Kind == "exited" {
-		fmt.Fprintf(b, "%s %s; starting a new one\n", l.paint("31", "wsgidev:"), c.Note)
+		fmt.Fprintf(b, "%s %s\n", l.paint("31", "wsgidev:"), c.Note)
 	}
 }
 

@@ -224,10 +224,13 @@ func (r *Runner) watch(c *child, backoff time.Duration) {
 	if c.retired.Load() || stopped {
 		return
 	}
-	r.state(State{Kind: StateExited, PID: c.pid(), Note: "the Python process " + c.exitNote})
+	note := "the Python process " + c.exitNote + "; starting a new one"
 	if c.info.Module != "" {
 		backoff = 0 // it served: restart at once
+	} else if backoff > 0 {
+		note = fmt.Sprintf("the Python process %s before importing the app; trying again in %s", c.exitNote, backoff)
 	}
+	r.state(State{Kind: StateExited, PID: c.pid(), Note: note})
 	for {
 		select {
 		case <-r.stopCh:
