@@ -21,6 +21,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/wsgidev/wsgidev/devserver"
+	"github.com/wsgidev/wsgidev/devserver/capture"
 	"github.com/wsgidev/wsgidev/devserver/exchange"
 	"github.com/wsgidev/wsgidev/inspector"
 	"github.com/wsgidev/wsgidev/pyrunner"
@@ -64,6 +65,22 @@ func main() {
 				Action:      serve,
 			},
 			{
+				Name:        "export",
+				Usage:       "write captured requests as HAR, curl commands or pytest tests",
+				ArgsUsage:   "CAPTURE|HAR",
+				Description: exportHelp,
+				Flags:       exportFlags,
+				Action:      export,
+			},
+			{
+				Name:        "replay",
+				Usage:       "send captured requests again and compare the answers",
+				ArgsUsage:   "CAPTURE|HAR",
+				Description: replayHelp,
+				Flags:       replayFlags,
+				Action:      replay,
+			},
+			{
 				Name:  "version",
 				Usage: "print wsgidev's version",
 				Action: func(c *cli.Context) error {
@@ -73,7 +90,10 @@ func main() {
 			},
 		},
 	}
-	if err := app.Run(flagsFirst(os.Args, "serve", serveFlags)); err != nil {
+	args := flagsFirst(os.Args, "serve", serveFlags)
+	args = flagsFirst(args, "export", exportFlags)
+	args = flagsFirst(args, "replay", replayFlags)
+	if err := app.Run(args); err != nil {
 		var exit cli.ExitCoder
 		if !errors.As(err, &exit) {
 			fmt.Fprintln(os.Stderr, "wsgidev:", err)
@@ -83,7 +103,7 @@ func main() {
 	}
 }
 
-var serveFlags = []cli.Flag{
+var serveFlags = append([]cli.Flag{
 	&cli.StringFlag{Name: "host", Value: "127.0.0.1", Usage: "address to bind; anything but loopback makes the server reachable from the network"},
 	&cli.IntFlag{Name: "port", Aliases: []string{"p"}, Value: 8000, Usage: "port to bind; 0 picks a free one"},
 	&cli.StringFlag{Name: "python", Usage: "the interpreter to run the app with (default: $VIRTUAL_ENV, ./.venv, ./venv, then python3)"},
@@ -99,7 +119,7 @@ var serveFlags = []cli.Flag{
 	&cli.StringFlag{Name: "ext", Value: "py", Usage: "comma-separated extensions whose changes reload, e.g. py,html,toml"},
 	&cli.BoolFlag{Name: "poll", Usage: "poll for changes instead of inotify (for file systems that send no events)"},
 	&cli.DurationFlag{Name: "grace", Value: 5 * time.Second, Usage: "how long requests in flight may finish on the old code after a reload"},
-}
+}, captureFlags...)
 
 // flagsFirst moves the flags of the named command ahead of its arguments,
 // so "wsgidev serve app.py --port 9000" works as people type it for flask
@@ -349,7 +369,19 @@ func serve(c *cli.Context) error {
 	}
 	defer runner.Stop(time.Second)
 
-	srv, err := devserver.New(devserver.Config{Backend: runner, Hub: hub, ScriptName: scriptName, Version: version})
+	bodyCap := c.Int("capture-body-max")
+	if bodyCap <= 0 {
+		return fail(fmt.Errorf("--capture-body-max %d: give a number of bytes above 0", bodyCap))
+	}
+	stopCapture, err := startCapture(c, hub, capture.Header{
+		Started: time.Now(), App: choice.spec.String(), Dir: dir, URL: strings.TrimSuffix(serverURL(l.Addr(), ""), "/"),
+		ScriptName: scriptName, BodyMax: bodyCap, Wsgidev: version, Python: hello.Executable,
+	})
+	if err != nil {
+		return fail(err)
+	}
+	defer stopCapture() // after the shutdown below: what finished meanwhile is written too
+	srv, err := devserver.New(devserver.Config{Backend: runner, Hub: hub, ScriptName: scriptName, BodyCap: bodyCap, Version: version})
 	if err != nil {
 		return fail(err)
 	}
@@ -361,7 +393,7 @@ func serve(c *cli.Context) error {
 	printBanner(out, banner{
 		choice: choice, info: info, loadErr: loadErr, python: py, hello: hello,
 		url: serverURL(l.Addr(), scriptName), threads: c.Int("threads"),
-		host: c.String("host"), watcher: watcher,
+		host: c.String("host"), watcher: watcher, capture: c.String("capture"), bodyCap: bodyCap,
 	})
 	reloads := &reloader{runner: runner, hub: hub, grace: c.Duration("grace")}
 	if watcher != nil {
@@ -436,6 +468,8 @@ type banner struct {
 	threads int
 	host    string
 	watcher *reload.Watcher // nil with --no-reload
+	capture string          // --capture FILE
+	bodyCap int
 }
 
 func printBanner(w io.Writer, b banner) {
@@ -457,6 +491,9 @@ func printBanner(w io.Writer, b banner) {
 		fmt.Fprintf(w, "  reload   on changes to %s (--no-reload to turn off; SIGHUP reloads)\n", b.watcher.Describe())
 	} else {
 		fmt.Fprintf(w, "  reload   off\n")
+	}
+	if b.capture != "" {
+		fmt.Fprintf(w, "  capture  %s (bodies up to %d bytes)\n", b.capture, b.bodyCap)
 	}
 	fmt.Fprintf(w, "  serving  %s  (Ctrl-C to stop)\n", b.url)
 	if !isLoopback(b.host) {

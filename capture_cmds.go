@@ -1,0 +1,295 @@
+package main
+
+// The capture file (serve --capture) and the commands that read it:
+// export and replay.
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/wsgidev/wsgidev/devserver"
+	"github.com/wsgidev/wsgidev/devserver/capture"
+	"github.com/wsgidev/wsgidev/devserver/exchange"
+	"github.com/wsgidev/wsgidev/pyrunner"
+)
+
+// defaultBodyCap is how much of each body an exchange keeps.
+const defaultBodyCap = 256 << 10
+
+var captureFlags = []cli.Flag{
+	&cli.StringFlag{Name: "capture", Usage: "append every request to `FILE` (JSON Lines) for export and replay"},
+	&cli.IntFlag{Name: "capture-body-max", Value: defaultBodyCap, Usage: "bytes of each request and response body kept, in the capture and the inspector; longer bodies are cut and marked"},
+}
+
+// startCapture subscribes a capture writer to the hub when --capture is
+// given. The returned stop writes what is still queued and closes the
+// file; call it after the server has shut down.
+func startCapture(c *cli.Context, hub *exchange.Hub, h capture.Header) (stop func(), err error) {
+	path := c.String("capture")
+	if path == "" {
+		return func() {}, nil
+	}
+	w, err := capture.Create(path, h)
+	if err != nil {
+		return nil, fmt.Errorf("--capture: %w", err)
+	}
+	if note := w.Repaired(); note != "" {
+		fmt.Fprintln(c.App.ErrWriter, "wsgidev:", note)
+	}
+	sub := hub.Subscribe()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		w.Run(ctx, sub, func(err error) {
+			hub.Publish(exchange.Update{Notice: &exchange.Notice{At: time.Now(), Text: err.Error() + "; capture stopped"}})
+		})
+		sub.Close()
+		w.Close()
+	}()
+	return func() { cancel(); <-done }, nil
+}
+
+const exportHelp = `Write the requests of a capture (serve --capture) or a HAR file to stdout:
+
+   --format har      HAR 1.2, for browser devtools and other HAR tools
+   --format curl     a shell script with one curl command a request
+                     (BASE_URL=http://host:port sh FILE sends them elsewhere)
+   --format pytest   a pytest file: each request goes through the app in-process
+                     with wsgiref and the captured status and body are asserted
+                     (the app is --app, else the one the capture was made with)
+
+   wsgidev export --format har capture.jsonl -o capture.har
+   wsgidev export --format curl capture.jsonl --filter method:POST
+   wsgidev export --format pytest capture.jsonl -o test_traffic.py && python3 -m pytest test_traffic.py
+
+--filter (repeatable; all must match):
+   ` + capture.FilterHelp + `
+
+Problems in the file are reported with their line numbers on stderr and the
+good entries are still exported; the exit status is then 2.`
+
+var exportFlags = []cli.Flag{
+	&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Required: true, Usage: "har, curl or pytest"},
+	&cli.StringSliceFlag{Name: "filter", Usage: "only the requests that match (repeatable; see above)"},
+	&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` instead of stdout"},
+	&cli.StringFlag{Name: "app", Usage: "pytest: the `APPSPEC` to test (default: the one the capture was made with)"},
+	&cli.StringFlag{Name: "base-url", Usage: "curl: the default server (default: the one the capture was made on)"},
+}
+
+// readSource reads a capture or HAR and reports its problems on stderr.
+// A file that cannot be used at all is an exit-2 error.
+func readSource(c *cli.Context, command string) (*capture.Source, error) {
+	if c.NArg() != 1 {
+		return nil, cli.Exit(fmt.Sprintf("wsgidev %s: name one capture or HAR file, e.g. wsgidev %s capture.jsonl", command, command), 2)
+	}
+	path := c.Args().First()
+	src, err := capture.ReadFile(path)
+	if err != nil {
+		return nil, cli.Exit("wsgidev "+command+": "+err.Error(), 2)
+	}
+	for _, p := range src.Problems {
+		kind := "error"
+		if p.Warning {
+			kind = "warning"
+		}
+		fmt.Fprintf(c.App.ErrWriter, "wsgidev %s: %s: %s: %s\n", command, path, kind, p)
+	}
+	return src, nil
+}
+
+func filtered(c *cli.Context, command string, src *capture.Source) ([]capture.Entry, error) {
+	f, err := capture.ParseFilter(c.StringSlice("filter"))
+	if err != nil {
+		return nil, cli.Exit("wsgidev "+command+": "+err.Error(), 2)
+	}
+	entries := f.Apply(src.Entries)
+	if len(entries) == 0 {
+		what := "has no requests"
+		if len(src.Entries) > 0 {
+			what = fmt.Sprintf("has %s but none match --filter", plural(len(src.Entries), "request"))
+		}
+		return nil, cli.Exit(fmt.Sprintf("wsgidev %s: %s %s", command, src.Name, what), 2)
+	}
+	return entries, nil
+}
+
+func export(c *cli.Context) error {
+	src, err := readSource(c, "export")
+	if err != nil {
+		return err
+	}
+	entries, err := filtered(c, "export", src)
+	if err != nil {
+		return err
+	}
+	hdr := src.Header()
+	var write func(io.Writer) error
+	switch format := strings.ToLower(c.String("format")); format {
+	case "har":
+		var h *capture.Header
+		if len(src.Headers) > 0 {
+			h = &hdr
+		}
+		write = func(w io.Writer) error {
+			return capture.WriteHAR(w, entries, capture.HAROptions{Version: version, Header: h, BodyMax: hdr.BodyMax})
+		}
+	case "curl":
+		base := c.String("base-url")
+		if base == "" {
+			base = hdr.URL
+		}
+		write = func(w io.Writer) error {
+			return capture.WriteCurl(w, entries, capture.CurlOptions{BaseURL: base, Source: filepath.Base(src.Name)})
+		}
+	case "pytest":
+		spec, dir, err := appFor(c, src)
+		if err != nil {
+			return cli.Exit("wsgidev export: "+err.Error(), 2)
+		}
+		write = func(w io.Writer) error {
+			return capture.WritePytest(w, entries, capture.PytestOptions{App: spec, Dir: dir, ScriptName: hdr.ScriptName, Source: filepath.Base(src.Name)})
+		}
+	default:
+		return cli.Exit(fmt.Sprintf("wsgidev export: --format %q: choose har, curl or pytest", format), 2)
+	}
+	if err := writeOutput(c.String("output"), c.App.Writer, write); err != nil {
+		return cli.Exit("wsgidev export: "+err.Error(), 1)
+	}
+	if src.HasErrors() {
+		return cli.Exit(fmt.Sprintf("wsgidev export: %s has bad lines (above); exported the good ones (%s)", src.Name, plural(len(entries), "request")), 2)
+	}
+	return nil
+}
+
+// appFor is the app to run: --app in this folder, else the capture's app
+// in the folder it was served from (this one if that is gone).
+func appFor(c *cli.Context, src *capture.Source) (spec, dir string, err error) {
+	cwd, err := os.Getwd()
+	if err != nil {
+		return "", "", err
+	}
+	if spec := c.String("app"); spec != "" {
+		return spec, cwd, nil
+	}
+	spec, dir = src.App()
+	if spec == "" {
+		return "", "", fmt.Errorf("%s does not say which app it was made with; give --app APPSPEC", src.Name)
+	}
+	if info, err := os.Stat(dir); dir == "" || err != nil || !info.IsDir() {
+		dir = cwd
+	}
+	return spec, dir, nil
+}
+
+// writeOutput writes to path (made whole first, then renamed into place)
+// or to stdout.
+func writeOutput(path string, stdout io.Writer, write func(io.Writer) error) error {
+	if path == "" || path == "-" {
+		return write(stdout)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	err = write(tmp)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	return err
+}
+
+// replayServer is the app run in this process for a replay, as serve runs
+// it: a child Python behind a devserver on a free loopback port.
+type replayServer struct {
+	url    string
+	sub    *exchange.Subscription
+	label  string
+	runner *pyrunner.Runner
+	srv    *devserver.Server
+}
+
+func startReplayServer(ctx context.Context, c *cli.Context, specText, dir, scriptName string, bodyCap int) (*replayServer, error) {
+	spec, err := pyrunner.ParseAppSpec(specText)
+	if err != nil {
+		return nil, err
+	}
+	if file := spec.File; file != "" {
+		if !filepath.IsAbs(file) {
+			file = filepath.Join(dir, file)
+		}
+		if _, err := os.Stat(file); err != nil {
+			return nil, fmt.Errorf("%s: no such file in %s; give --app APPSPEC, or run wsgidev replay from the app's folder", spec.File, dir)
+		}
+	}
+	py, err := pyrunner.FindPython(c.String("python"), dir)
+	if err != nil {
+		return nil, err
+	}
+	env, err := childEnv(c)
+	if err != nil {
+		return nil, err
+	}
+	errw := c.App.ErrWriter
+	runner, err := pyrunner.New(pyrunner.Config{
+		Python: py, Spec: spec, Dir: dir, Env: env, Argv: []string{spec.String()}, Threads: 4,
+		OnOutput: func(o pyrunner.Output) { fmt.Fprintln(errw, "app|", o.Line) },
+	})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := runner.Start(ctx); err != nil {
+		return nil, err
+	}
+	if _, err := runner.Loaded(ctx); err != nil {
+		runner.Stop(time.Second)
+		return nil, err
+	}
+	hub := exchange.NewHub()
+	rs := &replayServer{sub: hub.Subscribe(), label: spec.String(), runner: runner}
+	rs.srv, err = devserver.New(devserver.Config{Backend: runner, Hub: hub, ScriptName: scriptName, BodyCap: bodyCap, Version: version})
+	if err != nil {
+		runner.Stop(time.Second)
+		return nil, err
+	}
+	l, err := listen("127.0.0.1", 0)
+	if err != nil {
+		runner.Stop(time.Second)
+		return nil, err
+	}
+	go rs.srv.Serve(l)
+	rs.url = "http://" + l.Addr().String()
+	return rs, nil
+}
+
+func (rs *replayServer) stop() {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	rs.srv.Shutdown(ctx)
+	rs.runner.Stop(time.Second)
+	rs.sub.Close()
+}
+
+// checkURL accepts an http:// URL to replay to.
+func checkURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return fmt.Errorf("--url %q: give the server's address, e.g. http://127.0.0.1:8000", raw)
+	}
+	return nil
+}

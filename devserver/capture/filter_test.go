@@ -1,0 +1,89 @@
+package capture
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/wsgidev/wsgidev/devserver/exchange"
+)
+
+func TestFilter(t *testing.T) {
+	exs := []*exchange.Exchange{
+		{Method: "GET", Target: "/", Status: 200},
+		{Method: "POST", Target: "/api/users?x=1", Status: 201},
+		{Method: "GET", Target: "/api/users/7/posts", Status: 404},
+		{Method: "DELETE", Target: "/api/users/7", Status: 500},
+		{Method: "GET", Target: "/static/app.js", Status: 304},
+	}
+	for _, tc := range []struct {
+		filters []string
+		want    string // indexes of the matches
+	}{
+		{nil, "01234"},
+		{[]string{"method:POST"}, "1"},
+		{[]string{"method:get,delete"}, "0234"},
+		{[]string{"status:5xx"}, "3"},
+		{[]string{"status:4"}, "2"},
+		{[]string{"status:30x"}, "4"},
+		{[]string{"status:201"}, "1"},
+		{[]string{"path:/api/*"}, "123"},
+		{[]string{"path:/api/users/*/posts"}, "2"},
+		{[]string{"path:/api/users/?"}, "3"},
+		{[]string{"path:/api"}, "123"}, // no wildcard: a prefix
+		{[]string{"path:*.js"}, "4"},
+		{[]string{"path:/api/users"}, "123"},
+		{[]string{"users"}, "123"},
+		{[]string{"post"}, "12"}, // the method and the target
+		{[]string{"x=1"}, "1"},
+		{[]string{"method:GET", "path:/api/*"}, "2"},
+		{[]string{"method:GET path:/api/*"}, "2"},
+		{[]string{"-path:/static"}, "0123"},
+		{[]string{"-status:2xx", "-status:3xx"}, "23"},
+	} {
+		t.Run(strings.Join(tc.filters, "+"), func(t *testing.T) {
+			f, err := ParseFilter(tc.filters)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := ""
+			for i, ex := range exs {
+				if f.Match(ex) {
+					got += string(rune('0' + i))
+				}
+			}
+			if got != tc.want {
+				t.Errorf("matched %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestFilterErrors(t *testing.T) {
+	for _, bad := range []string{"status:abc", "status:5000", "status:", "method:", "path:", "method:,"} {
+		if _, err := ParseFilter([]string{bad}); err == nil || !strings.Contains(err.Error(), bad) {
+			t.Errorf("ParseFilter(%q) = %v, want an error naming it", bad, err)
+		}
+	}
+}
+
+func TestGlob(t *testing.T) {
+	for _, tc := range []struct {
+		pattern, s string
+		want       bool
+	}{
+		{"*", "", true},
+		{"*", "/a/b", true},
+		{"/a*", "/a", true},
+		{"/a*c", "/abbbc", true},
+		{"/a*c", "/abbbcd", false},
+		{"*b*b*", "/abxxb", true},
+		{"a?c", "abc", true},
+		{"a?c", "ac", false},
+		{"**x", "yyx", true},
+		{"/api/*/edit", "/api/1/2/edit", true},
+	} {
+		if got := Glob(tc.pattern, tc.s); got != tc.want {
+			t.Errorf("Glob(%q, %q) = %v", tc.pattern, tc.s, got)
+		}
+	}
+}
