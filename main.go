@@ -361,7 +361,14 @@ func serve(c *cli.Context) error {
 	if err != nil {
 		return fail(err)
 	}
-	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
+	// With the inspector, SIGHUP means the terminal went away: quit, as
+	// interactive programs do. Headless, it reloads, as in gunicorn.
+	tui := wantTUI(c.Bool("no-tui"), c.App.Writer)
+	stopSignals := []os.Signal{os.Interrupt, syscall.SIGTERM}
+	if tui {
+		stopSignals = append(stopSignals, syscall.SIGHUP)
+	}
+	ctx, stop := signal.NotifyContext(c.Context, stopSignals...)
 	defer stop()
 	hello, err := runner.Start(ctx)
 	if err != nil {
@@ -397,9 +404,9 @@ func serve(c *cli.Context) error {
 	})
 	reloads := &reloader{runner: runner, hub: hub, grace: c.Duration("grace")}
 	if watcher != nil {
-		go reloads.follow(ctx, watcher)
+		go reloads.follow(ctx, watcher, !tui)
 	}
-	closed := present(ctx, out, hub, logSub, c.Bool("no-tui"), inspector.Options{
+	closed := present(out, logSub, tui, inspector.Options{
 		AppLabel: appLabel(choice, info, loadErr), Python: "Python " + hello.Python,
 		URL: serverURL(l.Addr(), scriptName), Watching: watching(watcher),
 		NoColor: os.Getenv("NO_COLOR") != "", Control: reloads, Keep: c.Int("keep"),
@@ -488,7 +495,7 @@ func printBanner(w io.Writer, b banner) {
 	fmt.Fprintf(w, "  python   %s (Python %s, from %s)\n", b.hello.Executable, b.hello.Python, b.python.Source)
 	fmt.Fprintf(w, "  threads  %d\n", b.threads)
 	if b.watcher != nil {
-		fmt.Fprintf(w, "  reload   on changes to %s (--no-reload to turn off; SIGHUP reloads)\n", b.watcher.Describe())
+		fmt.Fprintf(w, "  reload   on changes to %s (--no-reload to turn off; SIGHUP or R reloads)\n", b.watcher.Describe())
 	} else {
 		fmt.Fprintf(w, "  reload   off\n")
 	}
@@ -574,12 +581,14 @@ func (r *reloader) notice(text string) {
 	r.hub.Publish(exchange.Update{Notice: &exchange.Notice{At: time.Now(), Text: text}})
 }
 
-// follow reloads on every batch the watcher sends and on SIGHUP until ctx
-// ends, and passes the watcher's notices on.
-func (r *reloader) follow(ctx context.Context, w *reload.Watcher) {
+// follow reloads on every batch the watcher sends (and on SIGHUP when
+// onHUP) until ctx ends, and passes the watcher's notices on.
+func (r *reloader) follow(ctx context.Context, w *reload.Watcher, onHUP bool) {
 	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
+	if onHUP {
+		signal.Notify(hup, syscall.SIGHUP)
+		defer signal.Stop(hup)
+	}
 	notices := w.Notices()
 	for {
 		select {
@@ -612,14 +621,27 @@ type presentation struct {
 }
 
 // wait stops the presentation and waits until it has finished; safe twice.
-func (p presentation) wait() { p.stop(); <-p.done }
+// A terminal that hung up may never take the inspector's last writes, so
+// that wait is bounded: shutting down matters more than a tidy screen.
+func (p presentation) wait() {
+	p.stop()
+	select {
+	case <-p.done:
+	case <-time.After(2 * time.Second):
+	}
+}
 
-// present starts the inspector when stdout and stdin are terminals and
-// --no-tui was not given, else the headless log.
-func present(ctx context.Context, out io.Writer, hub *exchange.Hub, sub *exchange.Subscription, noTUI bool, opts inspector.Options) presentation {
+// wantTUI: the inspector when stdout and stdin are terminals and --no-tui
+// was not given.
+func wantTUI(noTUI bool, out io.Writer) bool {
+	return !noTUI && isTerminal(out) && term.IsTerminal(int(os.Stdin.Fd()))
+}
+
+// present starts the inspector or the headless log.
+func present(out io.Writer, sub *exchange.Subscription, tui bool, opts inspector.Options) presentation {
 	pctx, stop := context.WithCancel(context.Background())
 	p := presentation{tui: make(chan struct{}), done: make(chan struct{}), stop: stop}
-	if noTUI || !isTerminal(out) || !term.IsTerminal(int(os.Stdin.Fd())) {
+	if !tui {
 		go func() {
 			devserver.Log{Out: out, Color: useColor(out)}.Run(pctx, sub)
 			close(p.done)

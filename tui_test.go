@@ -66,36 +66,68 @@ func freePort(t *testing.T) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
-func TestInspectorInTmux(t *testing.T) {
+// startInTmux runs wsgidev serve on a 120x40 tmux terminal of its own and
+// waits until it answers; it returns the screen handle and the base URL.
+func startInTmux(t *testing.T) (tmux, string) {
+	t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
 		if os.Getenv("CI") == "true" {
 			t.Fatal("tmux is missing; .ci/run installs it")
 		}
 		t.Skip("tmux is not installed")
 	}
-	t.Parallel()
-	m := tmux{t: t, socket: fmt.Sprintf("wsgidev-test-%d", os.Getpid())}
+	m := tmux{t: t, socket: fmt.Sprintf("wsgidev-test-%d-%s", os.Getpid(), t.Name())}
 	port := freePort(t)
 	dir, _ := filepath.Abs("testdata/probe")
 	cmd := fmt.Sprintf("cd %s && PYTHONDONTWRITEBYTECODE=1 %s serve --port %d app.py", dir, wsgidevBin, port)
 	m.run("new-session", "-d", "-s", "tui", "-x", "120", "-y", "40", cmd)
 	t.Cleanup(func() { exec.Command("tmux", "-L", m.socket, "kill-server").Run() })
-
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	deadline := time.Now().Add(startTimeout)
-	var resp *http.Response
-	var err error
 	for {
-		resp, err = http.Get(base + "/x?from=tmux")
+		resp, err := http.Get(base + "/x?from=tmux")
 		if err == nil {
 			resp.Body.Close()
-			break
+			return m, base
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("wsgidev in tmux never answered: %v\n%s", err, m.screen())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// childOf asks the probe app which Python serves it.
+func childOf(t *testing.T, base string) int {
+	t.Helper()
+	resp, err := http.Get(base + "/pid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var pid int
+	fmt.Fscan(resp.Body, &pid)
+	return pid
+}
+
+// waitDown waits until nothing answers at base any more.
+func waitDown(t *testing.T, m tmux, base, why string) {
+	t.Helper()
+	deadline := time.Now().Add(startTimeout)
+	for {
+		if _, err := http.Get(base + "/x"); err != nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("wsgidev still serving after %s\n%s", why, m.screen())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+func TestInspectorInTmux(t *testing.T) {
+	t.Parallel()
+	m, base := startInTmux(t)
 	m.waitScreen("GET", "/x?from=tmux", "200", "1 request")
 
 	m.run("send-keys", "-t", "tui", "Enter")
@@ -104,28 +136,24 @@ func TestInspectorInTmux(t *testing.T) {
 	m.waitScreen("[4 Body]", "hello, world!")
 	m.run("send-keys", "-t", "tui", "6")
 	m.waitScreen("[6 Timeline]", "start_response", "close() called")
-
-	pidResp, err := http.Get(base + "/pid")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var pid int
-	fmt.Fscan(pidResp.Body, &pid)
-	pidResp.Body.Close()
+	pid := childOf(t, base)
 
 	// Escape and q in one write would reach the program as alt+q.
 	m.run("send-keys", "-t", "tui", "Escape")
 	m.waitScreen("METHOD", "PATH")
 	m.run("send-keys", "-t", "tui", "q")
-	deadline = time.Now().Add(startTimeout)
-	for {
-		if _, err := http.Get(base + "/x"); err != nil {
-			break // wsgidev has gone, and with it the listener
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("wsgidev still serving after q\n%s", m.screen())
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+	waitDown(t, m, base, "q")
 	waitGone(t, pid, "the Python child after q in the inspector")
+}
+
+// Closing the terminal (SIGHUP) ends wsgidev, not a reload that leaves it
+// serving with nobody watching.
+func TestInspectorQuitsWhenTheTerminalCloses(t *testing.T) {
+	t.Parallel()
+	m, base := startInTmux(t)
+	m.waitScreen("1 request")
+	pid := childOf(t, base)
+	m.run("kill-session", "-t", "tui")
+	waitDown(t, m, base, "its terminal closed")
+	waitGone(t, pid, "the Python child after the terminal closed")
 }
