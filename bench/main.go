@@ -1,13 +1,15 @@
 // Command bench measures wsgidev against the servers people use for Python
 // WSGI apps in development — gunicorn, wsgiref and werkzeug — on the same
-// apps in the same run, and checks the targets of issue 2. From the
-// repository root:
+// apps in the same run, and checks the targets of issues 2, 3 and 4. From
+// the repository root:
 //
-//	go run ./bench                          # everything, about three minutes
+//	go run ./bench                          # everything, about seven minutes
 //	go run ./bench -only stream,memory      # some parts
+//	go run ./bench -only reload -save rename
 //	go run ./bench -d 10s -runs 3           # longer runs, median of three
 //
-// It needs wrk, and gunicorn, Flask and werkzeug importable from -python.
+// It needs wrk and tmux, and gunicorn, Flask and werkzeug importable from
+// -python (watchdog, hupper and Django for some of the reload peers).
 // Logs and wrk's raw output go to bench/out/. See bench/README.md.
 package main
 
@@ -26,7 +28,7 @@ import (
 	"time"
 )
 
-var partNames = []string{"throughput", "stream", "memory"}
+var partNames = []string{"throughput", "stream", "memory", "reload", "tui"}
 
 type config struct {
 	parts      map[string]bool
@@ -35,7 +37,9 @@ type config struct {
 	conns      []int
 	wrkThreads int
 	runs       int
-	mib        int64 // size of the memory part's upload and download
+	mib        int64  // size of the memory part's upload and download
+	trials     int    // edits per server and app in the reload part
+	save       string // how the reload part saves: "write" in place or "rename"
 	python     string
 	out        string
 	bin        string // a wsgidev binary to use instead of building one
@@ -69,6 +73,8 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&cfg.wrkThreads, "threads", 2, "wrk threads")
 	fs.IntVar(&cfg.runs, "runs", 1, "measured runs per cell; the table shows the run with the median req/s")
 	fs.Int64Var(&cfg.mib, "mib", 1024, "MiB uploaded and downloaded in the memory part")
+	fs.IntVar(&cfg.trials, "trials", 10, "edits per server and app in the reload part")
+	fs.StringVar(&cfg.save, "save", "write", "how the reload part saves the app: write (in place) or rename (a new file renamed over it)")
 	fs.StringVar(&cfg.python, "python", "/usr/bin/python3", "interpreter for every server (gunicorn, Flask, werkzeug importable)")
 	fs.StringVar(&cfg.bin, "bin", "", "use this wsgidev binary instead of building the working tree")
 	fs.StringVar(&cfg.out, "out", "bench/out", "folder for the wsgidev binary, server logs and wrk output (relative to the repository root)")
@@ -89,8 +95,11 @@ func parseFlags(args []string) (config, error) {
 		}
 		cfg.conns = append(cfg.conns, n)
 	}
-	if cfg.runs < 1 || cfg.wrkThreads < 1 || cfg.mib < 1 || cfg.duration < time.Second {
-		return cfg, fmt.Errorf("-runs, -threads and -mib must be at least 1, -d at least 1s")
+	if cfg.runs < 1 || cfg.wrkThreads < 1 || cfg.mib < 1 || cfg.trials < 1 || cfg.duration < time.Second {
+		return cfg, fmt.Errorf("-runs, -threads, -mib and -trials must be at least 1, -d at least 1s")
+	}
+	if cfg.save != "write" && cfg.save != "rename" {
+		return cfg, fmt.Errorf("-save: %q is neither write nor rename", cfg.save)
 	}
 	return cfg, nil
 }
@@ -106,6 +115,8 @@ func run(ctx context.Context, cfg config) error {
 		"throughput": b.throughput,
 		"stream":     b.stream,
 		"memory":     b.memory,
+		"reload":     b.reload,
+		"tui":        b.tui,
 	}
 	start := time.Now()
 	for _, name := range partNames {
@@ -146,7 +157,11 @@ func setup(ctx context.Context, cfg config) (*bench, error) {
 	if err := os.MkdirAll(b.out, 0o755); err != nil {
 		return nil, err
 	}
-	for _, tool := range []string{"wrk", cfg.python} {
+	tools := []string{"wrk", cfg.python}
+	if cfg.parts["tui"] {
+		tools = append(tools, "tmux")
+	}
+	for _, tool := range tools {
 		if _, err := exec.LookPath(tool); err != nil {
 			return nil, fmt.Errorf("%s is needed: %w", tool, err)
 		}
@@ -174,6 +189,13 @@ func (b *bench) printHeader() {
 	fmt.Printf("  tools    %s · %s · %s\n", firstLine("go", "version"), firstLine(b.python, "--version"), firstLine("wrk", "--version"))
 	fmt.Printf("  peers    gunicorn %s · werkzeug %s · flask %s\n",
 		pyVersion(b.python, "gunicorn"), pyVersion(b.python, "werkzeug"), pyVersion(b.python, "flask"))
+	if b.parts["reload"] {
+		fmt.Printf("  reload   watchdog %s · hupper %s · django %s\n",
+			pyVersion(b.python, "watchdog"), pyVersion(b.python, "hupper"), pyVersion(b.python, "django"))
+	}
+	if b.parts["tui"] {
+		fmt.Printf("  tmux     %s\n", firstLine("tmux", "-V"))
+	}
 }
 
 func logf(format string, args ...any) {

@@ -72,6 +72,7 @@ type proc struct {
 	log    string
 	exited chan struct{}
 	url    string // where it serves, once ready
+	group  bool   // SIGTERM the whole group: a reloader's parent and its serving child
 }
 
 func (p *proc) pid() int { return p.cmd.Process.Pid }
@@ -79,7 +80,8 @@ func (p *proc) pid() int { return p.cmd.Process.Pid }
 // start serves a with s and waits, with a bound, until it answers.
 func (b *bench) start(ctx context.Context, s server, a app) (*proc, error) {
 	port := 0
-	if s.name != wsgidevName {
+	ours := strings.HasPrefix(s.name, wsgidevName) // picks its port and says it in the banner
+	if !ours {
 		var err error
 		if port, err = freePort(); err != nil {
 			return nil, err
@@ -91,7 +93,7 @@ func (b *bench) start(ctx context.Context, s server, a app) (*proc, error) {
 		return nil, err
 	}
 	p.url = fmt.Sprintf("http://127.0.0.1:%d/", port)
-	if s.name == wsgidevName {
+	if ours {
 		if p.url, err = p.waitBanner(ctx, 30*time.Second); err != nil {
 			return nil, err
 		}
@@ -103,6 +105,12 @@ func (b *bench) start(ctx context.Context, s server, a app) (*proc, error) {
 }
 
 func (b *bench) spawn(name string, argv []string) (*proc, error) {
+	return b.spawnIn(name, b.apps, nil, argv)
+}
+
+// spawnIn starts argv in dir with env added to the bench's environment,
+// its output in bench/out/<name>.log, in a process group of its own.
+func (b *bench) spawnIn(name, dir string, env, argv []string) (*proc, error) {
 	logPath := filepath.Join(b.out, name+".log")
 	f, err := os.Create(logPath)
 	if err != nil {
@@ -110,8 +118,9 @@ func (b *bench) spawn(name string, argv []string) (*proc, error) {
 	}
 	defer f.Close()
 	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Dir = b.apps
+	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1") // no __pycache__ in bench/apps
+	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdout, cmd.Stderr = f, f
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
@@ -174,13 +183,18 @@ func (p *proc) poll(ctx context.Context, limit time.Duration, ready func() bool)
 	return fmt.Errorf("not within %s; its log %s ends:\n%s", limit, p.log, tail(p.log, 15))
 }
 
-// stop ends the process by its PID: SIGTERM, up to 10 s of grace, then
-// SIGKILL to the process group the bench created for it (gunicorn's workers).
+// stop ends the process by its PID: SIGTERM (to its group when p.group),
+// up to 10 s of grace, then SIGKILL to the process group the bench created
+// for it (gunicorn's workers).
 func (p *proc) stop() {
 	select {
 	case <-p.exited:
 	default:
-		syscall.Kill(p.pid(), syscall.SIGTERM)
+		if p.group {
+			syscall.Kill(-p.pid(), syscall.SIGTERM)
+		} else {
+			syscall.Kill(p.pid(), syscall.SIGTERM)
+		}
 		select {
 		case <-p.exited:
 		case <-time.After(10 * time.Second):
@@ -189,7 +203,7 @@ func (p *proc) stop() {
 			<-p.exited
 		}
 	}
-	if err := syscall.Kill(-p.pid(), syscall.SIGKILL); err == nil {
+	if err := syscall.Kill(-p.pid(), syscall.SIGKILL); err == nil && !p.group {
 		logf("%s left processes in its group; killed them", p.name)
 	}
 }

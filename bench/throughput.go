@@ -22,6 +22,8 @@ type wrkResult struct {
 	errors   int    // socket errors plus non-2xx/3xx responses
 	failed   string // why there is no figure, when wrk failed
 
+	warmupRequests int // completed in the warm-up run before the measured one
+
 	// CPU the server used during the measured run: its own process, and
 	// its children (wsgidev's Python, gunicorn's workers).
 	cpuSelf, cpuKids time.Duration
@@ -111,9 +113,15 @@ func probe(url string) string {
 
 // wrk warms up, then measures, keeping wrk's own output in file.
 func (b *bench) wrk(ctx context.Context, p *proc, conns int, file string) (wrkResult, error) {
+	return b.wrkAt(ctx, p.url, p.pid(), conns, file)
+}
+
+// wrkAt runs wrk against url, counting the CPU time of pid and its
+// descendants during the measured run.
+func (b *bench) wrkAt(ctx context.Context, url string, pid, conns int, file string) (wrkResult, error) {
 	threads := min(b.wrkThreads, conns)
 	run := func(d time.Duration) (string, error) {
-		args := []string{"-t", strconv.Itoa(threads), "-c", strconv.Itoa(conns), "-d", d.String(), "--latency", p.url}
+		args := []string{"-t", strconv.Itoa(threads), "-c", strconv.Itoa(conns), "-d", d.String(), "--latency", url}
 		ctx, cancel := context.WithTimeout(ctx, d+20*time.Second)
 		defer cancel()
 		out, err := commandOutput(ctx, "wrk", args...)
@@ -122,23 +130,28 @@ func (b *bench) wrk(ctx context.Context, p *proc, conns int, file string) (wrkRe
 		}
 		return out, nil
 	}
+	warmups := 0
 	if b.warmup > 0 {
-		if _, err := run(b.warmup); err != nil {
+		out, err := run(b.warmup)
+		if err != nil {
 			return wrkResult{}, err
 		}
+		w, _ := parseWrk(out)
+		warmups = w.requests
 	}
-	kids := descendants(p.pid())
-	self0, kids0 := cpuTime(p.pid()), cpuTime(kids...)
+	kids := descendants(pid)
+	self0, kids0 := cpuTime(pid), cpuTime(kids...)
 	out, err := run(b.duration)
 	if err != nil {
 		return wrkResult{}, err
 	}
-	self1, kids1 := cpuTime(p.pid()), cpuTime(kids...)
+	self1, kids1 := cpuTime(pid), cpuTime(kids...)
 	if err := os.WriteFile(filepath.Join(b.out, file), []byte(out), 0o644); err != nil {
 		return wrkResult{}, err
 	}
 	r, err := parseWrk(out)
 	r.cpuSelf, r.cpuKids = self1-self0, kids1-kids0
+	r.warmupRequests = warmups
 	return r, err
 }
 
