@@ -158,15 +158,23 @@ func NewModel(opts Options) Model {
 	return m
 }
 
-func (m Model) Init() tea.Cmd { return m.wait(time.Time{}) }
+func (m Model) Init() tea.Cmd { return m.wait(time.Time{}, 0) }
 
-// minInterval spaces drains so a flood of requests is ingested and drawn
-// at most about 60 times a second, in batches.
-const minInterval = time.Second / 60
+// Drains are spaced so a flood of requests is ingested and drawn in
+// batches: at most 60 times a second, and 15 times once a batch shows the
+// server is busy, so drawing costs the request path little CPU (every
+// redraw is CPU the server shares with its app) while a person watching
+// still sees the list move.
+const (
+	minInterval  = time.Second / 60
+	busyInterval = time.Second / 15
+	busyBatch    = 256 // updates in one drain that count as busy
+)
 
 // wait is the command that delivers the subscription's updates: it waits
-// for a wake-up, and is re-armed after each delivery.
-func (m Model) wait(last time.Time) tea.Cmd {
+// for a wake-up, and is re-armed after each delivery; last and lastSize
+// describe the previous delivery.
+func (m Model) wait(last time.Time, lastSize int) tea.Cmd {
 	sub, done := m.c.opts.Updates, m.c.done
 	if sub == nil {
 		return nil
@@ -177,7 +185,11 @@ func (m Model) wait(last time.Time) tea.Cmd {
 		case <-done:
 			return nil
 		}
-		if d := minInterval - time.Since(last); d > 0 {
+		interval := minInterval
+		if lastSize >= busyBatch {
+			interval = busyInterval
+		}
+		if d := interval - time.Since(last); d > 0 {
 			t := time.NewTimer(d)
 			select {
 			case <-t.C:
@@ -198,7 +210,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.c.width, m.c.height = msg.Width, msg.Height
 	case drainedMsg:
 		m.status.lost += msg.dropped
-		cmd = tea.Batch(m.ingest(msg.updates), m.wait(msg.at))
+		cmd = tea.Batch(m.ingest(msg.updates), m.wait(msg.at, len(msg.updates)))
 	case UpdatesMsg:
 		cmd = m.ingest(msg)
 	case tickMsg:
