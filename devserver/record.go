@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/wsgidev/wsgidev/devserver/exchange"
@@ -95,8 +96,15 @@ func (rec *recorder) startResponse(ev pyrunner.Event, excInfo string) {
 		headers[i] = exchange.Header{Name: kv[0], Value: kv[1]}
 	}
 	rec.ex.ResponseHeaders = headers
-	fmt.Sscanf(ev.Status, "%d", &rec.ex.Status)
+	rec.ex.Status = statusCode(ev.Status)
 	rec.eventAt(exchange.Event{Kind: exchange.EventStartResponse, Status: ev.Status, Headers: headers, ExcInfo: excInfo}, ev.At, nil)
+}
+
+// statusCode is the number a status line starts with (the child checked it
+// is three digits and a space); fmt.Sscanf cost 3% of a request.
+func statusCode(status string) int {
+	code, _ := strconv.Atoi(status[:min(3, len(status))])
+	return code
 }
 
 func (rec *recorder) chunk(ev pyrunner.Event, limit int) {

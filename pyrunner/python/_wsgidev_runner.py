@@ -18,6 +18,8 @@ import threading
 from collections import deque
 
 from _wsgidev_loader import LoadFailure, format_exception, load_app, new_module_files
+from _wsgidev_pool import Pool
+from _wsgidev_rules import Violation, check_headers, check_status, explain_headers
 from _wsgidev_streams import READ_AHEAD, Errors, FileWrapper, Input, RequestStream, current
 
 PROTOCOL = 1
@@ -32,24 +34,12 @@ STEP_MODE, HAS_BODY = 1, 2
 CHUNK_OVERHEAD = 256  # the flow-control cost of one frame beyond its bytes
 MAX_CHUNK = 1 << 20  # larger bodies go out in pieces, each flow-controlled
 
-HOP_BY_HOP = frozenset((
-    "connection", "keep-alive", "proxy-authenticate", "proxy-authorization",
-    "te", "trailers", "transfer-encoding", "upgrade",
-))
 
 class Cancelled(BaseException):
     """Raised inside the app's thread when the parent cancels its call.
 
     A BaseException so that an app's ``except Exception`` does not swallow it.
     """
-
-
-class Violation(Exception):
-    """The app broke a PEP 3333 rule: ``rule`` names it, the message teaches it."""
-
-    def __init__(self, rule, message):
-        Exception.__init__(self, message)
-        self.rule = rule
 
 
 class Wire(object):
@@ -83,16 +73,27 @@ class Wire(object):
         return typ, cid, payload
 
 
-class Call(object):
-    """One request's state, shared by its worker thread and the frame reader."""
+_new_cond = threading.Lock()
 
-    def __init__(self, wire, cid, flags, window, fields):
+
+class Call(object):
+    """One request's state, shared by the thread running it and the frame reader.
+
+    While the reader runs the call itself (``inline``, see _wsgidev_pool.py)
+    the call may hold frames back to send them in one write; the standby that
+    takes the reader's place flushes them, so ``out`` is guarded by a lock.
+    """
+
+    def __init__(self, wire, pool, cid, flags, window, fields):
         self.wire = wire
+        self.pool = pool
         self.cid = cid
         self.step_mode = bool(flags & STEP_MODE)
         self.window = window
         self.fields = fields
-        self.cond = threading.Condition(threading.Lock())
+        self.inline = False  # run by the reader itself; set by the pool
+        self.cond = None  # made when first needed: most calls never wait
+        self.out_lock = threading.Lock()
         self.out = []  # frames waiting for the next flush
         self.sent = 0  # flow-control cost sent
         self.credit = 0  # flow-control cost the parent has written out
@@ -102,13 +103,25 @@ class Call(object):
         self.body_eof = not (flags & HAS_BODY)
         self.reading = False
         self.status = None
+        self.length = None  # the Content-Length the app declared
+        self.body_size = 0  # body bytes so far
         self.headers_sent = False
         self.violation = None
         self.finished = False
 
+    def condition(self):
+        cond = self.cond
+        if cond is None:
+            with _new_cond:
+                cond = self.cond
+                if cond is None:
+                    cond = self.cond = threading.Condition(threading.Lock())
+        return cond
+
     # -- called from the frame reader ------------------------------------
     def on_frame(self, typ, payload):
-        with self.cond:
+        cond = self.condition()
+        with cond:
             if typ == BODY:
                 if payload:
                     self.body.append(payload)
@@ -121,18 +134,33 @@ class Call(object):
                 self.steps += 1
             elif typ == CANCEL:
                 self.cancelled = True
-            self.cond.notify_all()
+            cond.notify_all()
 
-    # -- called from the worker thread -----------------------------------
+    # -- called from the thread running the call -------------------------
     def queue(self, typ, payload=b""):
-        self.out.append(HEADER.pack(len(payload), typ, self.cid))
-        self.out.append(payload)
+        with self.out_lock:
+            self.out.append(HEADER.pack(len(payload), typ, self.cid))
+            self.out.append(payload)
 
     def flush(self):
-        if self.out:
-            data = b"".join(self.out)
-            self.out = []
-            self.wire.write(data)
+        with self.out_lock:
+            if self.out:
+                data = b"".join(self.out)
+                self.out = []
+                self.wire.write(data)
+
+    def flush_chunk(self):
+        """After a chunk of a streamed body: send it at once, unless it completes
+        the declared Content-Length while the call runs inline. Then only close()
+        and DONE can follow, and START, CHUNK and DONE go out in one write;
+        should the app dawdle, the standby flushes it within SLOW (2 ms)."""
+        if not (self.length is not None and self.body_size >= self.length and self.inline):
+            self.flush()
+
+    def vacate(self):
+        """Before waiting for the parent: someone else must read its frames."""
+        if self.inline:
+            self.pool.vacate(self)
 
     def check(self):
         if self.cancelled:
@@ -140,9 +168,11 @@ class Call(object):
 
     def wait_step(self):
         self.flush()
-        with self.cond:
+        self.vacate()
+        cond = self.condition()
+        with cond:
             while not self.steps and not self.cancelled:
-                self.cond.wait()
+                cond.wait()
             self.check()
             self.steps -= 1
 
@@ -150,13 +180,16 @@ class Call(object):
         """Queue body bytes, honouring the flow-control window and step gates."""
         self.check()
         self.headers_sent = True
+        self.body_size += len(data)
         for i in range(0, len(data), MAX_CHUNK):
             piece = data[i:i + MAX_CHUNK] if len(data) > MAX_CHUNK else data
             if self.sent - self.credit >= self.window:
                 self.flush()
-                with self.cond:
+                self.vacate()
+                cond = self.condition()
+                with cond:
                     while self.sent - self.credit >= self.window and not self.cancelled:
-                        self.cond.wait()
+                        cond.wait()
                     self.check()
             self.queue(typ, piece)
             self.sent += len(piece) + CHUNK_OVERHEAD
@@ -173,13 +206,16 @@ class Call(object):
 
     def read_body(self, limit):
         """Return up to limit bytes of request body (b"" at the end), pulling from the parent."""
-        with self.cond:
+        if not self.body and not self.body_eof:
+            self.vacate()
+        cond = self.condition()
+        with cond:
             while not self.body and not self.body_eof and not self.cancelled:
                 if not self.reading:
                     self.reading = True
                     self.flush()
                     self.wire.send(READ, self.cid, U32.pack(max(limit, READ_AHEAD)))
-                self.cond.wait()
+                cond.wait()
             self.check()
             if not self.body:
                 return b""
@@ -191,48 +227,6 @@ class Call(object):
 
 
 # -- one WSGI call ---------------------------------------------------------
-
-def check_status(status):
-    if not isinstance(status, str):
-        raise Violation("status-type", "start_response() got a status of type %s; PEP 3333 "
-                        "requires a str such as '200 OK'" % type(status).__name__)
-    if len(status) < 4 or not status[:3].isdigit() or status[3] != " " or int(status[:3]) < 100:
-        raise Violation("status-format", "start_response() got the status %r; PEP 3333 requires "
-                        "a three-digit code, a space and a reason phrase, such as '200 OK'" % (status,))
-
-
-def check_headers(headers):
-    if type(headers) is not list:
-        raise Violation("headers-type", "start_response() got headers of type %s; PEP 3333 requires "
-                        "a list of (name, value) tuples" % type(headers).__name__)
-    fields = []
-    for item in headers:
-        if type(item) is not tuple or len(item) != 2:
-            raise Violation("header-item", "start_response() got the header %r; each header must be "
-                            "a (name, value) tuple" % (item,))
-        name, value = item
-        if not isinstance(name, str) or not isinstance(value, str):
-            raise Violation("header-str", "start_response() got the header %r; PEP 3333 requires "
-                            "names and values of type str, not bytes or other types" % (item,))
-        try:
-            name.encode("latin-1")
-            value.encode("latin-1")
-        except UnicodeEncodeError:
-            raise Violation("header-latin1", "the header %r has characters outside latin-1; "
-                            "PEP 3333 headers must be latin-1 str (encode other text, e.g. RFC 2047 "
-                            "or percent-encoding)" % (item,))
-        if not name or any(c in name for c in ":\r\n\0 \t"):
-            raise Violation("header-name", "the header name %r is not a valid HTTP token" % (name,))
-        if any(c in value for c in "\r\n\0"):
-            raise Violation("header-value", "the value of header %r contains a line break or NUL, "
-                            "which HTTP forbids" % (name,))
-        if name.lower() in HOP_BY_HOP:
-            raise Violation("hop-by-hop", "the app set the hop-by-hop header %r; PEP 3333 reserves "
-                            "those for the server (remove it)" % (name,))
-        fields.append(name)
-        fields.append(value)
-    return fields
-
 
 def run_call(app, call):
     environ = make_environ(call)
@@ -252,6 +246,7 @@ def run_call(app, call):
             raise call.violation
         if data:
             call.emit_body(WRITE, data)
+            call.flush_chunk()
 
     def start_response(status, headers, exc_info=None):
         call.check()
@@ -269,12 +264,18 @@ def run_call(app, call):
             raise call.violation
         try:
             check_status(status)
-            fields = check_headers(headers)
+            fields, length = check_headers(headers)
+            try:
+                payload = "\0".join([status] + fields).encode("latin-1")
+            except UnicodeEncodeError:
+                explain_headers(headers)  # names the header; else the status is at fault
+                raise
         except Violation as v:
             call.violation = v
             raise
         call.status = status
-        call.queue(START, "\0".join([status] + fields).encode("latin-1"))
+        call.length = length
+        call.queue(START, payload)
         if call.step_mode:
             call.wait_step()
         return write
@@ -291,10 +292,11 @@ def run_call(app, call):
             for data in result:
                 send_item(call, data)
         else:
-            call.flush()
+            if not call.inline:  # slow already: show start_response before the body
+                call.flush()
             for data in result:
                 send_item(call, data)
-                call.flush()
+                call.flush_chunk()
         if call.status is None:
             raise Violation("start-response-missing", "the app returned without calling "
                             "start_response(); PEP 3333 requires it before the first body bytes")
@@ -341,8 +343,8 @@ def describe_failure(call, e):
 def make_environ(call):
     # Every CGI value arrives from the parent as latin-1 bytes-as-str, built
     # by devserver/environ.go; wsgi.* objects are ours.
-    f = call.fields
-    environ = dict(zip(f[0::2], f[1::2]))
+    fields = iter(call.fields)
+    environ = dict(zip(fields, fields))  # key, value, key, value…
     environ["wsgi.version"] = (1, 0)
     environ["wsgi.input"] = Input(call)
     environ["wsgi.errors"] = Errors(call)
@@ -356,43 +358,6 @@ def make_environ(call):
 
 
 # -- the child's life --------------------------------------------------------
-
-class Pool(object):
-    """Worker threads started as needed, up to a limit; idle ones are reused.
-
-    ``idle`` counts workers waiting for work that no submitted call has
-    claimed yet, so a call never queues behind a busy (say, streaming) worker
-    while the pool may still grow.
-    """
-
-    def __init__(self, app, limit):
-        import queue
-        self.app = app
-        self.limit = limit
-        self.jobs = queue.SimpleQueue()
-        self.lock = threading.Lock()
-        self.idle = 0
-        self.size = 0
-
-    def submit(self, call):
-        with self.lock:
-            if self.idle:
-                self.idle -= 1
-            elif self.size < self.limit:
-                self.size += 1
-                threading.Thread(target=self.work, name="wsgidev-worker-%d" % self.size,
-                                 daemon=True).start()
-        self.jobs.put(call)
-
-    def work(self):
-        while True:
-            call = self.jobs.get()
-            run_call(self.app, call)
-            calls.pop(call.cid, None)
-            report_new_modules(call.wire)
-            with self.lock:
-                self.idle += 1
-
 
 calls = {}
 _module_count = [0]
@@ -430,7 +395,7 @@ def main():
     info["modules"] = new_module_files()
     _module_count[0] = len(sys.modules)
     wire.send_json(READY, 0, info)
-    serve(wire, Pool(app, spec.get("threads") or 32))
+    serve(wire, app, spec.get("threads") or 32)
 
 
 def describe_load_error(e):
@@ -459,22 +424,33 @@ def idle(wire):
         pass
 
 
-def serve(wire, pool):
-    while True:
+def serve(wire, app, threads):
+    """Run calls until the parent closes the pipe; see _wsgidev_pool.py."""
+
+    def run(call):
+        run_call(app, call)
+        calls.pop(call.cid, None)
+        report_new_modules(wire)
+
+    pool = Pool(run, threads)
+
+    def read():
+        # The next CALL to run, or None once another frame is dealt with.
         frame = wire.read_frame()
         if frame is None:
-            return
+            raise EOFError
         typ, cid, payload = frame
         if typ == CALL:
-            flags = payload[0]
             window = U32.unpack_from(payload, 1)[0]
             fields = payload[5:].decode("latin-1").split("\0")
-            call = calls[cid] = Call(wire, cid, flags, window, fields)
-            pool.submit(call)
-            continue
+            call = calls[cid] = Call(wire, pool, cid, payload[0], window, fields)
+            return call
         call = calls.get(cid)
         if call is not None:
             call.on_frame(typ, payload)
+        return None
+
+    pool.serve(read)
 
 
 if __name__ == "__main__":
