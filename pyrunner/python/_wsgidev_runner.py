@@ -313,6 +313,14 @@ def run_call(app, call):
         except BaseException as e:
             error = error or describe_failure(call, e)
             error["message"] = "close() raised: " + error["message"]
+    # Modules this call imported go out before its DONE: once the client
+    # has its answer, the parent already watches them.
+    files = new_modules()
+    if files:
+        with call.out_lock:
+            payload = json.dumps(files).encode("utf-8")
+            call.out.append(HEADER.pack(len(payload), MODULES, 0))
+            call.out.append(payload)
     if error is not None:
         error["after_body"] = call.headers_sent
         call.queue(DONE, json.dumps(error).encode("utf-8"))
@@ -363,13 +371,13 @@ calls = {}
 _module_count = [0]
 
 
-def report_new_modules(wire):
-    # A cheap check on every call: only a changed sys.modules costs a scan.
-    if len(sys.modules) != _module_count[0]:
-        _module_count[0] = len(sys.modules)
-        files = new_module_files()
-        if files:
-            wire.send_json(MODULES, 0, files)
+def new_modules():
+    """Source files imported since the last look. A cheap check on every
+    call: only a changed sys.modules costs a scan."""
+    if len(sys.modules) == _module_count[0]:
+        return None
+    _module_count[0] = len(sys.modules)
+    return new_module_files()
 
 
 def main():
@@ -430,7 +438,6 @@ def serve(wire, app, threads):
     def run(call):
         run_call(app, call)
         calls.pop(call.cid, None)
-        report_new_modules(wire)
 
     pool = Pool(run, threads)
 
