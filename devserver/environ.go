@@ -28,8 +28,9 @@ func mount(prefix, path string) (scriptName, pathInfo string, ok bool) {
 // value a latin-1 "bytes-as-str" once the child decodes it, the rules of
 // PEP 3333 with gunicorn and werkzeug as the reference where it is open.
 // The wsgi.* objects are added by the child (runner.py make_environ).
-// software is SERVER_SOFTWARE, "wsgidev/<version>".
-func buildEnviron(r *http.Request, scriptName, pathInfo, software string) ([]string, error) {
+// names are r.Header's names, sorted (headerNames); software is
+// SERVER_SOFTWARE, "wsgidev/<version>".
+func buildEnviron(r *http.Request, names []string, scriptName, pathInfo, software string) ([]string, error) {
 	if strings.IndexByte(pathInfo, 0) >= 0 || strings.IndexByte(scriptName, 0) >= 0 {
 		return nil, errNULInPath
 	}
@@ -70,18 +71,13 @@ func buildEnviron(r *http.Request, scriptName, pathInfo, software string) ([]str
 	if len(r.TransferEncoding) > 0 {
 		add("HTTP_TRANSFER_ENCODING", strings.Join(r.TransferEncoding, ","))
 	}
-	names := make([]string, 0, len(r.Header))
-	for name := range r.Header {
+	for _, name := range names {
 		// Underscored names would collide with dashed ones in HTTP_* (a
 		// header-smuggling trick), so they are dropped, as gunicorn and
 		// nginx do.
 		if name == "Content-Type" || name == "Content-Length" || strings.ContainsRune(name, '_') {
 			continue
 		}
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
 		sep := ","
 		if name == "Cookie" {
 			sep = "; " // cookies split on ";", a comma would merge two
@@ -100,4 +96,15 @@ func localAddr(r *http.Request) (host, port string) {
 		}
 	}
 	return "localhost", "80"
+}
+
+// headerNames are h's names in sorted order, the one order wsgidev lists
+// headers in (environ, exchange, replay); a request sorts them once.
+func headerNames(h http.Header) []string {
+	names := make([]string, 0, len(h))
+	for name := range h {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
 }

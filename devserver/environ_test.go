@@ -28,7 +28,7 @@ func environMap(t *testing.T, raw, prefix string) map[string]string {
 	if !ok {
 		t.Fatalf("path %q outside mount %q", r.URL.Path, prefix)
 	}
-	kv, err := buildEnviron(r, sn, pi, "wsgidev/1.2.3")
+	kv, err := buildEnviron(r, headerNames(r.Header), sn, pi, "wsgidev/1.2.3")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +144,7 @@ func TestMount(t *testing.T) {
 
 func TestNULInPathRefused(t *testing.T) {
 	r := readRequest(t, "GET /a%00b HTTP/1.1\r\nHost: h\r\n\r\n")
-	if _, err := buildEnviron(r, "", r.URL.Path, "wsgidev/1.2.3"); err != errNULInPath {
+	if _, err := buildEnviron(r, headerNames(r.Header), "", r.URL.Path, "wsgidev/1.2.3"); err != errNULInPath {
 		t.Fatalf("got %v", err)
 	}
 }

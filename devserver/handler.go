@@ -25,7 +25,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}, &exchange.Failure{Kind: "not-mounted", Message: "path outside --script-name"})
 		return
 	}
-	env, err := buildEnviron(r, scriptName, pathInfo, s.software)
+	env, err := buildEnviron(r, rec.names, scriptName, pathInfo, s.software)
 	if err != nil {
 		s.sendPage(w, r, rec, http.StatusBadRequest, pageData{Title: "Bad request", Summary: err.Error()},
 			&exchange.Failure{Kind: "bad-request", Message: err.Error()})
@@ -126,8 +126,7 @@ func (resp *response) commit() {
 		// where no body is allowed and for HTTP/1.0.
 		h.Set("Transfer-Encoding", "chunked")
 	}
-	code, _ := strconv.Atoi(resp.status[:3])
-	resp.w.WriteHeader(code)
+	resp.w.WriteHeader(statusCode(resp.status))
 }
 
 func (resp *response) write(p []byte, call *pyrunner.Call) {

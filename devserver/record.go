@@ -3,7 +3,6 @@ package devserver
 import (
 	"fmt"
 	"net/http"
-	"sort"
 	"strconv"
 	"time"
 
@@ -13,9 +12,10 @@ import (
 
 // recorder fills one Exchange as the request runs and publishes it.
 type recorder struct {
-	hub *exchange.Hub
-	ex  *exchange.Exchange
-	tap *bodyTap // nil when the request has no body
+	hub   *exchange.Hub
+	ex    *exchange.Exchange
+	tap   *bodyTap // nil when the request has no body
+	names []string // the request's header names, sorted
 }
 
 // wsgiKeys are the environ keys the child adds (runner.py make_environ),
@@ -41,17 +41,13 @@ func (s *Server) begin(r *http.Request) *recorder {
 		Proto:  r.Proto,
 	}
 	ex.RequestHeaders = append(ex.RequestHeaders, exchange.Header{Name: "Host", Value: r.Host})
-	names := make([]string, 0, len(r.Header))
-	for name := range r.Header {
-		names = append(names, name)
-	}
-	sort.Strings(names)
+	names := headerNames(r.Header)
 	for _, name := range names {
 		for _, v := range r.Header[name] {
 			ex.RequestHeaders = append(ex.RequestHeaders, exchange.Header{Name: name, Value: v})
 		}
 	}
-	rec := &recorder{hub: s.cfg.Hub, ex: ex}
+	rec := &recorder{hub: s.cfg.Hub, ex: ex, names: names}
 	if r.ContentLength != 0 {
 		rec.tap = &bodyTap{r: r.Body, limit: s.cfg.BodyCap}
 		r.Body = rec.tap

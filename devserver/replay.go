@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
-	"sort"
 	"strings"
 	"syscall"
 	"time"
@@ -189,13 +188,8 @@ func readAnswer(resp *http.Response, ex *exchange.Exchange, req *http.Request, s
 }
 
 func sortedHeaders(h http.Header) []exchange.Header {
-	names := make([]string, 0, len(h))
-	for name := range h {
-		names = append(names, name)
-	}
-	sort.Strings(names)
 	var out []exchange.Header
-	for _, name := range names {
+	for _, name := range headerNames(h) {
 		for _, v := range h[name] {
 			if name == "User-Agent" && v == "" {
 				continue
