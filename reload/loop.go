@@ -19,7 +19,7 @@ import (
 const (
 	burstFiles  = 3
 	burstWait   = 5
-	missingWait = 5
+	missingWait = 10 // 200 ms: an editor stalled on a busy machine outlasted 100 ms
 	maxWait     = 50
 )
 
