@@ -284,6 +284,9 @@ func (d *detailModel) summary() string {
 	if state != "" {
 		parts = append(parts, state)
 	}
+	if ex.ReplayOf != 0 {
+		parts = append(parts, st.Dim.Render(fmt.Sprintf("↻ replay of #%d", ex.ReplayOf)))
+	}
 	return fit(strings.Join(parts, " "), d.width)
 }
 

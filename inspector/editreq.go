@@ -116,10 +116,12 @@ func parseRequest(text []byte, orig *exchange.Exchange) (*exchange.Exchange, err
 		return nil, errors.New("the file is empty")
 	}
 	head, body := text, []byte(nil)
-	if i := bytes.Index(text, []byte("\n\n")); i >= 0 {
-		head, body = text[:i], text[i+2:]
-	} else if i := bytes.Index(text, []byte("\r\n\r\n")); i >= 0 {
-		head, body = text[:i], text[i+4:]
+	lf, crlf := bytes.Index(text, []byte("\n\n")), bytes.Index(text, []byte("\r\n\r\n"))
+	switch {
+	case crlf >= 0 && (lf < 0 || crlf < lf):
+		head, body = text[:crlf], text[crlf+4:]
+	case lf >= 0:
+		head, body = text[:lf], text[lf+2:]
 	}
 	lines := strings.Split(strings.TrimRight(string(head), "\r\n"), "\n")
 	req := &exchange.Exchange{ID: orig.ID, Proto: orig.Proto}

@@ -105,7 +105,7 @@ func TestFlowReplayLinksTheNewExchange(t *testing.T) {
 	again.ex.ReplayOf = 7
 	tm.Send(UpdatesMsg(again.done(ms)))
 	keys(tm, "enter")
-	waitFor(t, tm, "#8 GET /boom", "[1 Environ]")
+	waitFor(t, tm, "#8 GET /boom", "↻ replay of #7", "[1 Environ]")
 	quit(t, tm)
 }
 
@@ -216,4 +216,32 @@ func TestFlowPins(t *testing.T) {
 	if got[0].Against.ID != 3 || got[1].Against.ID != 7 || got[1].Request.ID != 3 || got[1].Of != 3 {
 		t.Errorf("runs compared against #%d then #%d; want the original #3, then the first run #7", got[0].Against.ID, got[1].Against.ID)
 	}
+}
+
+// replayModel is the sample day with a fake Control, #3 (GET /boom)
+// pinned and replayed once after a reload, and replayed by hand as #8.
+func replayModel(w, h int) Model {
+	ctl := &replayControl{nextID: 6, answer: fixed}
+	opts := testOptions()
+	opts.Control = ctl
+	m := send(newTestModel(w, h, opts), UpdatesMsg(sampleUpdates()))
+	m = press(m, "k", "k", "k", "p")
+	m = send(m, pinsRanMsg{{p: m.c.pins.list[0], res: ctl.Replay(ReplayRequest{Request: m.list.selected.ex, Of: 3, Against: m.list.selected.ex})}})
+	pinned := begin(7, 85*time.Second, "GET", "/boom").environ(200*time.Microsecond).
+		startResponse(ms, "200 OK", "", exchange.Header{Name: "Content-Type", Value: "text/plain"}).chunk(ms, "fixed\n")
+	pinned.ex.ReplayOf = 3
+	m = send(m, UpdatesMsg(pinned.done(2*ms)))
+	return send(m, replayedMsg{orig: m.list.selected.ex, res: ctl.Replay(ReplayRequest{Request: m.list.selected.ex, Of: 3, Against: m.list.selected.ex})})
+}
+
+func TestViewReplayPane(t *testing.T) {
+	forSizes(t, func(t *testing.T, w, h int) { checkView(t, replayModel(w, h)) })
+}
+
+func TestViewPinnedList(t *testing.T) {
+	forSizes(t, func(t *testing.T, w, h int) { checkView(t, press(replayModel(w, h), "esc")) })
+}
+
+func TestViewPinDiffs(t *testing.T) {
+	forSizes(t, func(t *testing.T, w, h int) { checkView(t, press(replayModel(w, h), "P")) })
 }
