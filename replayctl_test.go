@@ -166,6 +166,9 @@ func TestControlReplaysAgainstTheCurrentApp(t *testing.T) {
 
 func TestControlCurlRuns(t *testing.T) {
 	if _, err := exec.LookPath("curl"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("curl is missing; .ci/run installs it")
+		}
 		t.Skip("curl is not installed")
 	}
 	ctl, _ := controlServer(t, "hello")
