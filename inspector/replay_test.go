@@ -245,3 +245,18 @@ func TestViewPinnedList(t *testing.T) {
 func TestViewPinDiffs(t *testing.T) {
 	forSizes(t, func(t *testing.T, w, h int) { checkView(t, press(replayModel(w, h), "P")) })
 }
+
+func TestOSC52Clipboard(t *testing.T) {
+	for _, tc := range []struct{ term, tmux, want string }{
+		{"xterm-256color", "", "\x1b]52;c;Y3VybCAtc1M=\x07"},
+		{"screen-256color", "/tmp/tmux-1/default,1,0", "\x1b]52;c;Y3VybCAtc1M=\x07"}, // tmux takes it as it is
+		{"screen", "", "\x1bP\x1b]52;c;Y3VybCAtc1M=\x07\x1b\\"},                      // GNU screen passes it on wrapped
+	} {
+		t.Setenv("TERM", tc.term)
+		t.Setenv("TMUX", tc.tmux)
+		var out strings.Builder
+		if err := osc52Clipboard(&out)("curl -sS"); err != nil || out.String() != tc.want {
+			t.Errorf("TERM=%s TMUX=%q: wrote %q (%v), want %q", tc.term, tc.tmux, out.String(), err, tc.want)
+		}
+	}
+}
