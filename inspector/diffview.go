@@ -40,6 +40,7 @@ type pane struct {
 	lines  []paneLine
 	scroll int
 	newID  uint64 // the exchange enter opens; 0: none
+	pins   bool   // it shows the pins' diffs, redrawn after each run
 	back   state  // where esc returns to
 }
 

@@ -111,6 +111,11 @@ func (m *Model) pinsRan(runs pinsRanMsg) tea.Cmd {
 		}
 	}
 	m.logs.note(m.c.now(), "pinned requests replayed after the reload: "+ps.summary())
+	if m.state == statePane && m.pane.pins {
+		scroll := m.pane.scroll
+		m.pane.show(pinsTitle(ps), ps.diffLines(), 0)
+		m.pane.scroll = scroll
+	}
 	if ps.again {
 		ps.again = false
 		return m.runPins()

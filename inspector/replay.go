@@ -68,6 +68,7 @@ func (m *Model) replayKeyCmd(msg tea.KeyMsg) tea.Cmd {
 	k := &m.c.keys
 	if key.Matches(msg, k.PinDiffs) {
 		m.openPane(pinsTitle(m.c.pins), m.c.pins.diffLines(), 0)
+		m.pane.pins = true
 		return nil
 	}
 	ex := m.selectedExchange()
@@ -165,10 +166,14 @@ func (m *Model) showReplay(msg replayedMsg) {
 
 // openPane shows the pane; esc returns to where the user was.
 func (m *Model) openPane(title string, lines []paneLine, newID uint64) {
+	if m.input.active() {
+		m.input.end() // what was typed stays applied, as with enter
+	}
 	if m.state != statePane {
 		m.pane.back = m.state
 	}
 	m.pane.show(title, lines, newID)
+	m.pane.pins = false
 	m.state = statePane
 }
 

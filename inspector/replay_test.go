@@ -202,10 +202,15 @@ func TestFlowPins(t *testing.T) {
 	reload := UpdatesMsg{{Reload: &exchange.Reload{At: base, OK: true, Took: 90 * ms}}}
 	tm.Send(reload)
 	waitFor(t, tm, "1 pinned: 1 changed")
-	tm.Send(reload)
-	waitFor(t, tm, "1 pinned: 0 changed")
+	keys(tm, "P")
+	waitFor(t, tm, "pinned requests: 1 pinned: 1 changed", "◆ #3 GET /boom → #7: changed")
+	tm.Send(reload) // the open diffs follow the new run
+	waitFor(t, tm, "pinned requests: 1 pinned: 0 changed", "◆ #3 GET /boom → #8: unchanged")
+	keys(tm, "esc")
+	waitFor(t, tm, "TIME")
 	// A failed reload replays nothing.
 	tm.Send(UpdatesMsg{{Reload: &exchange.Reload{At: base, OK: false, Error: "SyntaxError: x"}}})
+	waitFor(t, tm, "import failed")
 	keys(tm, "P")
 	waitFor(t, tm, "pinned requests: 1 pinned: 0 changed", "◆ #3 GET /boom → #8: unchanged", "same answer")
 	quit(t, tm)
