@@ -14,7 +14,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/wsgidev/wsgidev/devserver/exchange"
-	"github.com/wsgidev/wsgidev/inspector"
 	"github.com/wsgidev/wsgidev/pyrunner"
 	"github.com/wsgidev/wsgidev/reload"
 )
@@ -58,8 +57,6 @@ type reloader struct {
 	hub    *exchange.Hub
 	grace  time.Duration
 }
-
-var _ inspector.Control = (*reloader)(nil)
 
 // Reload restarts the app by hand (the inspector's key).
 func (r *reloader) Reload() { r.start(nil) }

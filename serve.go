@@ -250,13 +250,14 @@ func serve(c *cli.Context) error {
 		host: c.String("host"), watcher: watcher, capture: c.String("capture"), bodyCap: bodyCap,
 	})
 	reloads := &reloader{runner: runner, hub: hub, grace: c.Duration("grace")}
+	ctl := &control{reloader: reloads, srv: srv, hub: hub, base: strings.TrimSuffix(serverURL(l.Addr(), ""), "/")}
 	if watcher != nil {
 		go reloads.follow(ctx, watcher, !tui)
 	}
 	closed := present(out, logSub, tui, inspector.Options{
 		AppLabel: appLabel(choice, info, loadErr), Python: "Python " + hello.Python,
 		URL: serverURL(l.Addr(), scriptName), Watching: watching(watcher),
-		NoColor: os.Getenv("NO_COLOR") != "", Control: reloads, Keep: c.Int("keep"),
+		NoColor: os.Getenv("NO_COLOR") != "", Control: ctl, Keep: c.Int("keep"),
 	})
 	defer closed.wait()
 

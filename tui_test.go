@@ -70,6 +70,14 @@ func freePort(t *testing.T) int {
 // waits until it answers; it returns the screen handle and the base URL.
 func startInTmux(t *testing.T) (tmux, string) {
 	t.Helper()
+	dir, _ := filepath.Abs("testdata/probe")
+	return startDirInTmux(t, dir)
+}
+
+// startDirInTmux is startInTmux for the app.py in dir, with env (KEY=VALUE
+// words, shell-quoted) added to wsgidev's environment.
+func startDirInTmux(t *testing.T, dir string, env ...string) (tmux, string) {
+	t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
 		if os.Getenv("CI") == "true" {
 			t.Fatal("tmux is missing; .ci/run installs it")
@@ -78,8 +86,7 @@ func startInTmux(t *testing.T) (tmux, string) {
 	}
 	m := tmux{t: t, socket: fmt.Sprintf("wsgidev-test-%d-%s", os.Getpid(), t.Name())}
 	port := freePort(t)
-	dir, _ := filepath.Abs("testdata/probe")
-	cmd := fmt.Sprintf("cd %s && PYTHONDONTWRITEBYTECODE=1 %s serve --port %d app.py", dir, wsgidevBin, port)
+	cmd := fmt.Sprintf("cd %s && PYTHONDONTWRITEBYTECODE=1 %s %s serve --port %d app.py", dir, strings.Join(env, " "), wsgidevBin, port)
 	m.run("new-session", "-d", "-s", "tui", "-x", "120", "-y", "40", cmd)
 	t.Cleanup(func() { exec.Command("tmux", "-L", m.socket, "kill-server").Run() })
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)

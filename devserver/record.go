@@ -40,6 +40,9 @@ func (s *Server) begin(r *http.Request) *recorder {
 		Target: r.RequestURI,
 		Proto:  r.Proto,
 	}
+	if of, ok := s.replays.Load(r.RemoteAddr); ok {
+		ex.ReplayOf = of.(uint64)
+	}
 	ex.RequestHeaders = append(ex.RequestHeaders, exchange.Header{Name: "Host", Value: r.Host})
 	names := headerNames(r.Header)
 	for _, name := range names {

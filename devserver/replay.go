@@ -11,6 +11,7 @@ import (
 	"net/http/httptrace"
 	"net/url"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -272,4 +273,42 @@ func headerValue(hs []exchange.Header, name string) string {
 		}
 	}
 	return ""
+}
+
+// ReplayClient is a client for replaying the exchange with ID of on this
+// server: the server records what it sends as a replay of that exchange
+// (Exchange.ReplayOf). It knows its own connections by their client
+// address, registered when dialled, so the app sees no header or other
+// mark (not even Connection: close: the client keeps its connection, and
+// the caller closes it with CloseIdleConnections when done). A client
+// serves one replay, or several in turn, never other traffic.
+func (s *Server) ReplayClient(of uint64, timeout time.Duration) *http.Client {
+	dialer := &net.Dialer{Timeout: 5 * time.Second}
+	tr := &http.Transport{
+		DisableCompression: true,
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			c, err := dialer.DialContext(ctx, network, addr)
+			if err != nil {
+				return nil, err
+			}
+			local := c.LocalAddr().String()
+			s.replays.Store(local, of)
+			return &replayConn{Conn: c, forget: func() { s.replays.Delete(local) }}, nil
+		},
+	}
+	client := NewReplayClient(timeout)
+	client.Transport = tr
+	return client
+}
+
+// replayConn forgets its mark when closed.
+type replayConn struct {
+	net.Conn
+	once   sync.Once
+	forget func()
+}
+
+func (c *replayConn) Close() error {
+	c.once.Do(c.forget)
+	return c.Conn.Close()
 }

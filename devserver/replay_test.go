@@ -21,6 +21,7 @@ import (
 type hubServer struct {
 	URL string
 	hub *exchange.Hub
+	srv *devserver.Server
 }
 
 func startHubServer(t *testing.T) *hubServer {
@@ -49,6 +50,7 @@ func startHubServer(t *testing.T) *hubServer {
 		t.Fatal(err)
 	}
 	go srv.Serve(l)
+	hs.srv = srv
 	hs.URL = "http://" + l.Addr().String()
 	t.Cleanup(func() {
 		sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -168,5 +170,42 @@ func TestReplayServerDown(t *testing.T) {
 	res = devserver.Replay(context.Background(), devserver.ReplayTarget{URL: "ftp://x"}, request("GET", "/", ""), capture.CompareOptions{})
 	if res.Err == nil || res.Down {
 		t.Errorf("a bad URL: %v", res.Err)
+	}
+}
+
+// A replay made with the server's ReplayClient is recorded as a replay of
+// the exchange it names, and the app sees the same environ as for any
+// other request: no header or key gives it away.
+func TestReplayClientMarksReplays(t *testing.T) {
+	hs := startHubServer(t)
+	plain := hs.record(t, []*exchange.Exchange{request("GET", "/environ?x=1", "", "X-Trace", "7")})[0]
+	sub := hs.hub.Subscribe()
+	defer sub.Close()
+	client := hs.srv.ReplayClient(plain.ID, 10*time.Second)
+	target := devserver.ReplayTarget{URL: hs.URL, Recorded: sub, Client: client, KeepHost: true}
+	res := devserver.Replay(context.Background(), target, plain, capture.CompareOptions{})
+	client.CloseIdleConnections()
+	if res.Err != nil || res.New == nil || res.New.Environ == nil {
+		t.Fatalf("replay: %v %v", res.Err, res.Notes)
+	}
+	if res.New.ReplayOf != plain.ID || res.New.ID == plain.ID {
+		t.Errorf("the replay #%d is marked as a replay of #%d; want #%d", res.New.ID, res.New.ReplayOf, plain.ID)
+	}
+	keys := func(env []exchange.EnvVar) string {
+		var ks []string
+		for _, e := range env {
+			if e.Key != "REMOTE_PORT" {
+				ks = append(ks, e.Key+"="+e.Value)
+			}
+		}
+		return strings.Join(ks, "\n")
+	}
+	if a, b := keys(plain.Environ), keys(res.New.Environ); a != b {
+		t.Errorf("the app saw a different environ for the replay:\n%s\n---\n%s", a, b)
+	}
+	// The mark goes with the connection: a later request from anyone else is no replay.
+	after := hs.record(t, []*exchange.Exchange{request("GET", "/environ", "")})[0]
+	if after.ReplayOf != 0 {
+		t.Errorf("a plain request after the replay is marked as a replay of #%d", after.ReplayOf)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -35,6 +36,7 @@ type Server struct {
 	cfg      Config
 	http     *http.Server
 	nextID   atomic.Uint64
+	replays  sync.Map // a replay connection's client address → the ID it replays (replay.go)
 	pages    *pages
 	software string // SERVER_SOFTWARE
 }

@@ -176,6 +176,7 @@ func (d *detailModel) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.Top, k.Bottom},
 		{k.NextTab, k.PrevTab, k.GotoTab, k.NextRequest, k.PrevRequest, k.BodyView},
+		{k.Replay, k.EditReplay, k.CopyCurl, k.Pin, k.PinDiffs},
 		{k.Filter, k.ClearFilter, k.Back, k.ToggleLog, k.Reload, k.Help, k.Quit},
 	}
 }
@@ -253,14 +254,7 @@ func (d *detailModel) View() string {
 	b.WriteString(d.summary())
 	b.WriteByte('\n')
 	b.WriteString(d.tabBar(len(lines)))
-	end := min(len(lines), d.scroll+d.page())
-	for _, l := range lines[d.scroll:end] {
-		b.WriteByte('\n')
-		b.WriteString(fit(l, d.width))
-	}
-	for i := end - d.scroll; i < d.page(); i++ {
-		b.WriteByte('\n')
-	}
+	writeWindow(&b, lines, d.scroll, d.page(), d.width)
 	return b.String()
 }
 
@@ -289,6 +283,9 @@ func (d *detailModel) summary() string {
 	}
 	if state != "" {
 		parts = append(parts, state)
+	}
+	if ex.ReplayOf != 0 {
+		parts = append(parts, st.Dim.Render(fmt.Sprintf("↻ replay of #%d", ex.ReplayOf)))
 	}
 	return fit(strings.Join(parts, " "), d.width)
 }

@@ -31,6 +31,15 @@ type KeyMap struct {
 	PrevRequest key.Binding
 	BodyView    key.Binding
 
+	// Replay and pins (the list and the detail view), and the pane that
+	// shows a diff or a curl command.
+	Replay     key.Binding
+	EditReplay key.Binding
+	CopyCurl   key.Binding
+	Pin        key.Binding
+	PinDiffs   key.Binding
+	OpenNew    key.Binding // in the pane: the replay's new exchange
+
 	// While typing a filter or search.
 	Accept key.Binding
 	Cancel key.Binding
@@ -67,6 +76,13 @@ func DefaultKeyMap() KeyMap {
 		PrevRequest: key.NewBinding(key.WithKeys("K", "ctrl+p"), key.WithHelp("K", "prev request")),
 		BodyView:    key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "body view")),
 
+		Replay:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "replay")),
+		EditReplay: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit & replay")),
+		CopyCurl:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy as curl")),
+		Pin:        key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pin")),
+		PinDiffs:   key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "pin diffs")),
+		OpenNew:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open replay")),
+
 		Accept: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
 		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
 
@@ -85,6 +101,10 @@ type keyState struct {
 	searching  bool // a detail search is applied
 	rows       bool // the list has rows
 	canReload  bool // a Control was given
+	canReplay  bool // a finished exchange is selected (or shown) and a Control was given
+	pinned     bool // the selected exchange is pinned
+	pinRuns    bool // the pins have been replayed at least once
+	paneNew    bool // the pane shows a replay whose new exchange can be opened
 	bodyViewOK bool // the detail tab shows a body
 	fullHelp   bool // the full help is open
 }
@@ -93,11 +113,12 @@ type keyState struct {
 func (k *KeyMap) apply(ks keyState) {
 	list := ks.state == stateList && !ks.typing
 	detail := ks.state == stateDetail && !ks.typing
-	moving := list || detail
+	inPane := ks.state == statePane && !ks.typing
+	moving := list || detail || inPane
 	for _, b := range []*key.Binding{&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.HalfUp, &k.HalfDown, &k.Top, &k.Bottom} {
 		b.SetEnabled(moving)
 	}
-	if detail {
+	if detail || inPane {
 		k.Top.SetHelp("g/home", "top")
 		k.Bottom.SetHelp("G/end", "bottom")
 	} else {
@@ -105,7 +126,7 @@ func (k *KeyMap) apply(ks keyState) {
 		k.Bottom.SetHelp("G/end", "last (follow)")
 	}
 	k.Open.SetEnabled(list && ks.rows)
-	k.Filter.SetEnabled(moving)
+	k.Filter.SetEnabled(list || detail)
 	if detail {
 		k.Filter.SetHelp("/", "search")
 	} else {
@@ -119,11 +140,22 @@ func (k *KeyMap) apply(ks keyState) {
 	}
 	k.Clear.SetEnabled(list && ks.rows)
 
-	k.Back.SetEnabled(detail && !ks.searching)
+	k.Back.SetEnabled((detail && !ks.searching) || inPane)
 	for _, b := range []*key.Binding{&k.NextTab, &k.PrevTab, &k.GotoTab, &k.NextRequest, &k.PrevRequest} {
 		b.SetEnabled(detail)
 	}
 	k.BodyView.SetEnabled(detail && ks.bodyViewOK)
+
+	for _, b := range []*key.Binding{&k.Replay, &k.EditReplay, &k.CopyCurl, &k.Pin} {
+		b.SetEnabled((list || detail) && ks.canReplay)
+	}
+	if ks.pinned {
+		k.Pin.SetHelp("p", "unpin")
+	} else {
+		k.Pin.SetHelp("p", "pin")
+	}
+	k.PinDiffs.SetEnabled((list || detail || inPane) && ks.pinRuns)
+	k.OpenNew.SetEnabled(inPane && ks.paneNew)
 
 	k.Accept.SetEnabled(ks.typing)
 	k.Cancel.SetEnabled(ks.typing)

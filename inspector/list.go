@@ -157,6 +157,7 @@ func (l *listModel) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.Top, k.Bottom},
 		{k.Open, k.Filter, k.ClearFilter, k.Clear},
+		{k.Replay, k.EditReplay, k.CopyCurl, k.Pin, k.PinDiffs},
 		{k.ToggleLog, k.Reload, k.Help, k.Quit},
 	}
 }
@@ -253,7 +254,7 @@ func (l *listModel) rowView(r *row, selected bool, c columns) string {
 	}
 	when := ex.Start.Format(layout)
 	status, dur, size := rowCells(r, l.c.now())
-	target := sanitize(ex.Target)
+	target := l.c.marks(ex) + sanitize(ex.Target)
 	if selected {
 		line := cursor + mark + " " + pad(when, c.time) + " " + pad(ex.Method, c.method) + " " + pad(target, c.path) + " " +
 			pad(status, c.status) + " " + padLeft(dur, c.dur) + " " + padLeft(size, c.size)

@@ -6,6 +6,7 @@ package inspector
 import (
 	"context"
 	"errors"
+	"os"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -24,19 +25,34 @@ type Options struct {
 	Keep     int                    // max exchanges held (default 10000); oldest dropped beyond
 	NoColor  bool                   // NO_COLOR set
 	Control  Control                // may be nil
+	// Clipboard puts text on the terminal's clipboard; nil: Run writes an
+	// OSC 52 sequence to the terminal, and a Model made by NewModel has none.
+	Clipboard func(text string) error
+	// Editor is the command that edits a request before it is replayed;
+	// "": $VISUAL, then $EDITOR, then vi.
+	Editor string
 }
 
 // DefaultKeep is how many exchanges are held when Options.Keep is 0.
 const DefaultKeep = 10000
 
-// Control is what the inspector may ask of the server.
+// Control is what the inspector may ask of the server. The inspector
+// calls the blocking methods from commands, never from Update.
 type Control interface {
 	Reload() // manual reload (the key 'R')
+	// Replay sends a request to the app again and compares the answer;
+	// it blocks until the answer is in or the replay failed.
+	Replay(req ReplayRequest) ReplayResult
+	// Curl is the request of ex as a curl command line for this server.
+	Curl(ex *exchange.Exchange) string
 }
 
 // Run takes over the terminal (alt screen, mouse wheel) until the user
 // quits (q, or ctrl+c) or ctx ends, then returns nil.
 func Run(ctx context.Context, opts Options) error {
+	if opts.Clipboard == nil {
+		opts.Clipboard = osc52Clipboard(os.Stdout)
+	}
 	m := NewModel(opts)
 	if !opts.NoColor {
 		// Ask the terminal for its background now: once bubbletea reads
@@ -65,6 +81,7 @@ type state int
 const (
 	stateList state = iota
 	stateDetail
+	statePane // a replay's diff, the pins' diffs, a curl command
 )
 
 // typing says what the input line edits.
@@ -83,6 +100,7 @@ type common struct {
 	keys          KeyMap
 	now           func() time.Time
 	store         *store
+	pins          *pins
 	opts          Options
 	done          chan struct{} // closed when the program has ended
 }
@@ -99,6 +117,7 @@ var (
 	_ component = (*detailModel)(nil)
 	_ component = (*statusBar)(nil)
 	_ component = (*logPane)(nil)
+	_ component = (*pane)(nil)
 )
 
 // UpdatesMsg hands updates to the model directly (tests, benchmarks); the
@@ -123,6 +142,7 @@ type Model struct {
 	detail *detailModel
 	status *statusBar
 	logs   *logPane
+	pane   *pane
 	help   help.Model
 	input  inputLine
 
@@ -141,6 +161,7 @@ func NewModel(opts Options) Model {
 		keys:   DefaultKeyMap(),
 		now:    time.Now,
 		store:  newStore(opts.Keep),
+		pins:   &pins{},
 		opts:   opts,
 		done:   make(chan struct{}),
 	}
@@ -150,6 +171,7 @@ func NewModel(opts Options) Model {
 		detail: newDetailModel(c),
 		status: newStatusBar(c),
 		logs:   newLogPane(c),
+		pane:   newPane(c),
 		help:   help.New(),
 		input:  newInputLine(c),
 	}
@@ -220,6 +242,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.key(msg)
 	case tea.MouseMsg:
 		m.mouse(msg)
+	default:
+		cmd = m.replayUpdate(msg)
 	}
 	m.sync()
 	return m, cmd
@@ -228,6 +252,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // ingest applies a batch of updates.
 func (m *Model) ingest(updates []exchange.Update) tea.Cmd {
 	var b batch
+	reloaded := false
 	for _, u := range updates {
 		switch {
 		case u.Started != nil || u.Event != nil || u.Done != nil:
@@ -235,10 +260,14 @@ func (m *Model) ingest(updates []exchange.Update) tea.Cmd {
 		default:
 			m.status.apply(u)
 			m.logs.apply(u)
+			reloaded = reloaded || (u.Reload != nil && u.Reload.OK)
 		}
 	}
 	m.c.store.finish(&b)
 	m.list.ingested(b)
+	if reloaded {
+		return tea.Batch(m.tick(), m.runPins())
+	}
 	return m.tick()
 }
 
@@ -279,9 +308,12 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	}
+	m.status.say("", false)
 	switch {
 	case key.Matches(msg, k.Quit):
 		return tea.Quit
+	case m.replayKey(msg):
+		return m.replayKeyCmd(msg)
 	case key.Matches(msg, k.Help):
 		m.help.ShowAll = !m.help.ShowAll
 	case key.Matches(msg, k.ToggleLog):
@@ -305,6 +337,8 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		}
 	case m.state == stateList:
 		m.listKey(msg)
+	case m.state == statePane:
+		m.paneKey(msg)
 	default:
 		m.detailKey(msg)
 	}
@@ -374,11 +408,14 @@ func (m *Model) mouse(msg tea.MouseMsg) {
 	if msg.Y < 0 {
 		return
 	}
-	if m.state == stateList {
+	switch m.state {
+	case stateList:
 		if msg.Y < m.list.height {
 			m.list.Update(msg)
 		}
-		return
+	case statePane:
+		m.pane.Update(msg)
+	default:
+		m.detail.Update(msg)
 	}
-	m.detail.Update(msg)
 }

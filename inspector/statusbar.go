@@ -34,7 +34,13 @@ type statusBar struct {
 
 	newCount int  // rows that arrived below the cursor while not following
 	paused   bool // the list does not follow new requests
+
+	flash    string // a one-line answer to the last key (pins.go, replay.go); cleared by the next
+	flashBad bool
 }
+
+// say shows text in place of the reload state until the next key.
+func (s *statusBar) say(text string, bad bool) { s.flash, s.flashBad = text, bad }
 
 func newStatusBar(c *common) *statusBar { return &statusBar{c: c} }
 
@@ -149,6 +155,12 @@ func (s *statusBar) View() string {
 
 func (s *statusBar) reloadView() []seg {
 	st := &s.c.styles
+	if s.flash != "" {
+		if s.flashBad {
+			return []seg{{"✗ " + sanitize(s.flash), st.Error}}
+		}
+		return []seg{{sanitize(s.flash), st.Note}}
+	}
 	switch s.reload {
 	case reloadStarting:
 		if s.ready {
@@ -176,7 +188,7 @@ func (s *statusBar) countsView() []seg {
 	st := &s.c.styles
 	store := s.c.store
 	sep := seg{" · ", st.StatusLine}
-	segs := []seg{{plural(store.total, "request", "requests"), st.StatusLine}, sep}
+	segs := append(s.pinsView(), seg{plural(store.total, "request", "requests"), st.StatusLine}, sep)
 	if store.errors > 0 {
 		segs = append(segs, seg{plural(store.errors, "error", "errors"), st.Error})
 	} else {

@@ -16,6 +16,10 @@ func (m *Model) sync() {
 		searching:  m.detail.search != "",
 		rows:       m.c.store.len() > 0,
 		canReload:  m.c.opts.Control != nil,
+		canReplay:  m.c.opts.Control != nil && m.selectedExchange() != nil,
+		pinned:     m.selectedExchange() != nil && m.c.pins.has(m.selectedExchange().ID),
+		pinRuns:    m.c.pins.ran(),
+		paneNew:    m.pane.newID != 0,
 		bodyViewOK: m.detail.tab.showsBody(),
 		fullHelp:   m.help.ShowAll,
 	})
@@ -61,6 +65,7 @@ func (m *Model) layout() {
 	body := max(3, avail-logH)
 	m.list.SetSize(w, body)
 	m.detail.SetSize(w, body)
+	m.pane.SetSize(w, body)
 	m.logs.SetSize(w, logH)
 	m.status.SetSize(w, 1)
 }
@@ -72,9 +77,12 @@ func (m Model) View() string {
 	var b strings.Builder
 	b.WriteString(m.status.title())
 	b.WriteByte('\n')
-	if m.state == stateList {
+	switch m.state {
+	case stateList:
 		b.WriteString(m.list.View())
-	} else {
+	case statePane:
+		b.WriteString(m.pane.View())
+	default:
 		b.WriteString(m.detail.View())
 	}
 	if m.showLog && m.logs.height > 0 {
@@ -100,6 +108,8 @@ func (m Model) ShortHelp() []key.Binding {
 		return []key.Binding{k.Accept, k.Cancel, k.Quit}
 	case m.state == stateList:
 		return m.list.ShortHelp()
+	case m.state == statePane:
+		return m.pane.ShortHelp()
 	default:
 		return m.detail.ShortHelp()
 	}
@@ -113,6 +123,8 @@ func (m Model) FullHelp() [][]key.Binding {
 		return [][]key.Binding{{k.Accept, k.Cancel, k.Quit}}
 	case m.state == stateList:
 		return m.list.FullHelp()
+	case m.state == statePane:
+		return m.pane.FullHelp()
 	default:
 		return m.detail.FullHelp()
 	}

@@ -14,6 +14,10 @@ type Exchange struct {
 	Start    time.Time     `json:"start"`
 	Duration time.Duration `json:"duration_ns"`
 	Remote   string        `json:"remote"`
+	// ReplayOf is the ID of the exchange this one replays, when wsgidev
+	// itself sent it (the inspector's replay keys and pins); the app sees
+	// no mark of it.
+	ReplayOf uint64 `json:"replay_of,omitempty"`
 
 	// The request as it came over the wire.
 	Method         string   `json:"method"`

@@ -1,0 +1,162 @@
+package inspector
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/wsgidev/wsgidev/devserver/exchange"
+)
+
+// editedMsg is the editor's exit after editing a request.
+type editedMsg struct {
+	orig   *exchange.Exchange
+	path   string
+	editor string
+	err    error
+}
+
+// edit opens the request of ex in the editor as an HTTP message; the
+// edited version is replayed when the editor exits.
+func (m *Model) edit(ex *exchange.Exchange) tea.Cmd {
+	argv := editorCommand(m.c.opts.Editor)
+	f, err := os.CreateTemp("", "wsgidev-request-*.http")
+	if err == nil {
+		_, err = f.Write(formatRequest(ex))
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		m.status.say("cannot write the request to edit: "+err.Error(), true)
+		return nil
+	}
+	if ex.RequestBody.Truncated {
+		m.logs.note(m.c.now(), fmt.Sprintf("#%d: the request body was cut at the capture cap; the file holds its first %d bytes", ex.ID, len(ex.RequestBody.Data)))
+	}
+	cmd := exec.Command(argv[0], append(argv[1:], f.Name())...)
+	return tea.ExecProcess(cmd, func(err error) tea.Msg {
+		return editedMsg{orig: ex, path: f.Name(), editor: argv[0], err: err}
+	})
+}
+
+// editorCommand is the editor to run, split into words: the option,
+// $VISUAL, $EDITOR, or vi.
+func editorCommand(option string) []string {
+	for _, e := range []string{option, os.Getenv("VISUAL"), os.Getenv("EDITOR")} {
+		if words := strings.Fields(e); len(words) > 0 {
+			return words
+		}
+	}
+	return []string{"vi"}
+}
+
+// edited replays what the editor left in the file, or shows why not:
+// the error, and the file's lines numbered so the line it names is found.
+func (m *Model) edited(msg editedMsg) tea.Cmd {
+	defer os.Remove(msg.path)
+	fail := func(why string, text []byte) tea.Cmd {
+		title := fmt.Sprintf("edit of #%d: nothing replayed", msg.orig.ID)
+		m.status.say(title, true)
+		m.logs.note(m.c.now(), title+": "+why)
+		lines := []paneLine{{why, lineBad}}
+		if len(text) > 0 {
+			lines = append(lines, paneLine{}, paneLine{"the edited request:", lineDim})
+			for i, l := range strings.Split(strings.TrimSuffix(string(text), "\n"), "\n") {
+				lines = append(lines, paneLine{fmt.Sprintf("%4d  %s", i+1, l), linePlain})
+			}
+		}
+		m.openPane(title, lines, 0)
+		return nil
+	}
+	if msg.err != nil {
+		return fail(fmt.Sprintf("the editor %s failed: %v (set $EDITOR to one that works)", filepath.Base(msg.editor), msg.err), nil)
+	}
+	text, err := os.ReadFile(msg.path)
+	if err != nil {
+		return fail("cannot read the edited request: "+err.Error(), nil)
+	}
+	req, err := parseRequest(text, msg.orig)
+	if err != nil {
+		return fail("the edited request does not parse: "+err.Error(), text)
+	}
+	return m.replay(msg.orig, req, true)
+}
+
+// formatRequest writes the request of ex as an HTTP message: the request
+// line, the headers, a blank line, the body. Content-Length is left out:
+// the replay sets it from the body.
+func formatRequest(ex *exchange.Exchange) []byte {
+	var b bytes.Buffer
+	proto := ex.Proto
+	if proto == "" {
+		proto = "HTTP/1.1"
+	}
+	fmt.Fprintf(&b, "%s %s %s\n", ex.Method, ex.Target, proto)
+	for _, h := range ex.RequestHeaders {
+		if !strings.EqualFold(h.Name, "Content-Length") {
+			fmt.Fprintf(&b, "%s: %s\n", h.Name, h.Value)
+		}
+	}
+	b.WriteByte('\n')
+	b.Write(ex.RequestBody.Data)
+	return b.Bytes()
+}
+
+// parseRequest reads an edited HTTP message back into a request to send;
+// errors name the line. orig says whether its body ended in a newline:
+// an editor adds one on save, which is taken off again when it did not.
+func parseRequest(text []byte, orig *exchange.Exchange) (*exchange.Exchange, error) {
+	if len(bytes.TrimSpace(text)) == 0 {
+		return nil, errors.New("the file is empty")
+	}
+	head, body := text, []byte(nil)
+	lf, crlf := bytes.Index(text, []byte("\n\n")), bytes.Index(text, []byte("\r\n\r\n"))
+	switch {
+	case crlf >= 0 && (lf < 0 || crlf < lf):
+		head, body = text[:crlf], text[crlf+4:]
+	case lf >= 0:
+		head, body = text[:lf], text[lf+2:]
+	}
+	lines := strings.Split(strings.TrimRight(string(head), "\r\n"), "\n")
+	req := &exchange.Exchange{ID: orig.ID, Proto: orig.Proto}
+	words := strings.Fields(lines[0])
+	if len(words) < 2 || len(words) > 3 || !isToken(words[0]) {
+		return nil, fmt.Errorf("line 1: want a request line like \"GET /path?query HTTP/1.1\", got %q", lines[0])
+	}
+	if len(words) == 3 && !strings.HasPrefix(words[2], "HTTP/") {
+		return nil, fmt.Errorf("line 1: %q is not an HTTP version like HTTP/1.1", words[2])
+	}
+	req.Method, req.Target = words[0], words[1]
+	for i, l := range lines[1:] {
+		l = strings.TrimRight(l, "\r")
+		name, value, ok := strings.Cut(l, ":")
+		if !ok || !isToken(name) {
+			return nil, fmt.Errorf("line %d: want a header as \"Name: value\" (a blank line ends the headers), got %q", i+2, l)
+		}
+		req.RequestHeaders = append(req.RequestHeaders, exchange.Header{Name: name, Value: strings.TrimSpace(value)})
+	}
+	if !bytes.HasSuffix(orig.RequestBody.Data, []byte("\n")) {
+		body = bytes.TrimSuffix(body, []byte("\n"))
+	}
+	req.RequestBody = exchange.Body{Data: body, Size: int64(len(body))}
+	return req, nil
+}
+
+// isToken reports whether s is an HTTP token (a method or header name).
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if c <= ' ' || c >= 0x7f || strings.IndexByte(`()<>@,;:\"/[]?={}`, c) >= 0 {
+			return false
+		}
+	}
+	return true
+}

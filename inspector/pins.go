@@ -1,0 +1,200 @@
+package inspector
+
+import (
+	"fmt"
+	"strconv"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/wsgidev/wsgidev/devserver/exchange"
+)
+
+// pin is a request replayed after every successful reload.
+type pin struct {
+	ex      *exchange.Exchange // the pinned exchange: its request is sent
+	last    *exchange.Exchange // the newest run's exchange; nil before the first run
+	res     *ReplayResult      // the newest run's outcome
+	changed bool               // it differs from the run before (from ex on the first)
+}
+
+// pins are the pinned requests, in the order pinned, and how their
+// newest run went.
+type pins struct {
+	list    []*pin
+	running bool
+	again   bool // a reload came during a run: run once more after it
+	runs    int  // runs finished
+	changed int  // pins the newest run found changed
+}
+
+// pinRun is one pin's replay in a run.
+type pinRun struct {
+	p   *pin
+	res ReplayResult
+}
+
+// pinsRanMsg is a finished run of every pin.
+type pinsRanMsg []pinRun
+
+func (ps *pins) has(id uint64) bool {
+	for _, p := range ps.list {
+		if p.ex.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// toggle pins ex, or unpins it; it reports whether ex is pinned now.
+func (ps *pins) toggle(ex *exchange.Exchange) bool {
+	for i, p := range ps.list {
+		if p.ex.ID == ex.ID {
+			ps.list = append(ps.list[:i], ps.list[i+1:]...)
+			return false
+		}
+	}
+	ps.list = append(ps.list, &pin{ex: ex})
+	return true
+}
+
+// runPins replays every pin in order, after a successful reload. A run
+// asked for while one is going starts when it ends, so every reload's
+// app gets its run.
+func (m *Model) runPins() tea.Cmd {
+	ps, ctl := m.c.pins, m.c.opts.Control
+	if len(ps.list) == 0 || ctl == nil {
+		return nil
+	}
+	if ps.running {
+		ps.again = true
+		return nil
+	}
+	ps.running = true
+	type job struct {
+		p            *pin
+		req, against *exchange.Exchange
+	}
+	jobs := make([]job, len(ps.list))
+	for i, p := range ps.list {
+		against := p.ex
+		if p.last != nil {
+			against = p.last
+		}
+		jobs[i] = job{p, p.ex, against}
+	}
+	return func() tea.Msg {
+		runs := make(pinsRanMsg, len(jobs))
+		for i, j := range jobs {
+			runs[i] = pinRun{j.p, ctl.Replay(ReplayRequest{Request: j.req, Of: j.req.ID, Against: j.against})}
+		}
+		return runs
+	}
+}
+
+// pinsRan records a run's outcomes; pins removed meanwhile are left out.
+func (m *Model) pinsRan(runs pinsRanMsg) tea.Cmd {
+	ps := m.c.pins
+	ps.running = false
+	ps.runs++
+	ps.changed = 0
+	for _, r := range runs {
+		if !ps.has(r.p.ex.ID) {
+			continue
+		}
+		res := r.res
+		r.p.res = &res
+		r.p.changed = res.Changed || res.Err != ""
+		if res.New != nil {
+			r.p.last = res.New
+		}
+		if r.p.changed {
+			ps.changed++
+		}
+	}
+	m.logs.note(m.c.now(), "pinned requests replayed after the reload: "+ps.summary())
+	if m.state == statePane && m.pane.pins {
+		scroll := m.pane.scroll
+		m.pane.show(pinsTitle(ps), ps.diffLines(), 0)
+		m.pane.scroll = scroll
+	}
+	if ps.again {
+		ps.again = false
+		return m.runPins()
+	}
+	return nil
+}
+
+// summary is what the status bar says: "2 pinned: 1 changed".
+func (ps *pins) summary() string {
+	s := strconv.Itoa(len(ps.list)) + " pinned"
+	switch {
+	case ps.running:
+		return s + ": replaying…"
+	case ps.runs > 0:
+		return s + ": " + strconv.Itoa(ps.changed) + " changed"
+	}
+	return s
+}
+
+// ran reports whether any pin has a run to show.
+func (ps *pins) ran() bool {
+	for _, p := range ps.list {
+		if p.res != nil {
+			return true
+		}
+	}
+	return false
+}
+
+func pinsTitle(ps *pins) string { return "pinned requests: " + ps.summary() }
+
+// diffLines are every pin's newest diff, one section each.
+func (ps *pins) diffLines() []paneLine {
+	var out []paneLine
+	for _, p := range ps.list {
+		head := fmt.Sprintf("◆ #%d %s %s", p.ex.ID, p.ex.Method, p.ex.Target)
+		switch {
+		case p.res == nil:
+			out = append(out, paneLine{head + ": not replayed yet (after the next reload)", lineHeading}, paneLine{})
+			continue
+		case p.res.New != nil:
+			head += fmt.Sprintf(" → #%d", p.res.New.ID)
+		}
+		state := "unchanged"
+		if p.changed {
+			state = "changed"
+		}
+		out = append(out, paneLine{head + ": " + state, lineHeading})
+		out = append(out, resultLines(*p.res)...)
+		out = append(out, paneLine{})
+	}
+	return out
+}
+
+// marks go before a row's path in the list: ◆ for a pin, ↻#N for a
+// replay of #N.
+func (c *common) marks(ex *exchange.Exchange) string {
+	s := ""
+	if c.pins.has(ex.ID) {
+		s = "◆ "
+	}
+	if ex.ReplayOf != 0 {
+		s += "↻#" + strconv.FormatUint(ex.ReplayOf, 10) + " "
+	}
+	return s
+}
+
+// pinsView is the status bar's word on the pins, before the counts.
+func (s *statusBar) pinsView() []seg {
+	ps, st := s.c.pins, &s.c.styles
+	if len(ps.list) == 0 {
+		return nil
+	}
+	style := st.Note
+	if !ps.running && ps.runs > 0 {
+		style = st.OK
+		if ps.changed > 0 {
+			style = st.Warn
+		}
+	}
+	return []seg{{"◆ " + ps.summary(), style}, {" · ", st.StatusLine}}
+}
