@@ -108,7 +108,7 @@ def start_args(args, kw):
     """Sort out an unusual start_response() call: return (status, headers,
     exc_info, warning) or raise the Violation."""
     if len(args) > 3 or (not kw and len(args) < 2):
-        raise Violation("start-response-args", "start_response() got %d arguments; %s"
+        raise Violation("start-response-args", "start_response() takes 2 or 3 arguments and got %d; %s"
                         % (len(args) + len(kw), _SIGNATURE))
     if not kw:
         return args[0], args[1], args[2] if len(args) == 3 else None, None
