@@ -21,21 +21,19 @@ type Breakpoint struct {
 	path *regexp.Regexp
 }
 
-// BreakSyntax explains the --break expression, for errors and help.
-const BreakSyntax = `a --break expression is one or more terms, all of which must match:
-  next                 only the next matching request (alone: the very next request)
-  GET, POST, …         the request method (or method:GET)
-  /api/*               a path glob: * is any run of characters, / included; ? is one character (or path:/api/*)
-  header:X-Debug       the request has this header
-  header:X-Debug=1     …with this exact value
-e.g. --break next, --break "GET /api/*", --break "POST path:/upload header:X-Debug"`
-
-// ParseBreakpoint reads a --break expression (BreakSyntax).
+// ParseBreakpoint reads a --break expression: one or more terms separated
+// by spaces, all of which must match.
+//
+//	next               only the next matching request (alone: the very next one)
+//	GET, method:GET    the request method
+//	/api/*, path:/x    a glob on the path: * any run of characters, / included; ? one
+//	header:X-Debug     the request has this header…
+//	header:X-Debug=1   …with exactly this value
 func ParseBreakpoint(expr string) (Breakpoint, error) {
 	b := Breakpoint{Expr: strings.TrimSpace(expr)}
 	terms := strings.Fields(expr)
 	if len(terms) == 0 {
-		return b, fmt.Errorf("empty breakpoint; %s", BreakSyntax)
+		return b, fmt.Errorf("empty breakpoint: give terms such as next, GET, /api/*, header:X-Debug")
 	}
 	for _, term := range terms {
 		if err := b.addTerm(term); err != nil {
