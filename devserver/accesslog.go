@@ -54,6 +54,8 @@ func (l Log) print(sub *exchange.Subscription, st *logState) {
 			st.requests[u.Started.ID] = u.Started.Method + " " + u.Started.Target
 		case u.Event != nil && u.Event.Event.Kind == exchange.EventLog:
 			l.requestOutput(&b, st, u.Event.ID, u.Event.Event.Stream, u.Event.Event.Text)
+		case u.Event != nil && u.Event.Event.Kind == exchange.EventHeld && u.Event.Event.Text == exchange.HeldBeforeApp:
+			fmt.Fprintf(&b, "wsgidev: %s (#%d) is held in the debugger before the app\n", requestLabel(st.requests, u.Event.ID), u.Event.ID)
 		case u.Done != nil:
 			l.endOutput(&b, st, u.Done.ID)
 			l.access(&b, u.Done)
