@@ -132,5 +132,8 @@ func (d *detailModel) environEntry(v exchange.EnvVar, keyW, valW int) block {
 			lines = append(lines, indent+st.Dim.Render(part))
 		}
 	}
-	return block{text: strings.ToLower(v.Key + " " + value + " " + note), lines: lines}
+	b := block{text: strings.ToLower(v.Key + " " + value + " " + note), lines: lines}
+	d.explainEnviron(&b, v)
+	d.space(&b)
+	return b
 }

@@ -76,6 +76,11 @@ func (d *detailModel) responseBlocks() []block {
 			title += "  " + st.Warn.Render("called again")
 		}
 		blocks = append(blocks, block{heading: true, lines: []string{title}})
+		if calls == 1 {
+			blocks = append(blocks, d.explainTopic(startResponseTexts, "start_response", 2)...)
+		} else {
+			blocks = append(blocks, d.explainTopic(startResponseTexts, "called twice", 2)...)
+		}
 		blocks = append(blocks, d.startResponseBlocks(e)...)
 	}
 	if calls == 0 {
@@ -127,6 +132,7 @@ func (d *detailModel) startResponseBlocks(e exchange.Event) []block {
 		text:  strings.ToLower("status " + e.Status),
 		lines: []string{label("status") + st.String.Render(sanitize(pyStrRepr(e.Status)))},
 	}}
+	blocks = append(blocks, d.explainTopic(startResponseTexts, "status", 11)...)
 	if len(e.Headers) == 0 {
 		blocks = append(blocks, block{text: "headers []", lines: []string{label("headers") + "[]"}})
 	}
@@ -152,7 +158,9 @@ func (d *detailModel) startResponseBlocks(e exchange.Event) []block {
 		}
 		blocks = append(blocks, block{text: strings.ToLower(h.Name + ": " + h.Value), lines: lines})
 	}
+	blocks = append(blocks, d.explainTopic(startResponseTexts, "response_headers", 11)...)
 	if e.ExcInfo != "" {
+		blocks = append(blocks, d.explainTopic(startResponseTexts, "exc_info", 11)...)
 		for i, l := range cleanLines(e.ExcInfo) {
 			prefix := indent
 			if i == 0 {

@@ -24,6 +24,10 @@ type Options struct {
 	Keep     int                    // max exchanges held (default 10000); oldest dropped beyond
 	NoColor  bool                   // NO_COLOR set
 	Control  Control                // may be nil
+
+	Explain   Explainer // explain mode's texts; nil turns the mode off
+	ExplainOn bool      // start with explain mode on (--explain)
+	Large     bool      // the high-contrast theme for projectors (--large)
 }
 
 // DefaultKeep is how many exchanges are held when Options.Keep is 0.
@@ -85,6 +89,7 @@ type common struct {
 	store         *store
 	opts          Options
 	done          chan struct{} // closed when the program has ended
+	explain       bool          // explain mode is on (the key 'X')
 }
 
 // component is what each part of the screen is.
@@ -136,13 +141,18 @@ func NewModel(opts Options) Model {
 	if opts.Keep <= 0 {
 		opts.Keep = DefaultKeep
 	}
+	theme := DefaultStyles
+	if opts.Large {
+		theme = LargeStyles
+	}
 	c := &common{
-		styles: DefaultStyles(newRenderer(opts.NoColor)),
-		keys:   DefaultKeyMap(),
-		now:    time.Now,
-		store:  newStore(opts.Keep),
-		opts:   opts,
-		done:   make(chan struct{}),
+		styles:  theme(newRenderer(opts.NoColor)),
+		keys:    DefaultKeyMap(),
+		now:     time.Now,
+		store:   newStore(opts.Keep),
+		opts:    opts,
+		done:    make(chan struct{}),
+		explain: opts.ExplainOn && opts.Explain != nil,
 	}
 	m := Model{
 		c:      c,
@@ -286,6 +296,8 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		m.help.ShowAll = !m.help.ShowAll
 	case key.Matches(msg, k.ToggleLog):
 		m.showLog = !m.showLog
+	case key.Matches(msg, k.Explain):
+		m.c.explain = !m.c.explain
 	case key.Matches(msg, k.Reload):
 		m.logs.note(m.c.now(), "manual reload requested")
 		ctl := m.c.opts.Control

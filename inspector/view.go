@@ -16,6 +16,8 @@ func (m *Model) sync() {
 		searching:  m.detail.search != "",
 		rows:       m.c.store.len() > 0,
 		canReload:  m.c.opts.Control != nil,
+		canExplain: m.c.opts.Explain != nil,
+		explaining: m.c.explain,
 		bodyViewOK: m.detail.tab.showsBody(),
 		fullHelp:   m.help.ShowAll,
 	})
