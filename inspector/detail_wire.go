@@ -86,8 +86,8 @@ func (d *detailModel) serverKeyBlocks(environ []exchange.EnvVar, made map[string
 		line := "  " + st.Key.Render(v.Key) + " = " + style.Render(sanitize(value))
 		b := block{text: strings.ToLower(v.Key + " " + value), lines: []string{fit(line, d.width)}}
 		if d.c.styles.Spacious {
-		b.lines = append(b.lines, "")
-	}
+			b.lines = append(b.lines, "")
+		}
 		blocks = append(blocks, b)
 	}
 	return blocks
