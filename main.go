@@ -68,6 +68,7 @@ func main() {
 				Flags:       replayFlags,
 				Action:      replay,
 			},
+			newCommand,
 			{
 				Name:  "version",
 				Usage: "print wsgidev's version",
@@ -81,6 +82,7 @@ func main() {
 	args := flagsFirst(os.Args, "serve", serveFlags)
 	args = flagsFirst(args, "export", exportFlags)
 	args = flagsFirst(args, "replay", replayFlags)
+	args = flagsFirst(args, "new", newFlags)
 	if err := app.Run(args); err != nil {
 		var exit cli.ExitCoder
 		if !errors.As(err, &exit) {

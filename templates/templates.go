@@ -1,9 +1,11 @@
 // Package templates holds the files wsgidev embeds in its binary: the demo
-// WSGI app served when no app is given, and the error page shown when a
+// WSGI app served when no app is given, the error page shown when a
 // request fails (an import error, an exception before start_response, a
-// broken WSGI rule, a child process that died).
+// broken WSGI rule, a child process that died), the starter apps of
+// `wsgidev new` (new/), and the texts of explain mode (explain/).
 //
-// The package only embeds; it parses nothing and imports nothing of ours.
+// The package imports nothing of ours; beyond embedding, it only reads its
+// own explain files.
 // The variables are read-only by convention: never modify them.
 package templates
 
