@@ -133,7 +133,7 @@ func (k *KeyMap) apply(ks keyState) {
 	k.Cancel.SetEnabled(ks.typing)
 
 	k.ToggleLog.SetEnabled(!ks.typing)
-	k.Explain.SetEnabled(!ks.typing && ks.canExplain)
+	k.Explain.SetEnabled(detail && ks.canExplain)
 	if ks.explaining {
 		k.Explain.SetHelp("X", "explain off")
 	} else {
