@@ -40,6 +40,7 @@ func (s *Server) begin(r *http.Request) *recorder {
 		Target: r.RequestURI,
 		Proto:  r.Proto,
 	}
+	ex.RawHead, _ = rawHead(r)
 	ex.RequestHeaders = append(ex.RequestHeaders, exchange.Header{Name: "Host", Value: r.Host})
 	names := headerNames(r.Header)
 	for _, name := range names {
