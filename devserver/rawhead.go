@@ -216,6 +216,9 @@ func (s *headScanner) feedHead(p []byte) []byte {
 		}
 		s.started, s.first, s.length, s.chunked, s.proto10 = true, true, -1, false, false
 	}
+	if s.cur.data == nil {
+		s.sizeHint(p)
+	}
 	for len(p) > 0 {
 		end := bytes.IndexByte(p, '\n')
 		seg := p
@@ -234,6 +237,18 @@ func (s *headScanner) feedHead(p []byte) []byte {
 		}
 	}
 	return nil
+}
+
+// sizeHint makes room for the head at once when p holds its end, as it
+// mostly does: one allocation a head, of its own size.
+func (s *headScanner) sizeHint(p []byte) {
+	end := bytes.Index(p, []byte("\n\r\n"))
+	if lf := bytes.Index(p, []byte("\n\n")); lf >= 0 && (end < 0 || lf < end) {
+		end = lf - 1
+	}
+	if limit := min(HeadCap, connHeadCap-s.queued); end >= 0 && limit > 0 {
+		s.cur.data = make([]byte, 0, min(end+3, limit))
+	}
 }
 
 // keep adds head bytes within the connection's cap.
