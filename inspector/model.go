@@ -238,6 +238,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // ingest applies a batch of updates.
 func (m *Model) ingest(updates []exchange.Update) tea.Cmd {
 	var b batch
+	m.c.store.prepare(updates)
 	for _, u := range updates {
 		switch {
 		case u.Started != nil || u.Event != nil || u.Done != nil:

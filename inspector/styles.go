@@ -3,6 +3,7 @@ package inspector
 import (
 	"io"
 	"os"
+	"strings"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/lipgloss"
@@ -198,4 +199,57 @@ func (s Styles) status(code int) lipgloss.Style {
 	default:
 		return s.Status2
 	}
+}
+
+// paint is a style resolved to the escape codes around a single line, so
+// drawing a list cell is two concatenations instead of a lipgloss render
+// (which re-reads every property and colour of the style each time).
+type paint struct{ pre, post string }
+
+// paintOf resolves st; the renderer's colour profile and background apply
+// as they stand now.
+func paintOf(st lipgloss.Style) paint {
+	const mark = "x" // no escape code contains it
+	out := st.Render(mark)
+	i := strings.Index(out, mark)
+	if i < 0 {
+		return paint{}
+	}
+	return paint{pre: out[:i], post: out[i+len(mark):]}
+}
+
+// render styles s, a single line without tabs.
+func (p paint) render(s string) string {
+	if p.pre == "" && p.post == "" {
+		return s
+	}
+	return p.pre + s + p.post
+}
+
+// rowPaints are the list row's styles, resolved once per renderer.
+type rowPaints struct {
+	renderer                          *lipgloss.Renderer
+	dim, method, selected, live, warn paint
+	errorMark                         paint
+	status                            [6]paint // by hundreds: 0 for none, 1-5
+}
+
+func (s *Styles) rowPaints() *rowPaints {
+	p := &rowPaints{
+		renderer: s.renderer,
+		dim:      paintOf(s.Dim), method: paintOf(s.Method), selected: paintOf(s.Selected),
+		live: paintOf(s.Live), warn: paintOf(s.Warn), errorMark: paintOf(s.Error),
+	}
+	for i := range p.status {
+		p.status[i] = paintOf(s.status(i * 100))
+	}
+	return p
+}
+
+// statusPaint is status's paint for code.
+func (p *rowPaints) statusPaint(code int) paint {
+	if code < 0 || code >= 600 {
+		return p.status[5]
+	}
+	return p.status[code/100]
 }
