@@ -12,8 +12,17 @@ import (
 const wireSideBySide = 100
 
 // requestHead is the request head as lines, and whether they are the bytes
-// as received (false: rebuilt from the parsed request line and headers).
+// as received (false: rebuilt from the parsed request line and headers,
+// for exchanges that did not come over a connection).
 func requestHead(ex *exchange.Exchange) (lines []string, verbatim bool) {
+	if ex.RawHead.Size > 0 {
+		for _, l := range strings.Split(string(ex.RawHead.Data), "\n") {
+			if l = strings.TrimSuffix(l, "\r"); l != "" { // "": the blank line that ends the head
+				lines = append(lines, l)
+			}
+		}
+		return lines, true
+	}
 	lines = append(lines, ex.Method+" "+ex.Target+" "+ex.Proto)
 	for _, h := range ex.RequestHeaders {
 		lines = append(lines, h.Name+": "+h.Value)
@@ -48,6 +57,10 @@ func (d *detailModel) wireBlocks() []block {
 		how = "as received"
 	}
 	blocks := []block{{heading: true, lines: []string{title + "  " + st.Dim.Render(how)}}}
+	if ex.RawHead.Truncated {
+		msg := "The head was cut at " + formatSize(int64(len(ex.RawHead.Data))) + " of " + formatSize(ex.RawHead.Size) + ": the keys of the rest are under Set by the server."
+		blocks = append(blocks, block{heading: true, lines: wrapStyle(st.Warn, msg, d.width)})
+	}
 	if len(ex.Environ) == 0 {
 		msg := "The app was not called: the keys are what wsgidev would have made."
 		blocks = append(blocks, block{heading: true, lines: wrapStyle(st.Dim, msg, d.width)})
@@ -62,6 +75,7 @@ func (d *detailModel) wireBlocks() []block {
 	if n := ex.RequestBody.Size; n > 0 || headerValue(ex.RequestHeaders, "Transfer-Encoding") != "" {
 		body := wireRow{raw: "(the body: " + formatSize(n) + ")", keys: []wireKey{{key: "wsgi.input", how: "the body, read from it as the app asks"}}}
 		blocks = append(blocks, d.wireRowBlock(body, env))
+		made["wsgi.input"] = true
 	}
 	return append(blocks, d.serverKeyBlocks(ex.Environ, made)...)
 }
@@ -97,7 +111,7 @@ func (d *detailModel) serverKeyBlocks(environ []exchange.EnvVar, made map[string
 // side on a wide screen, the keys under the line on a narrow one.
 func (d *detailModel) wireRowBlock(r wireRow, env envLookup) block {
 	st := &d.c.styles
-	raw := sanitize(r.raw)
+	raw := escapeRaw([]byte(r.raw))
 	text := strings.ToLower(r.raw + " " + r.note)
 	for _, k := range r.keys {
 		text += strings.ToLower(" " + k.key + " " + k.value)
@@ -144,7 +158,7 @@ func (d *detailModel) wireLeftWidth() int {
 	head, _ := requestHead(d.row.ex)
 	w := 20
 	for _, l := range head {
-		w = max(w, ansi.StringWidth(sanitize(l)))
+		w = max(w, ansi.StringWidth(escapeRaw([]byte(l))))
 	}
 	return w
 }

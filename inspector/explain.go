@@ -50,12 +50,17 @@ func (d *detailModel) explainLines(e Explanation, indent, width int) []string {
 		}
 	}
 	add(e.Means)
-	where := "PEP 3333: " + e.Section
+	var where []string
 	if e.Origin != "" {
-		where = "← " + e.Origin + " · " + where
+		where = append(where, "← "+e.Origin)
 	}
-	for _, l := range wrapWords(where, w) {
-		lines = append(lines, pre+st.ExplainWhere.Render(l))
+	if e.Section != "" {
+		where = append(where, "PEP 3333: "+e.Section)
+	}
+	if len(where) > 0 {
+		for _, l := range wrapWords(strings.Join(where, " · "), w) {
+			lines = append(lines, pre+st.ExplainWhere.Render(l))
+		}
 	}
 	if e.Wsgidev != "" {
 		add("wsgidev: " + e.Wsgidev)

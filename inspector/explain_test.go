@@ -27,6 +27,10 @@ var testEnvironTexts = map[string]Explanation{
 		Origin: "from the query in the request line (after ?)", Section: "environ Variables"},
 	"SERVER_NAME": {Means: "With SERVER_PORT, the default host for rebuilding the URL when HTTP_HOST is not set; a required str, never empty.",
 		Origin: "from the TCP connection", Section: "environ Variables"},
+	"SERVER_PORT": {Means: `The port for rebuilding the URL when HTTP_HOST is not set, a str such as "8000"; required, never empty.`,
+		Origin: "from the TCP connection", Section: "environ Variables"},
+	"SERVER_PROTOCOL": {Means: `The protocol version the client used to send the request, such as "HTTP/1.1".`,
+		Origin: "from the HTTP version in the request line", Section: "environ Variables"},
 	"wsgi.input": {Means: "A file-like object to read the request body bytes from: read(size), readline(), readlines(hint), iteration.",
 		Origin: "from the request body", Section: "Input and Error Streams"},
 }
@@ -84,7 +88,9 @@ func wireUpdates() []exchange.Update {
 		exchange.Header{Name: "Cookie", Value: "a=1"},
 		exchange.Header{Name: "Cookie", Value: "b=2"},
 		exchange.Header{Name: "X_Forwarded_For", Value: "10.0.0.1"},
-	).requestBody("hello!\n")
+	).rawHead("POST " + target + " HTTP/1.1\r\nHost: 127.0.0.1:8000\r\naccept: text/html\r\nContent-Length: 7\r\n" +
+		"Content-Type:  text/plain\r\nCookie: a=1\r\nAccept: application/json\r\nX_Forwarded_For: 10.0.0.1\r\nCookie: b=2\r\n\r\n").
+		requestBody("hello!\n")
 	env := []exchange.EnvVar{
 		{Key: "REQUEST_METHOD", Value: "POST", Type: "str"},
 		{Key: "SCRIPT_NAME", Value: "/shop", Type: "str"},
@@ -130,6 +136,18 @@ func TestViewWire(t *testing.T) {
 	forSizes(t, func(t *testing.T, w, h int) {
 		checkView(t, press(explainModel(w, h, testOptions()), "enter", "7"))
 	})
+}
+
+// An exchange without a recorded head (replayed, imported) is mapped from
+// its parsed request line and headers, and says so.
+func TestWireWithoutRawHead(t *testing.T) {
+	m := press(explainModel(100, 30, testOptions()), "g", "j", "j", "j", "enter", "7")
+	v := ansi.Strip(m.View())
+	for _, want := range []string{"#4 POST /login", "rebuilt from the parsed request", "Content-Type: application/x-www-form-urlencoded", "CONTENT_TYPE = "} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the wire view of a head-less exchange lacks %q:\n%s", want, v)
+		}
+	}
 }
 
 func TestViewWireScrolled(t *testing.T) {
@@ -236,7 +254,7 @@ func TestFlowExplainAndWire(t *testing.T) {
 	keys(tm, "3")
 	waitFor(t, tm, "[3 Response]", "The callable the server passes")
 	keys(tm, "7")
-	waitFor(t, tm, "[7 Wire]", "Accept: text/html", "HTTP_ACCEPT = 'text/html,application/json'")
+	waitFor(t, tm, "[7 Wire]", "as received", "accept: text/html", "HTTP_ACCEPT = 'text/html,application/json'")
 	keys(tm, "X", "1")
 	waitFor(t, tm, "[1 Environ]", "X explain ")
 
