@@ -96,7 +96,7 @@ func (d *detailModel) environBlocks() []block {
 		if len(groups[g]) == 0 {
 			continue
 		}
-		if len(blocks) > 0 {
+		if len(blocks) > 0 && !d.spaced() { // spaced entries end in a blank line already
 			blocks = append(blocks, block{heading: true, lines: []string{""}})
 		}
 		title := st.Section.Render(groupTitle(g)) + "  " + st.Dim.Render(plural(len(groups[g]), "key", "keys"))

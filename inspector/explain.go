@@ -147,10 +147,13 @@ func bodyTexts(x Explainer) []Explanation          { return x.Body() }
 // space ends an entry with a blank line when entries are long (explain
 // mode) or are to be read from afar (the large theme).
 func (d *detailModel) space(b *block) {
-	if d.c.styles.Spacious || d.explaining() {
+	if d.spaced() {
 		b.lines = append(b.lines, "")
 	}
 }
+
+// spaced is true when environ entries end in a blank line of their own.
+func (d *detailModel) spaced() bool { return d.c.styles.Spacious || d.explaining() }
 
 // explainIntro heads the Environ tab in explain mode.
 func (d *detailModel) explainIntro() []block {
