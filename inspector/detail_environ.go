@@ -85,6 +85,9 @@ func (d *detailModel) environBlocks() []block {
 	}
 	keyW = min(keyW, 28, max(10, d.width/3))
 	valW := max(10, d.width-keyW-4)
+	if d.explainColumn() {
+		valW = (d.width - keyW - 4) * 2 / 5 // the rest is the explanations' column
+	}
 
 	var groups [numGroups][]block
 	for _, v := range env {
@@ -133,7 +136,7 @@ func (d *detailModel) environEntry(v exchange.EnvVar, keyW, valW int) block {
 		}
 	}
 	b := block{text: strings.ToLower(v.Key + " " + value + " " + note), lines: lines}
-	d.explainEnviron(&b, v)
+	d.explainEnviron(&b, v, keyW+4+valW)
 	d.space(&b)
 	return b
 }

@@ -79,8 +79,16 @@ func explainText(e Explanation) string {
 	return strings.ToLower(" " + e.Means + " " + e.Origin + " " + e.Section + " " + e.Wsgidev)
 }
 
-// explainEnviron adds key's explanation to its entry, when explaining.
-func (d *detailModel) explainEnviron(b *block, v exchange.EnvVar) {
+// explainColumnMin is the narrowest screen on which explanations stand in
+// a column right of the values rather than under them.
+const explainColumnMin = 160
+
+// explainColumn is true when explanations go in a column of their own.
+func (d *detailModel) explainColumn() bool { return d.explaining() && d.width >= explainColumnMin }
+
+// explainEnviron adds key's explanation to its entry, when explaining:
+// under it, or beside it right of left cells on a wide screen.
+func (d *detailModel) explainEnviron(b *block, v exchange.EnvVar, left int) {
 	if !d.explaining() {
 		return
 	}
@@ -88,8 +96,25 @@ func (d *detailModel) explainEnviron(b *block, v exchange.EnvVar) {
 	if !ok {
 		e = Explanation{Means: "Not a key PEP 3333 or wsgidev defines: an app's or a middleware's own."}
 	}
-	b.lines = append(b.lines, d.explainLines(e, 4, d.width)...)
 	b.text += explainText(e)
+	if !d.explainColumn() {
+		b.lines = append(b.lines, d.explainLines(e, 4, d.width)...)
+		return
+	}
+	right := d.explainLines(e, 0, d.width-left-3)
+	sep := d.c.styles.Faint.Render(" │ ")
+	for i := range max(len(b.lines), len(right)) {
+		l, r := "", ""
+		if i < len(b.lines) {
+			l = b.lines[i]
+		} else {
+			b.lines = append(b.lines, "")
+		}
+		if i < len(right) {
+			r = right[i]
+		}
+		b.lines[i] = pad(l, left) + sep + r
+	}
 }
 
 // topic finds the explanation named key in list.

@@ -124,6 +124,15 @@ func TestViewExplainEnviron(t *testing.T) {
 	})
 }
 
+// From 160 columns the explanations stand in a column beside the values.
+func TestViewExplainColumn(t *testing.T) {
+	m := press(explainModel(170, 30, explainOptions()), "g", "enter", "X")
+	checkView(t, m)
+	if v := ansi.Strip(m.View()); !strings.Contains(v, "'GET'") || !strings.Contains(v, "│ The HTTP request method") {
+		t.Errorf("want REQUEST_METHOD's explanation beside its value:\n%s", v)
+	}
+}
+
 func TestViewExplainFlag(t *testing.T) {
 	opts := explainOptions()
 	opts.ExplainOn = true
