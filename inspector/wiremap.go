@@ -144,7 +144,7 @@ func requestLineRow(line, scriptName string) wireRow {
 	row.keys = append(row.keys,
 		wireKey{"QUERY_STRING", query, how},
 		wireKey{"SERVER_PROTOCOL", proto, "the HTTP version"},
-		wireKey{"REQUEST_URI", target, "the target as sent (not in PEP 3333; Apache and gunicorn set it)"},
-		wireKey{"RAW_URI", target, "the same, by gunicorn's name"})
+		wireKey{"REQUEST_URI", target, "the target as sent (not in PEP 3333; Apache, uWSGI and werkzeug set it)"},
+		wireKey{"RAW_URI", target, "the same, by the name gunicorn gives it"})
 	return row
 }
