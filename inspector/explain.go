@@ -23,7 +23,7 @@ type Explanation struct {
 // model and the texts stay in one place for the error pages and the TUI.
 type Explainer interface {
 	// Environ explains one environ key; ok is false for keys it has no
-	// text for (an app's or a middleware's own).
+	// text for.
 	Environ(key string) (e Explanation, ok bool)
 	// StartResponse explains start_response, its arguments and write(),
 	// in teaching order; Key names each ("start_response", "status", …).
@@ -94,7 +94,7 @@ func (d *detailModel) explainEnviron(b *block, v exchange.EnvVar, left int) {
 	}
 	e, ok := d.c.opts.Explain.Environ(v.Key)
 	if !ok {
-		e = Explanation{Means: "Not a key PEP 3333 or wsgidev defines: an app's or a middleware's own."}
+		e = Explanation{Means: "wsgidev has no explanation for this key."}
 	}
 	b.text += explainText(e)
 	if !d.explainColumn() {
