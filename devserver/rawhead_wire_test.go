@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/wsgidev/wsgidev/devserver"
 	"github.com/wsgidev/wsgidev/devserver/exchange"
@@ -35,6 +36,26 @@ func rawHeadServer(t *testing.T) (*testServer, func() []func() int) {
 		mu.Lock()
 		defer mu.Unlock()
 		return append([]func() int(nil), probes...)
+	}
+}
+
+// onlyProbe waits (bounded) for the server to accept the one connection
+// of a test and returns its probe.
+func onlyProbe(t *testing.T, probes func() []func() int) func() int {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		p := probes()
+		if len(p) > 1 {
+			t.Fatalf("%d connections recorded, want 1", len(p))
+		}
+		if len(p) == 1 {
+			return p[0]
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the server did not accept the connection within 10s")
+		}
+		time.Sleep(5 * time.Millisecond) // polling for the accept, bounded above
 	}
 }
 
@@ -125,11 +146,7 @@ func TestRawHeadBigUpload(t *testing.T) {
 	const size = 128 * devserver.HeadCap // 8 MiB
 	head := "PUT /upload?big HTTP/1.1\r\nHost: t\r\nContent-Length: " + strconv.Itoa(size) + "\r\n\r\n"
 	io.WriteString(c, head)
-	p := probes()
-	if len(p) != 1 {
-		t.Fatalf("%d connections recorded, want 1", len(p))
-	}
-	held := p[0]
+	held := onlyProbe(t, probes)
 	piece := bytes.Repeat([]byte("GET / HTTP/1.1\r\n\r\n"), 4096)[:64<<10]
 	most := 0
 	for sent := 0; sent < size; sent += len(piece) {
@@ -171,7 +188,7 @@ func TestRawHeadOverCap(t *testing.T) {
 		t.Errorf("a %d-byte head: kept %d, size %d, truncated %v; want its first %d bytes, truncated",
 			len(long), len(h.Data), h.Size, h.Truncated, devserver.HeadCap)
 	}
-	if n := probes()[0](); n > devserver.ConnHeadCap {
+	if n := onlyProbe(t, probes)(); n > devserver.ConnHeadCap {
 		t.Errorf("holds %d bytes, over %d", n, devserver.ConnHeadCap)
 	}
 	next := "GET /environ?short HTTP/1.1\r\nHost: t\r\n\r\n"
