@@ -113,6 +113,13 @@ func captureTraffic(t *testing.T, dir string) string {
 	if big := src.Entries[4].Exchange.ResponseBody; !big.Truncated || len(big.Data) != 2048 || big.Size <= 2048 {
 		t.Errorf("/big was kept as %d of %d bytes (truncated %v), want the first 2048", len(big.Data), big.Size, big.Truncated)
 	}
+	for _, e := range src.Entries {
+		ex := e.Exchange
+		line := ex.Method + " " + ex.Target + " " + ex.Proto + "\r\n"
+		if head := string(ex.RawHead.Data); !strings.HasPrefix(head, line) || !strings.HasSuffix(head, "\r\n\r\n") {
+			t.Errorf("%s %s: the captured raw head %q is not the request's own", ex.Method, ex.Target, head)
+		}
+	}
 	return path
 }
 

@@ -104,6 +104,8 @@ var serveFlags = append([]cli.Flag{
 	&cli.IntFlag{Name: "keep", Value: inspector.DefaultKeep, Usage: "how many requests the inspector holds; older ones are dropped"},
 	&cli.StringSliceFlag{Name: "break", Usage: "hold requests matching `EXPR` in the debugger before the app runs (repeatable): next, GET, /api/*, header:X-Debug=1, terms combined; the inspector steps them, SIGUSR1 releases them all"},
 	&cli.BoolFlag{Name: "no-tui", Usage: "plain log output instead of the inspector (also when stdout is not a terminal)"},
+	&cli.BoolFlag{Name: "explain", Usage: "start the inspector in explain mode: what each environ key means and where it came from, per PEP 3333 (the key X toggles it)"},
+	&cli.BoolFlag{Name: "large", Usage: "a high-contrast, bold inspector theme that reads on a projector (NO_COLOR still drops colour)"},
 	&cli.BoolFlag{Name: "no-reload", Usage: "do not restart the app when files change"},
 	&cli.StringSliceFlag{Name: "watch", Usage: "also watch this file or folder for changes (repeatable)"},
 	&cli.StringSliceFlag{Name: "ignore", Usage: "gitignore-style glob of paths whose changes never reload (repeatable)"},

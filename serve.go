@@ -267,6 +267,7 @@ func serve(c *cli.Context) error {
 		AppLabel: appLabel(choice, info, loadErr), Python: "Python " + hello.Python,
 		URL: serverURL(l.Addr(), scriptName), Watching: watching(watcher),
 		NoColor: os.Getenv("NO_COLOR") != "", Control: ctl, Keep: c.Int("keep"),
+		Explain: explainTexts{}, ExplainOn: c.Bool("explain"), Large: c.Bool("large"),
 	})
 	defer closed.wait()
 

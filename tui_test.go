@@ -78,17 +78,9 @@ func startInTmux(t *testing.T) (tmux, string) {
 // words, shell-quoted) added to wsgidev's environment.
 func startDirInTmux(t *testing.T, dir string, env ...string) (tmux, string) {
 	t.Helper()
-	if _, err := exec.LookPath("tmux"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("tmux is missing; .ci/run installs it")
-		}
-		t.Skip("tmux is not installed")
-	}
-	m := tmux{t: t, socket: fmt.Sprintf("wsgidev-test-%d-%s", os.Getpid(), t.Name())}
 	port := freePort(t)
-	cmd := fmt.Sprintf("cd %s && PYTHONDONTWRITEBYTECODE=1 %s %s serve --port %d app.py", dir, strings.Join(env, " "), wsgidevBin, port)
-	m.run("new-session", "-d", "-s", "tui", "-x", "120", "-y", "40", cmd)
-	t.Cleanup(func() { exec.Command("tmux", "-L", m.socket, "kill-server").Run() })
+	m := openTmux(t, fmt.Sprintf("cd %s && PYTHONDONTWRITEBYTECODE=1 %s %s serve --port %d app.py",
+		dir, strings.Join(env, " "), wsgidevBin, port))
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	deadline := time.Now().Add(startTimeout)
 	for {
@@ -102,6 +94,22 @@ func startDirInTmux(t *testing.T, dir string, env ...string) (tmux, string) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// openTmux runs the shell command cmd on a 120x40 tmux terminal of its
+// own, killed when the test ends; it skips the test without tmux.
+func openTmux(t *testing.T, cmd string) tmux {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("tmux is missing; .ci/run installs it")
+		}
+		t.Skip("tmux is not installed")
+	}
+	m := tmux{t: t, socket: fmt.Sprintf("wsgidev-test-%d-%s", os.Getpid(), t.Name())}
+	m.run("new-session", "-d", "-s", "tui", "-x", "120", "-y", "40", cmd)
+	t.Cleanup(func() { exec.Command("tmux", "-L", m.socket, "kill-server").Run() })
+	return m
 }
 
 // childOf asks the probe app which Python serves it.

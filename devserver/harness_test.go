@@ -38,6 +38,7 @@ type serverOptions struct {
 	raw        bool // serve spec as is, without wsgiref.validate
 	lintClean  bool // every exchange must be free of lint warnings (always so without raw)
 	threads    int
+	listen     func(net.Listener) net.Listener // wraps the listener before Serve
 }
 
 // startValidated serves the app module from testdata wrapped in
@@ -88,6 +89,9 @@ func startServer(t *testing.T, spec string, o serverOptions) *testServer {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if o.listen != nil {
+		l = o.listen(l)
 	}
 	go srv.Serve(l)
 	stop := make(chan struct{})

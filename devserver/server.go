@@ -57,6 +57,7 @@ func New(cfg Config) (*Server, error) {
 		ReadHeaderTimeout: 30 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          discardLog(),
+		ConnContext:       connContext,
 	}
 	return s, nil
 }
@@ -64,6 +65,9 @@ func New(cfg Config) (*Server, error) {
 // Serve answers requests on l until Shutdown; it returns nil after a clean
 // shutdown.
 func (s *Server) Serve(l net.Listener) error {
+	if _, ok := l.(*recListener); !ok {
+		l = &recListener{Listener: l}
+	}
 	err := s.http.Serve(l)
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil

@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // tab is one page of the detail view.
@@ -19,6 +20,7 @@ const (
 	tabBody
 	tabLog
 	tabTimeline
+	tabWire
 	numTabs
 )
 
@@ -34,6 +36,8 @@ func (t tab) String() string {
 		return "Body"
 	case tabLog:
 		return "Log"
+	case tabWire:
+		return "Wire"
 	default:
 		return "Timeline"
 	}
@@ -82,6 +86,7 @@ type detailModel struct {
 		width   int
 		search  string
 		mode    bodyMode
+		explain bool
 		lines   []string
 	}
 }
@@ -168,7 +173,7 @@ func (d *detailModel) clampScroll() {
 
 func (d *detailModel) ShortHelp() []key.Binding {
 	k := &d.c.keys
-	return []key.Binding{k.Back, k.ClearFilter, k.NextTab, k.NextRequest, k.Filter, k.Help, k.Quit}
+	return []key.Binding{k.Back, k.ClearFilter, k.NextTab, k.NextRequest, k.Filter, k.Explain, k.Help, k.Quit}
 }
 
 func (d *detailModel) FullHelp() [][]key.Binding {
@@ -177,7 +182,7 @@ func (d *detailModel) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.Top, k.Bottom},
 		{k.NextTab, k.PrevTab, k.GotoTab, k.NextRequest, k.PrevRequest, k.BodyView},
 		{k.Replay, k.EditReplay, k.CopyCurl, k.Pin, k.PinDiffs},
-		{k.Filter, k.ClearFilter, k.Back, k.ToggleLog, k.Reload, k.Help, k.Quit},
+		{k.Filter, k.ClearFilter, k.Back, k.ToggleLog, k.Explain, k.Reload, k.Help, k.Quit},
 	}
 }
 
@@ -189,10 +194,11 @@ func (d *detailModel) lines() []string {
 	}
 	c := &d.cache
 	if c.row == d.row && c.version == d.row.version && c.tab == d.tab && c.width == d.width &&
-		c.search == d.search && c.mode == d.bodyMode && c.lines != nil {
+		c.search == d.search && c.mode == d.bodyMode && c.explain == d.c.explain && c.lines != nil {
 		return c.lines
 	}
 	c.row, c.version, c.tab, c.width, c.search, c.mode = d.row, d.row.version, d.tab, d.width, d.search, d.bodyMode
+	c.explain = d.c.explain
 	c.lines = d.flatten(d.build())
 	return c.lines
 }
@@ -200,15 +206,17 @@ func (d *detailModel) lines() []string {
 func (d *detailModel) build() []block {
 	switch d.tab {
 	case tabEnviron:
-		return d.environBlocks()
+		return append(d.explainIntro(), d.environBlocks()...)
 	case tabRequest:
 		return d.requestBlocks()
 	case tabResponse:
-		return d.responseBlocks()
+		return append(d.responseBlocks(), d.explainRest("PEP 3333 on start_response", startResponseTexts, "start_response", "status", "response_headers", "exc_info", "called twice")...)
 	case tabBody:
-		return d.bodyBlocks()
+		return append(d.bodyBlocks(), d.explainRest("PEP 3333 on the body iterable", bodyTexts, "body", "iteration")...)
 	case tabLog:
 		return d.logBlocks()
+	case tabWire:
+		return d.wireBlocks()
 	default:
 		return d.timelineBlocks()
 	}
@@ -294,15 +302,6 @@ func (d *detailModel) summary() string {
 // colour too), and where the view is scrolled to.
 func (d *detailModel) tabBar(total int) string {
 	st := &d.c.styles
-	var b strings.Builder
-	for t := range numTabs {
-		name := strconv.Itoa(int(t)+1) + " " + t.String()
-		if t == d.tab {
-			b.WriteString(st.TabActive.Render("[" + name + "]"))
-		} else {
-			b.WriteString(st.TabInactive.Render(" " + name + " "))
-		}
-	}
 	where := ""
 	if total > d.page() {
 		where = fmt.Sprintf("%d–%d of %d", d.scroll+1, min(total, d.scroll+d.page()), total)
@@ -310,5 +309,30 @@ func (d *detailModel) tabBar(total int) string {
 	if d.search != "" {
 		where = strings.TrimSpace("/" + d.search + "  " + where)
 	}
-	return spread(b.String(), st.Dim.Render(where), d.width)
+
+	return spread(d.tabNames(ansi.StringWidth(where)), st.Dim.Render(where), d.width)
+}
+
+// tabNames are the tabs' names, spaced out when they fit beside room cells,
+// else closer together.
+func (d *detailModel) tabNames(room int) string {
+	st := &d.c.styles
+	var wide, tight strings.Builder
+	for t := range numTabs {
+		name := strconv.Itoa(int(t)+1) + " " + t.String()
+		if t == d.tab {
+			wide.WriteString(st.TabActive.Render("[" + name + "]"))
+			tight.WriteString(st.TabActive.Render("[" + name + "]"))
+		} else {
+			wide.WriteString(st.TabInactive.Render(" " + name + " "))
+			tight.WriteString(st.TabInactive.Render(name))
+		}
+		if t+1 < numTabs {
+			tight.WriteString(" ")
+		}
+	}
+	if ansi.StringWidth(wide.String())+room+1 <= d.width {
+		return wide.String()
+	}
+	return tight.String()
 }

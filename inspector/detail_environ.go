@@ -85,6 +85,9 @@ func (d *detailModel) environBlocks() []block {
 	}
 	keyW = min(keyW, 28, max(10, d.width/3))
 	valW := max(10, d.width-keyW-4)
+	if d.explainColumn() {
+		valW = (d.width - keyW - 4) * 2 / 5 // the rest is the explanations' column
+	}
 
 	var groups [numGroups][]block
 	for _, v := range env {
@@ -96,7 +99,7 @@ func (d *detailModel) environBlocks() []block {
 		if len(groups[g]) == 0 {
 			continue
 		}
-		if len(blocks) > 0 {
+		if len(blocks) > 0 && !d.spaced() { // spaced entries end in a blank line already
 			blocks = append(blocks, block{heading: true, lines: []string{""}})
 		}
 		title := st.Section.Render(groupTitle(g)) + "  " + st.Dim.Render(plural(len(groups[g]), "key", "keys"))
@@ -132,5 +135,8 @@ func (d *detailModel) environEntry(v exchange.EnvVar, keyW, valW int) block {
 			lines = append(lines, indent+st.Dim.Render(part))
 		}
 	}
-	return block{text: strings.ToLower(v.Key + " " + value + " " + note), lines: lines}
+	b := block{text: strings.ToLower(v.Key + " " + value + " " + note), lines: lines}
+	d.explainEnviron(&b, v, keyW+4+valW)
+	d.space(&b)
+	return b
 }

@@ -48,6 +48,8 @@ func (d *detailModel) bodyBlocks() []block {
 		facts = append(facts, st.Live.Render("● streaming"))
 	}
 	blocks := []block{{heading: true, lines: []string{st.Section.Render("Chunks") + "  " + st.Dim.Render(strings.Join(facts, " · "))}}}
+	blocks = append(blocks, d.explainTopic(bodyTexts, "body", 2)...)
+	blocks = append(blocks, d.explainTopic(bodyTexts, "iteration", 2)...)
 	if n == 0 {
 		msg := "No body chunks yet."
 		if !r.live {
@@ -160,6 +162,13 @@ func (d *detailModel) timelineBlocks() []block {
 		}
 		blocks = append(blocks, block{text: strings.ToLower(label + " " + detail), lines: lines})
 	}
+	explained := map[string]bool{}
+	explainOnce := func(list func(Explainer) []Explanation, key string) {
+		if !explained[key] {
+			explained[key] = true
+			blocks = append(blocks, d.explainTopic(list, key, detailCol)...)
+		}
+	}
 	plain := st.Plain
 	add(0, "request received", plain, ex.Method+" "+ex.Target+" "+ex.Proto)
 	chunks := 0
@@ -177,6 +186,7 @@ func (d *detailModel) timelineBlocks() []block {
 				detail += ", exc_info=" + firstLine(lastLine(e.ExcInfo))
 			}
 			add(e.Offset, "start_response", plain, detail)
+			explainOnce(startResponseTexts, "start_response")
 		case exchange.EventChunk, exchange.EventWrite:
 			chunks++
 			label := "chunk #" + strconv.Itoa(chunks)
@@ -184,12 +194,18 @@ func (d *detailModel) timelineBlocks() []block {
 				label = "write() #" + strconv.Itoa(chunks)
 			}
 			add(e.Offset, label, st.Dim, formatSize(int64(e.Size)))
+			if e.Kind == exchange.EventWrite {
+				explainOnce(startResponseTexts, "write")
+			} else {
+				explainOnce(bodyTexts, "iteration")
+			}
 		case exchange.EventLog:
 			add(e.Offset, e.Stream, st.Dim, firstLine(e.Text))
 		case exchange.EventLint:
 			add(e.Offset, "⚠ WSGI warning", st.Warn, e.Text+" ["+e.Rule+"]")
 		case exchange.EventClose:
 			add(e.Offset, "close() called", plain, "")
+			explainOnce(bodyTexts, "close")
 		case exchange.EventError:
 			detail := e.Text
 			if e.Rule != "" {

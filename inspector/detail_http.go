@@ -1,9 +1,13 @@
 package inspector
 
 import (
+	"bytes"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/wsgidev/wsgidev/devserver/exchange"
 )
@@ -13,11 +17,11 @@ import (
 func (d *detailModel) requestBlocks() []block {
 	st := &d.c.styles
 	ex := d.row.ex
-	blocks := []block{{heading: true, lines: []string{st.Section.Render("Request line and headers")}}}
-	line := st.Method.Render(ex.Method) + " " + sanitize(ex.Target) + " " + st.Dim.Render(ex.Proto)
-	blocks = append(blocks, block{text: strings.ToLower(ex.Method + " " + ex.Target + " " + ex.Proto), lines: d.wrapStyled(line, ex.Method+" "+ex.Target+" "+ex.Proto)})
-	for _, h := range ex.RequestHeaders {
-		blocks = append(blocks, d.headerBlock(h))
+	var blocks []block
+	if ex.RawHead.Size > 0 {
+		blocks = d.rawHeadBlocks(ex.RawHead)
+	} else {
+		blocks = d.parsedHeadBlocks()
 	}
 	blocks = append(blocks, block{heading: true, lines: []string{""}})
 	if d.row.live && ex.RequestBody.Size == 0 && headerValue(ex.RequestHeaders, "Content-Length") != "" {
@@ -27,6 +31,94 @@ func (d *detailModel) requestBlocks() []block {
 			block{text: strings.ToLower(msg), lines: []string{st.Dim.Render(msg)}})
 	}
 	return append(blocks, d.renderBody("Body", ex.RequestBody, headerValue(ex.RequestHeaders, "Content-Type"))...)
+}
+
+// rawHeadBlocks shows the head byte for byte: case, order, spacing and
+// repeats as sent, bytes that do not print escaped, line ends (CRLF) and
+// the blank line that ends the head left out.
+func (d *detailModel) rawHeadBlocks(head exchange.Body) []block {
+	st := &d.c.styles
+	title := st.Section.Render("Request line and headers") + "  " + st.Dim.Render("as sent, "+formatSize(head.Size))
+	blocks := []block{{heading: true, lines: []string{title}}}
+	bareLF := false
+	for i, line := range bytes.SplitAfter(head.Data, []byte{'\n'}) {
+		ended := bytes.HasSuffix(line, []byte{'\n'})
+		line = bytes.TrimSuffix(line, []byte{'\n'})
+		switch {
+		case ended && bytes.HasSuffix(line, []byte{'\r'}):
+			line = line[:len(line)-1]
+		case ended:
+			bareLF = true
+		}
+		if len(line) == 0 {
+			continue // the blank line that ends the head: the only one there is
+		}
+		plain := escapeRaw(line)
+		styled := plain
+		if name, rest, ok := strings.Cut(plain, ":"); i > 0 && ok {
+			styled = st.Key.Render(name) + ":" + rest
+		} else if method, rest, ok := strings.Cut(plain, " "); i == 0 && ok {
+			styled = st.Method.Render(method) + " " + rest
+		}
+		blocks = append(blocks, block{text: strings.ToLower(plain), lines: d.wrapStyled(styled, plain)})
+	}
+	var notes []string
+	if head.Truncated {
+		notes = append(notes, "The head goes on: only its first "+formatSize(int64(len(head.Data)))+" were kept.")
+	}
+	if bareLF {
+		notes = append(notes, "Some lines end in a bare LF, not CRLF.")
+	}
+	for _, msg := range notes {
+		blocks = append(blocks, block{text: strings.ToLower(msg), lines: []string{st.Dim.Render(msg)}})
+	}
+	return blocks
+}
+
+// escapeRaw is wire bytes as text: printable characters as they are,
+// backslash, tab, CR and every other byte that does not print (or is not
+// UTF-8) as a Go-style escape.
+func escapeRaw(b []byte) string {
+	var out strings.Builder
+	for len(b) > 0 {
+		c := b[0]
+		switch {
+		case c == '\\':
+			out.WriteString(`\\`)
+		case c == '\t':
+			out.WriteString(`\t`)
+		case c == '\r':
+			out.WriteString(`\r`)
+		case c >= 0x20 && c < 0x7f:
+			out.WriteByte(c)
+		default:
+			r, size := utf8.DecodeRune(b)
+			if c >= 0x80 && r != utf8.RuneError && unicode.IsPrint(r) {
+				out.Write(b[:size])
+				b = b[size:]
+				continue
+			}
+			fmt.Fprintf(&out, `\x%02x`, c)
+		}
+		b = b[1:]
+	}
+	return out.String()
+}
+
+// parsedHeadBlocks shows the request as net/http parsed it (names
+// canonical, Host first, the rest by name), for an exchange whose raw head
+// was not recorded: replayed, or read from a HAR file or an older capture.
+func (d *detailModel) parsedHeadBlocks() []block {
+	st := &d.c.styles
+	ex := d.row.ex
+	title := st.Section.Render("Request line and headers") + "  " + st.Dim.Render("as parsed (the raw head was not recorded)")
+	blocks := []block{{heading: true, lines: []string{title}}}
+	line := st.Method.Render(ex.Method) + " " + sanitize(ex.Target) + " " + st.Dim.Render(ex.Proto)
+	blocks = append(blocks, block{text: strings.ToLower(ex.Method + " " + ex.Target + " " + ex.Proto), lines: d.wrapStyled(line, ex.Method+" "+ex.Target+" "+ex.Proto)})
+	for _, h := range ex.RequestHeaders {
+		blocks = append(blocks, d.headerBlock(h))
+	}
+	return blocks
 }
 
 // headerBlock is "Name: value", the value wrapped under itself.
@@ -76,6 +168,11 @@ func (d *detailModel) responseBlocks() []block {
 			title += "  " + st.Warn.Render("called again")
 		}
 		blocks = append(blocks, block{heading: true, lines: []string{title}})
+		if calls == 1 {
+			blocks = append(blocks, d.explainTopic(startResponseTexts, "start_response", 2)...)
+		} else {
+			blocks = append(blocks, d.explainTopic(startResponseTexts, "called twice", 2)...)
+		}
 		blocks = append(blocks, d.startResponseBlocks(e)...)
 	}
 	if calls == 0 {
@@ -127,6 +224,7 @@ func (d *detailModel) startResponseBlocks(e exchange.Event) []block {
 		text:  strings.ToLower("status " + e.Status),
 		lines: []string{label("status") + st.String.Render(sanitize(pyStrRepr(e.Status)))},
 	}}
+	blocks = append(blocks, d.explainTopic(startResponseTexts, "status", 11)...)
 	if len(e.Headers) == 0 {
 		blocks = append(blocks, block{text: "headers []", lines: []string{label("headers") + "[]"}})
 	}
@@ -152,7 +250,9 @@ func (d *detailModel) startResponseBlocks(e exchange.Event) []block {
 		}
 		blocks = append(blocks, block{text: strings.ToLower(h.Name + ": " + h.Value), lines: lines})
 	}
+	blocks = append(blocks, d.explainTopic(startResponseTexts, "response_headers", 11)...)
 	if e.ExcInfo != "" {
+		blocks = append(blocks, d.explainTopic(startResponseTexts, "exc_info", 11)...)
 		for i, l := range cleanLines(e.ExcInfo) {
 			prefix := indent
 			if i == 0 {

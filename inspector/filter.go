@@ -105,6 +105,7 @@ func (f filter) narrows(next filter) bool {
 
 // match reports whether r passes every term.
 func (f filter) match(r *row) bool {
+	r.texts()
 	for i := range f.terms {
 		if f.terms[i].match(r) == f.terms[i].negate {
 			return false

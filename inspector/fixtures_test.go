@@ -133,6 +133,14 @@ func begin(id uint64, at time.Duration, method, target string, headers ...exchan
 	return &recorder{ex: ex, updates: []exchange.Update{{Started: &started}}}
 }
 
+// rawHead sets the head as it came over the wire; devserver records it
+// before the request is first published.
+func (r *recorder) rawHead(head string) *recorder {
+	r.ex.RawHead = exchange.Body{Data: []byte(head), Size: int64(len(head))}
+	r.updates[0].Started.RawHead = r.ex.RawHead
+	return r
+}
+
 func (r *recorder) event(at time.Duration, e exchange.Event) *recorder {
 	return r.eventOf(at, exchange.EventOf{Event: e})
 }
@@ -220,7 +228,10 @@ func sampleUpdates() []exchange.Update {
 
 	body := `{"name":"spam","qty":3,"tags":["canned","meat"]}`
 	u = append(u, begin(2, 3*time.Second, "POST", "/api/items?debug=1", exchange.Header{Name: "Content-Length", Value: "48"},
-		exchange.Header{Name: "Content-Type", Value: "application/json"}).
+		exchange.Header{Name: "Content-Type", Value: "application/json"}, exchange.Header{Name: "X-Trace", Value: "a"},
+		exchange.Header{Name: "X-Trace", Value: "b  c"}, exchange.Header{Name: "X-Note", Value: "caf\xe9\t\x01"}).
+		rawHead("POST /api/items?debug=1 HTTP/1.1\r\nhost: 127.0.0.1:8000\r\nx-trace: a\r\nCONTENT-type:   application/json\r\n"+
+			"X-Trace: b  c \r\nContent-Length: 48\r\nX-Note: caf\xe9\t\x01\r\n\r\n").
 		requestBody(body).
 		environ(400*time.Microsecond).
 		log(2*ms, "wsgi.errors", "validating item 'spam'\nqty ok\n").

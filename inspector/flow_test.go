@@ -94,6 +94,8 @@ func TestFlowTabs(t *testing.T) {
 	keys(tm, "K", "K")
 	waitFor(t, tm, "#2 POST /api/items?debug=1", "⚠ WSGI warning")
 	keys(tm, "tab")
+	waitFor(t, tm, "[7 Wire]")
+	keys(tm, "tab")
 	waitFor(t, tm, "[1 Environ]")
 
 	m := quit(t, tm)

@@ -1,8 +1,12 @@
 package inspector
 
 import (
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/wsgidev/wsgidev/devserver/exchange"
 )
 
 func TestPyStrRepr(t *testing.T) {
@@ -99,6 +103,34 @@ func TestChooseMode(t *testing.T) {
 	} {
 		if got := chooseMode([]byte(c.data), c.ct); got != c.want {
 			t.Errorf("chooseMode(%q, %q) = %v, want %v", c.data, c.ct, got, c.want)
+		}
+	}
+}
+
+func TestEscapeRaw(t *testing.T) {
+	for in, want := range map[string]string{
+		"Host: a":                    "Host: a",
+		"X: caf\xc3\xa9":             "X: café", // UTF-8 that prints stays
+		"X: caf\xe9":                 `X: caf\xe9`,
+		"a\tb\rc\\d\x00\x7f\x1b[31m": `a\tb\rc\\d\x00\x7f\x1b[31m`,
+		"X: \xc2\x85":                `X: \xc2\x85`, // a C1 control, though valid UTF-8
+	} {
+		if got := escapeRaw([]byte(in)); got != want {
+			t.Errorf("escapeRaw(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// A head cut at the cap, or with bare LF line ends, says so under it.
+func TestRawHeadNotes(t *testing.T) {
+	r := begin(1, 0, "GET", "/x")
+	r.ex.RawHead = exchange.Body{Data: []byte("GET /x HTTP/1.1\nHost: a\nX-Big: vvvv"), Size: 70_000, Truncated: true}
+	r.updates[0].Started.RawHead = r.ex.RawHead
+	m := press(send(newTestModel(100, 30, testOptions()), UpdatesMsg(r.done(ms))), "enter", "2")
+	view := ansi.Strip(m.View())
+	for _, want := range []string{"as sent, 68.4 KiB", "X-Big: vvvv\n", "The head goes on: only its first 35 B were kept.", "Some lines end in a bare LF, not CRLF."} {
+		if !strings.Contains(view, want) {
+			t.Errorf("the request tab lacks %q:\n%s", want, view)
 		}
 	}
 }

@@ -46,6 +46,7 @@ type KeyMap struct {
 
 	// Everywhere.
 	ToggleLog key.Binding
+	Explain   key.Binding
 	Reload    key.Binding
 	Help      key.Binding
 	Quit      key.Binding
@@ -71,7 +72,7 @@ func DefaultKeyMap() KeyMap {
 		Back:        key.NewBinding(key.WithKeys("esc", "backspace"), key.WithHelp("esc", "back")),
 		NextTab:     key.NewBinding(key.WithKeys("tab", "l", "right"), key.WithHelp("tab", "next tab")),
 		PrevTab:     key.NewBinding(key.WithKeys("shift+tab", "h", "left"), key.WithHelp("⇧tab", "prev tab")),
-		GotoTab:     key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6"), key.WithHelp("1-6", "go to tab")),
+		GotoTab:     key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7"), key.WithHelp("1-7", "go to tab")),
 		NextRequest: key.NewBinding(key.WithKeys("J", "ctrl+n"), key.WithHelp("J", "next request")),
 		PrevRequest: key.NewBinding(key.WithKeys("K", "ctrl+p"), key.WithHelp("K", "prev request")),
 		BodyView:    key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "body view")),
@@ -87,6 +88,7 @@ func DefaultKeyMap() KeyMap {
 		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
 
 		ToggleLog: key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "log pane")),
+		Explain:   key.NewBinding(key.WithKeys("X"), key.WithHelp("X", "explain")),
 		Reload:    key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "reload app")),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
@@ -105,6 +107,8 @@ type keyState struct {
 	pinned     bool // the selected exchange is pinned
 	pinRuns    bool // the pins have been replayed at least once
 	paneNew    bool // the pane shows a replay whose new exchange can be opened
+	canExplain bool // explain texts were given
+	explaining bool // explain mode is on
 	bodyViewOK bool // the detail tab shows a body
 	fullHelp   bool // the full help is open
 }
@@ -161,6 +165,12 @@ func (k *KeyMap) apply(ks keyState) {
 	k.Cancel.SetEnabled(ks.typing)
 
 	k.ToggleLog.SetEnabled(!ks.typing)
+	k.Explain.SetEnabled(detail && ks.canExplain)
+	if ks.explaining {
+		k.Explain.SetHelp("X", "explain off")
+	} else {
+		k.Explain.SetHelp("X", "explain")
+	}
 	k.Reload.SetEnabled(!ks.typing && ks.canReload)
 	k.Help.SetEnabled(!ks.typing)
 	if ks.fullHelp {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 )
 
 // listModel is the request list: a window onto the store's visible rows
@@ -22,6 +23,8 @@ type listModel struct {
 	selected *row // the row under the cursor, to find it again
 	follow   bool
 	newCount int // rows that arrived below while not following
+
+	paints *rowPaints // the row styles, resolved for the current renderer
 }
 
 func newListModel(c *common) *listModel { return &listModel{c: c, follow: true} }
@@ -192,7 +195,7 @@ func (l *listModel) View() string {
 	end := min(n, l.offset+l.page())
 	for i := l.offset; i < end; i++ {
 		b.WriteByte('\n')
-		b.WriteString(l.rowView(l.c.store.at(i), i == l.cursor, cols))
+		b.WriteString(l.cachedRow(l.c.store.at(i), i == l.cursor, cols))
 	}
 	for i := end - l.offset; i < l.page(); i++ {
 		b.WriteByte('\n')
@@ -230,23 +233,54 @@ func (l *listModel) emptyView() string {
 	return strings.Join(lines[:l.page()], "\n")
 }
 
+// rowCache is a row's drawn line and what it was drawn for.
+type rowCache struct {
+	text     string
+	version  int
+	width    int
+	selected bool
+	pinned   bool               // the ◆ mark is drawn from the pins, not the row
+	styles   *lipgloss.Renderer // the styles' renderer: new styles, new lines
+}
+
+// cachedRow draws a finished row once for as long as it, the width and the
+// selection stay the same; a live row's running time changes every draw.
+func (l *listModel) cachedRow(r *row, selected bool, c columns) string {
+	if r.live {
+		return l.rowView(r, selected, c)
+	}
+	key := rowCache{version: r.version, width: l.width, selected: selected,
+		pinned: l.c.pins.has(r.ex.ID), styles: l.c.styles.renderer}
+	if cached := r.view; cached.text != "" {
+		if cached.text = ""; cached == key {
+			return r.view.text
+		}
+	}
+	key.text = l.rowView(r, selected, c)
+	r.view = key
+	return key.text
+}
+
 // rowView draws one exchange. The selected row is drawn plain in the
 // selection style, so its background runs unbroken across the line.
 func (l *listModel) rowView(r *row, selected bool, c columns) string {
-	st := &l.c.styles
+	if l.paints == nil || l.paints.renderer != l.c.styles.renderer {
+		l.paints = l.c.styles.rowPaints()
+	}
+	p := l.paints
 	ex := r.ex
 	cursor := " "
 	if selected {
 		cursor = "›"
 	}
-	mark, markStyle := " ", st.Dim
+	mark, markPaint := " ", p.dim
 	switch {
 	case r.live:
-		mark, markStyle = "●", st.Live
+		mark, markPaint = "●", p.live
 	case r.isError:
-		mark, markStyle = "✗", st.Error
+		mark, markPaint = "✗", p.errorMark
 	case len(ex.Lint) > 0:
-		mark, markStyle = "!", st.Warn
+		mark, markPaint = "!", p.warn
 	}
 	layout := "15:04:05"
 	if c.millis {
@@ -258,14 +292,14 @@ func (l *listModel) rowView(r *row, selected bool, c columns) string {
 	if selected {
 		line := cursor + mark + " " + pad(when, c.time) + " " + pad(ex.Method, c.method) + " " + pad(target, c.path) + " " +
 			pad(status, c.status) + " " + padLeft(dur, c.dur) + " " + padLeft(size, c.size)
-		return st.Selected.Render(pad(line, l.width))
+		return p.selected.render(pad(line, l.width))
 	}
-	statusStyle := st.status(r.status)
+	statusPaint := p.statusPaint(r.status)
 	if r.status == 0 && r.live {
-		statusStyle = st.Dim
+		statusPaint = p.dim
 	}
-	line := cursor + markStyle.Render(mark) + " " + st.Dim.Render(pad(when, c.time)) + " " + st.Method.Render(pad(ex.Method, c.method)) + " " +
-		pad(target, c.path) + " " + statusStyle.Render(pad(status, c.status)) + " " + st.Dim.Render(padLeft(dur, c.dur)) + " " + padLeft(size, c.size)
+	line := cursor + markPaint.render(mark) + " " + p.dim.render(pad(when, c.time)) + " " + p.method.render(pad(ex.Method, c.method)) + " " +
+		pad(target, c.path) + " " + statusPaint.render(pad(status, c.status)) + " " + p.dim.render(padLeft(dur, c.dur)) + " " + padLeft(size, c.size)
 	return fit(line, l.width)
 }
 

@@ -31,6 +31,10 @@ type Options struct {
 	// Editor is the command that edits a request before it is replayed;
 	// "": $VISUAL, then $EDITOR, then vi.
 	Editor string
+
+	Explain   Explainer // explain mode's texts; nil turns the mode off
+	ExplainOn bool      // start with explain mode on (--explain)
+	Large     bool      // the high-contrast theme for projectors (--large)
 }
 
 // DefaultKeep is how many exchanges are held when Options.Keep is 0.
@@ -103,6 +107,7 @@ type common struct {
 	pins          *pins
 	opts          Options
 	done          chan struct{} // closed when the program has ended
+	explain       bool          // explain mode is on (the key 'X')
 }
 
 // component is what each part of the screen is.
@@ -156,14 +161,19 @@ func NewModel(opts Options) Model {
 	if opts.Keep <= 0 {
 		opts.Keep = DefaultKeep
 	}
+	theme := DefaultStyles
+	if opts.Large {
+		theme = LargeStyles
+	}
 	c := &common{
-		styles: DefaultStyles(newRenderer(opts.NoColor)),
-		keys:   DefaultKeyMap(),
-		now:    time.Now,
-		store:  newStore(opts.Keep),
-		pins:   &pins{},
-		opts:   opts,
-		done:   make(chan struct{}),
+		styles:  theme(newRenderer(opts.NoColor)),
+		keys:    DefaultKeyMap(),
+		now:     time.Now,
+		store:   newStore(opts.Keep),
+		pins:    &pins{},
+		opts:    opts,
+		done:    make(chan struct{}),
+		explain: opts.ExplainOn && opts.Explain != nil,
 	}
 	m := Model{
 		c:      c,
@@ -253,6 +263,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m *Model) ingest(updates []exchange.Update) tea.Cmd {
 	var b batch
 	reloaded := false
+	m.c.store.prepare(updates)
 	for _, u := range updates {
 		switch {
 		case u.Started != nil || u.Event != nil || u.Done != nil:
@@ -318,6 +329,8 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		m.help.ShowAll = !m.help.ShowAll
 	case key.Matches(msg, k.ToggleLog):
 		m.showLog = !m.showLog
+	case key.Matches(msg, k.Explain):
+		m.c.explain = !m.c.explain
 	case key.Matches(msg, k.Reload):
 		m.logs.note(m.c.now(), "manual reload requested")
 		ctl := m.c.opts.Control

@@ -17,22 +17,35 @@ type row struct {
 	live    bool
 	version int // bumped on every change, so views know to redraw
 
-	status      int
-	isError     bool
-	chunks      int   // body chunks seen (live: from events)
-	sent        int64 // body bytes seen (live: from events)
+	status  int
+	isError bool
+	chunks  int   // body chunks seen (live: from events)
+	sent    int64 // body bytes seen (live: from events)
+
+	// Made when a filter first needs them, not for every request that
+	// passes by: most rows are never filtered.
 	methodLower string
 	search      string // lowercase "method target status" for text filters
+
+	view rowCache // the list line last drawn for this row
 }
 
 func (r *row) refresh() {
+	r.methodLower, r.search = "", ""
+	r.isError = r.status >= 500 || (r.ex.Failure != nil && r.ex.Failure.Kind != "cancelled")
+}
+
+// texts makes the lowercase texts the filter matches on.
+func (r *row) texts() {
+	if r.search != "" {
+		return
+	}
 	r.methodLower = strings.ToLower(r.ex.Method)
 	s := r.methodLower + " " + strings.ToLower(r.ex.Target)
 	if r.status != 0 {
 		s += " " + strconv.Itoa(r.status)
 	}
 	r.search = s
-	r.isError = r.status >= 500 || (r.ex.Failure != nil && r.ex.Failure.Kind != "cancelled")
 }
 
 // done takes the finished exchange.
@@ -105,6 +118,12 @@ type store struct {
 	errors  int
 	live    int
 	evicted int // rows dropped to stay within keep
+
+	// finished holds the exchanges a batch ends, by ID, while the batch is
+	// applied: a request that starts and ends within one batch (most, on a
+	// busy server) goes in whole at its start, without a live copy to
+	// build up event by event. Kept between batches for its buckets.
+	finished map[uint64]*exchange.Exchange
 }
 
 // batch is what one batch of updates did to the visible list.
@@ -115,7 +134,17 @@ type batch struct {
 }
 
 func newStore(keep int) *store {
-	return &store{keep: keep, byID: map[uint64]*row{}}
+	return &store{keep: keep, byID: map[uint64]*row{}, finished: map[uint64]*exchange.Exchange{}}
+}
+
+// prepare looks ahead in a batch for the exchanges it ends; finish forgets
+// them.
+func (s *store) prepare(updates []exchange.Update) {
+	for _, u := range updates {
+		if u.Done != nil {
+			s.finished[u.Done.ID] = u.Done
+		}
+	}
 }
 
 // len is the number of visible rows.
@@ -151,6 +180,10 @@ func (s *store) apply(u exchange.Update, b *batch) {
 		if _, ok := s.byID[u.Started.ID]; ok || u.Started.ID <= s.floor {
 			return
 		}
+		if done := s.finished[u.Started.ID]; done != nil {
+			s.countError(s.add(done, false, b))
+			return
+		}
 		ex := *u.Started                   // ours to append events to; the hub's copy is shared
 		ex.Events = slices.Clip(ex.Events) // so appending never writes into a shared array
 		s.add(&ex, true, b)
@@ -168,6 +201,8 @@ func (s *store) apply(u exchange.Update, b *batch) {
 		switch {
 		case r == nil && u.Done.ID <= s.floor:
 			return
+		case r != nil && !r.live && r.ex == u.Done:
+			return // added whole at its start, in this batch
 		case r == nil:
 			r = s.add(u.Done, false, b)
 		default:
@@ -180,9 +215,13 @@ func (s *store) apply(u exchange.Update, b *batch) {
 				s.dirty = true
 			}
 		}
-		if r.isError {
-			s.errors++
-		}
+		s.countError(r)
+	}
+}
+
+func (s *store) countError(r *row) {
+	if r.isError {
+		s.errors++
 	}
 }
 
@@ -215,6 +254,7 @@ func (s *store) add(ex *exchange.Exchange, live bool, b *batch) *row {
 // finish ends a batch: drops the oldest rows beyond keep and rebuilds the
 // filtered view if a row's match changed.
 func (s *store) finish(b *batch) {
+	clear(s.finished)
 	if n := len(s.rows) - s.keep; s.keep > 0 && n > 0 {
 		last := s.rows[n-1].seq
 		for i, r := range s.rows[:n] {

@@ -114,3 +114,47 @@ func TestBodyCapIsSaid(t *testing.T) {
 		}
 	}
 }
+
+// A request that starts and ends in one batch goes in whole, in the order
+// requests started, counted once; one still running stays live.
+func TestStoreBatchTakesFinishedRequestsWhole(t *testing.T) {
+	m := newTestModel(80, 24, testOptions())
+	a := begin(1, 0, "GET", "/a").environ(ms).startResponse(2*ms, "500 Oops", "")
+	b := begin(2, ms, "GET", "/b").environ(ms).startResponse(2*ms, "200 OK", "").chunk(3*ms, "hi")
+	c := begin(3, 2*ms, "GET", "/c").environ(ms)
+	var u UpdatesMsg
+	u = append(u, a.updates[0], b.updates[0], c.updates[0])
+	bDone := b.done(4 * ms)
+	u = append(u, bDone[1:]...)
+	aDone := a.done(5 * ms)
+	u = append(u, aDone[1:]...)
+	u = append(u, c.updates[1:]...)
+	m = send(m, u)
+	s := m.c.store
+	if len(s.rows) != 3 || s.rows[0].ex.ID != 1 || s.rows[1].ex.ID != 2 || s.rows[2].ex.ID != 3 {
+		t.Fatalf("rows %v, want #1 #2 #3 in the order they started", rowIDs(s.rows))
+	}
+	if s.rows[0].ex != a.ex || s.rows[0].live || s.rows[1].ex != b.ex || s.rows[1].live {
+		t.Errorf("finished requests were not taken as the hub's done exchanges")
+	}
+	if s.rows[0].version != 1 || s.rows[1].version != 1 {
+		t.Errorf("finished requests changed %d and %d times, want once: built up live, not taken whole", s.rows[0].version, s.rows[1].version)
+	}
+	if !s.rows[2].live || len(s.rows[2].ex.Events) != 1 {
+		t.Errorf("the running request: live %v with %d events, want live with 1", s.rows[2].live, len(s.rows[2].ex.Events))
+	}
+	if s.errors != 1 || s.live != 1 || s.total != 3 {
+		t.Errorf("errors %d, live %d, total %d; want 1, 1, 3", s.errors, s.live, s.total)
+	}
+	if len(s.finished) != 0 {
+		t.Errorf("the batch's finished exchanges were kept after it: %d", len(s.finished))
+	}
+}
+
+func rowIDs(rows []*row) []uint64 {
+	ids := make([]uint64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ex.ID
+	}
+	return ids
+}

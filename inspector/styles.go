@@ -3,6 +3,7 @@ package inspector
 import (
 	"io"
 	"os"
+	"strings"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/lipgloss"
@@ -51,6 +52,14 @@ type Styles struct {
 	PaneTitle  lipgloss.Style // the log pane's heading
 	Stderr     lipgloss.Style
 
+	Explain      lipgloss.Style // explain mode's texts
+	ExplainWhere lipgloss.Style // where a value came from, and the PEP section
+	Arrow        lipgloss.Style // the wire view's "became" arrows
+
+	// Spacious puts a blank line between entries of the environ and the
+	// wire view, for reading at a distance.
+	Spacious bool
+
 	Help help.Styles
 }
 
@@ -66,21 +75,68 @@ func newRenderer(noColor bool) *lipgloss.Renderer {
 	return lipgloss.NewRenderer(os.Stdout)
 }
 
+// palette is a theme's colours, each for light and dark terminals.
+type palette struct {
+	fg, dim, faint, accent, green, cyan, yellow, red, selBg, barBg, str lipgloss.AdaptiveColor
+}
+
 // DefaultStyles builds the inspector's styles on r.
 func DefaultStyles(r *lipgloss.Renderer) Styles {
-	var (
-		fg     = lipgloss.AdaptiveColor{Light: "#1f2328", Dark: "#e6edf3"}
-		dim    = lipgloss.AdaptiveColor{Light: "#59636e", Dark: "#9198a1"}
-		faint  = lipgloss.AdaptiveColor{Light: "#8c959f", Dark: "#5d646c"}
-		accent = lipgloss.AdaptiveColor{Light: "#6639ba", Dark: "#bc8cff"}
-		green  = lipgloss.AdaptiveColor{Light: "#1a7f37", Dark: "#3fb950"}
-		cyan   = lipgloss.AdaptiveColor{Light: "#0969da", Dark: "#58a6ff"}
-		yellow = lipgloss.AdaptiveColor{Light: "#9a6700", Dark: "#d29922"}
-		red    = lipgloss.AdaptiveColor{Light: "#cf222e", Dark: "#f85149"}
-		selBg  = lipgloss.AdaptiveColor{Light: "#ddf4ff", Dark: "#1f3a5f"}
-		barBg  = lipgloss.AdaptiveColor{Light: "#eaeef2", Dark: "#21262d"}
-		str    = lipgloss.AdaptiveColor{Light: "#0a3069", Dark: "#a5d6ff"}
-	)
+	return paletteStyles(r, palette{
+		fg:     lipgloss.AdaptiveColor{Light: "#1f2328", Dark: "#e6edf3"},
+		dim:    lipgloss.AdaptiveColor{Light: "#59636e", Dark: "#9198a1"},
+		faint:  lipgloss.AdaptiveColor{Light: "#8c959f", Dark: "#5d646c"},
+		accent: lipgloss.AdaptiveColor{Light: "#6639ba", Dark: "#bc8cff"},
+		green:  lipgloss.AdaptiveColor{Light: "#1a7f37", Dark: "#3fb950"},
+		cyan:   lipgloss.AdaptiveColor{Light: "#0969da", Dark: "#58a6ff"},
+		yellow: lipgloss.AdaptiveColor{Light: "#9a6700", Dark: "#d29922"},
+		red:    lipgloss.AdaptiveColor{Light: "#cf222e", Dark: "#f85149"},
+		selBg:  lipgloss.AdaptiveColor{Light: "#ddf4ff", Dark: "#1f3a5f"},
+		barBg:  lipgloss.AdaptiveColor{Light: "#eaeef2", Dark: "#21262d"},
+		str:    lipgloss.AdaptiveColor{Light: "#0a3069", Dark: "#a5d6ff"},
+	})
+}
+
+// LargeStyles is the theme for a projector or a screen read from across
+// the room (--large): black on white or white on black, no grey (dim text
+// washes out on a projector: it becomes the full foreground), everything
+// bold, no italics, reverse video for the active tab and the help keys,
+// and a blank line between entries. With NO_COLOR the renderer drops
+// colour and emphasis alike; the text marks (›, [tab]) remain.
+func LargeStyles(r *lipgloss.Renderer) Styles {
+	fg := lipgloss.AdaptiveColor{Light: "#000000", Dark: "#ffffff"}
+	s := paletteStyles(r, palette{
+		fg: fg, dim: fg, faint: fg,
+		accent: lipgloss.AdaptiveColor{Light: "#5f00af", Dark: "#ffafff"},
+		green:  lipgloss.AdaptiveColor{Light: "#005f00", Dark: "#5fff5f"},
+		cyan:   lipgloss.AdaptiveColor{Light: "#0000d7", Dark: "#5fffff"},
+		yellow: lipgloss.AdaptiveColor{Light: "#875f00", Dark: "#ffff5f"},
+		red:    lipgloss.AdaptiveColor{Light: "#d70000", Dark: "#ff5f5f"},
+		selBg:  lipgloss.AdaptiveColor{Light: "#ffff87", Dark: "#0000af"},
+		barBg:  lipgloss.AdaptiveColor{Light: "#d0d0d0", Dark: "#303030"},
+		str:    lipgloss.AdaptiveColor{Light: "#00005f", Dark: "#d7ffff"},
+	})
+	s.Spacious = true
+	for _, st := range []*lipgloss.Style{
+		&s.Title, &s.TitleBar, &s.Plain, &s.Dim, &s.Faint, &s.Bold, &s.Note, &s.Empty, &s.Header, &s.Selected,
+		&s.Method, &s.Live, &s.Status2, &s.Status3, &s.Status4, &s.Status5, &s.Warn, &s.Error, &s.OK,
+		&s.TabActive, &s.TabInactive, &s.Section, &s.Key, &s.String, &s.Object, &s.Offset, &s.StatusLine,
+		&s.Prompt, &s.Input, &s.PaneTitle, &s.Stderr, &s.Explain, &s.ExplainWhere, &s.Arrow,
+		&s.Help.Ellipsis, &s.Help.ShortKey, &s.Help.ShortDesc, &s.Help.ShortSeparator,
+		&s.Help.FullKey, &s.Help.FullDesc, &s.Help.FullSeparator,
+	} {
+		*st = st.Bold(true).Italic(false).Faint(false)
+	}
+	s.TabActive = s.TabActive.Reverse(true).Underline(false)
+	s.Help.ShortKey = s.Help.ShortKey.Reverse(true)
+	s.Help.FullKey = s.Help.FullKey.Reverse(true)
+	return s
+}
+
+// paletteStyles builds the styles of a theme from its colours.
+func paletteStyles(r *lipgloss.Renderer, p palette) Styles {
+	fg, dim, faint, accent, green, cyan := p.fg, p.dim, p.faint, p.accent, p.green, p.cyan
+	yellow, red, selBg, barBg, str := p.yellow, p.red, p.selBg, p.barBg, p.str
 	s := Styles{renderer: r}
 	s.Title = r.NewStyle().Bold(true).Foreground(accent).Background(barBg)
 	s.TitleBar = r.NewStyle().Foreground(fg).Background(barBg)
@@ -117,6 +173,10 @@ func DefaultStyles(r *lipgloss.Renderer) Styles {
 	s.PaneTitle = r.NewStyle().Foreground(dim).Bold(true)
 	s.Stderr = r.NewStyle().Foreground(red)
 
+	s.Explain = r.NewStyle().Foreground(dim).Italic(true)
+	s.ExplainWhere = r.NewStyle().Foreground(dim)
+	s.Arrow = r.NewStyle().Foreground(accent).Bold(true)
+
 	key := r.NewStyle().Foreground(dim).Bold(true)
 	desc := r.NewStyle().Foreground(faint)
 	sep := r.NewStyle().Foreground(faint)
@@ -139,4 +199,57 @@ func (s Styles) status(code int) lipgloss.Style {
 	default:
 		return s.Status2
 	}
+}
+
+// paint is a style resolved to the escape codes around a single line, so
+// drawing a list cell is two concatenations instead of a lipgloss render
+// (which re-reads every property and colour of the style each time).
+type paint struct{ pre, post string }
+
+// paintOf resolves st; the renderer's colour profile and background apply
+// as they stand now.
+func paintOf(st lipgloss.Style) paint {
+	const mark = "x" // no escape code contains it
+	out := st.Render(mark)
+	i := strings.Index(out, mark)
+	if i < 0 {
+		return paint{}
+	}
+	return paint{pre: out[:i], post: out[i+len(mark):]}
+}
+
+// render styles s, a single line without tabs.
+func (p paint) render(s string) string {
+	if p.pre == "" && p.post == "" {
+		return s
+	}
+	return p.pre + s + p.post
+}
+
+// rowPaints are the list row's styles, resolved once per renderer.
+type rowPaints struct {
+	renderer                          *lipgloss.Renderer
+	dim, method, selected, live, warn paint
+	errorMark                         paint
+	status                            [6]paint // by hundreds: 0 for none, 1-5
+}
+
+func (s *Styles) rowPaints() *rowPaints {
+	p := &rowPaints{
+		renderer: s.renderer,
+		dim:      paintOf(s.Dim), method: paintOf(s.Method), selected: paintOf(s.Selected),
+		live: paintOf(s.Live), warn: paintOf(s.Warn), errorMark: paintOf(s.Error),
+	}
+	for i := range p.status {
+		p.status[i] = paintOf(s.status(i * 100))
+	}
+	return p
+}
+
+// statusPaint is status's paint for code.
+func (p *rowPaints) statusPaint(code int) paint {
+	if code < 0 || code >= 600 {
+		return p.status[5]
+	}
+	return p.status[code/100]
 }

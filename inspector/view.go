@@ -20,6 +20,8 @@ func (m *Model) sync() {
 		pinned:     m.selectedExchange() != nil && m.c.pins.has(m.selectedExchange().ID),
 		pinRuns:    m.c.pins.ran(),
 		paneNew:    m.pane.newID != 0,
+		canExplain: m.c.opts.Explain != nil,
+		explaining: m.c.explain,
 		bodyViewOK: m.detail.tab.showsBody(),
 		fullHelp:   m.help.ShowAll,
 	})

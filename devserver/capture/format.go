@@ -15,7 +15,11 @@
 //     for valid UTF-8, else "base64") and "data"; "truncated":true and
 //     "cap":N when the body was longer than the cap;
 //   - environ values of type "str" are the str the app saw: the raw bytes
-//     decoded as latin-1 (PEP 3333), so bytes that are not UTF-8 survive.
+//     decoded as latin-1 (PEP 3333), so bytes that are not UTF-8 survive;
+//   - "raw_head", the request line and header lines as they came over the
+//     wire, is stored as a body is (bytes that are not UTF-8 as base64) and
+//     left out when not recorded; files written before it existed have
+//     none, and read as exchanges without one.
 //
 // Appending to an existing file starts a new session with a new header.
 package capture
@@ -67,8 +71,9 @@ const (
 // shadowed by the stored form (the shallower field wins in encoding/json).
 type record struct {
 	*exchange.Exchange
-	RequestBody  Body `json:"request_body"`
-	ResponseBody Body `json:"response_body"`
+	RawHead      *Body `json:"raw_head,omitempty"`
+	RequestBody  Body  `json:"request_body"`
+	ResponseBody Body  `json:"response_body"`
 }
 
 // probe tells a header line from an exchange line.
@@ -136,11 +141,16 @@ func EncodeHeader(h Header) []byte {
 func EncodeExchange(ex *exchange.Exchange, cap int) []byte {
 	c := *ex
 	c.Environ = mapEnviron(ex.Environ, latin1Text)
-	return encodeLine(record{
+	rec := record{
 		Exchange:     &c,
 		RequestBody:  EncodeBody(ex.RequestBody, cap),
 		ResponseBody: EncodeBody(ex.ResponseBody, cap),
-	})
+	}
+	if ex.RawHead.Size > 0 {
+		head := EncodeBody(ex.RawHead, 0) // its cap is the bytes kept
+		rec.RawHead = &head
+	}
+	return encodeLine(rec)
 }
 
 func encodeLine(v any) []byte {
@@ -187,6 +197,11 @@ func DecodeLine(line []byte) (Line, error) {
 		return Line{}, err
 	}
 	var err error
+	if rec.RawHead != nil {
+		if ex.RawHead, err = rec.RawHead.Decode(); err != nil {
+			return Line{}, fmt.Errorf("raw_head %v", err)
+		}
+	}
 	if ex.RequestBody, err = rec.RequestBody.Decode(); err != nil {
 		return Line{}, fmt.Errorf("request_body %v", err)
 	}

@@ -152,3 +152,64 @@ func FuzzDecodeLine(f *testing.F) {
 		}
 	})
 }
+
+// The raw head is stored as a body is: text when it is UTF-8, base64 when
+// not, with its cap when cut; a line without one (not recorded, or
+// written before raw heads existed) reads as an exchange without one.
+func TestRawHeadLine(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		head     exchange.Body
+		encoding string
+	}{
+		{"text", exchange.Body{Data: []byte("GET / HTTP/1.1\r\nhOsT: a\r\n\r\n"), Size: 27}, EncodingText},
+		{"latin-1 bytes", exchange.Body{Data: []byte("GET / HTTP/1.1\r\nX: caf\xe9\r\n\r\n"), Size: 27}, EncodingBase64},
+		{"cut at the cap", exchange.Body{Data: []byte("GET / HTTP/1.1\r\nX: "), Size: 100_000, Truncated: true}, EncodingText},
+	} {
+		ex := sample(1, "/")
+		ex.RawHead = c.head
+		line := EncodeExchange(ex, 1024)
+		var raw struct {
+			Head *Body `json:"raw_head"`
+		}
+		if err := json.Unmarshal(line, &raw); err != nil || raw.Head == nil || raw.Head.Encoding != c.encoding {
+			t.Errorf("%s: stored as %+v (%v), want encoding %s", c.name, raw.Head, err, c.encoding)
+			continue
+		}
+		if c.head.Truncated && (!raw.Head.Truncated || raw.Head.Cap != len(c.head.Data)) {
+			t.Errorf("%s: stored as %+v, want truncated with cap %d", c.name, raw.Head, len(c.head.Data))
+		}
+		got, err := DecodeLine(line)
+		if err != nil || !bytes.Equal(got.Exchange.RawHead.Data, c.head.Data) || got.Exchange.RawHead.Size != c.head.Size ||
+			got.Exchange.RawHead.Truncated != c.head.Truncated {
+			t.Errorf("%s: read back as %+v, %v", c.name, got.Exchange.RawHead, err)
+		}
+	}
+	line := EncodeExchange(sample(2, "/"), 1024)
+	if bytes.Contains(line, []byte("raw_head")) {
+		t.Errorf("an exchange without a raw head wrote one: %s", line)
+	}
+	old := `{"id":3,"method":"GET","target":"/old","proto":"HTTP/1.1","request_headers":[{"name":"Host","value":"a"}],` +
+		`"request_body":{"size":0},"status":200,"response_body":{"size":0},"done":true}`
+	got, err := DecodeLine([]byte(old))
+	if err != nil || got.Exchange.RawHead.Size != 0 || got.Exchange.RawHead.Data != nil {
+		t.Errorf("a line from before raw heads: %+v, %v", got.Exchange, err)
+	}
+	bad := strings.Replace(old, `"done":true`, `"done":true,"raw_head":{"encoding":"base64","data":"%%%","size":3}`, 1)
+	if _, err := DecodeLine([]byte(bad)); err == nil || !strings.Contains(err.Error(), "raw_head") {
+		t.Errorf("a broken raw_head: %v, want an error that names raw_head", err)
+	}
+}
+
+// HAR's request headersSize is the raw head's size when it was recorded,
+// -1 (unknown) otherwise.
+func TestHARHeadersSizeFromRawHead(t *testing.T) {
+	ex := sample(1, "/")
+	if got := harRequestOut(ex).HeadersSize; got != -1 {
+		t.Errorf("without a raw head: headersSize %d, want -1", got)
+	}
+	ex.RawHead = exchange.Body{Data: []byte("POST / HTTP/1.1\r\nHost: a\r\n\r\n"), Size: 29}
+	if got := harRequestOut(ex).HeadersSize; got != 29 {
+		t.Errorf("with a 29-byte raw head: headersSize %d", got)
+	}
+}

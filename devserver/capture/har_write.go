@@ -184,6 +184,9 @@ func harRequestOut(ex *exchange.Exchange) harReqOut {
 	if _, query, ok := strings.Cut(ex.Target, "?"); ok {
 		r.QueryString = queryPairs(query)
 	}
+	if ex.RawHead.Size > 0 {
+		r.HeadersSize = int(ex.RawHead.Size) // the head as it came, blank line included
+	}
 	for _, h := range ex.RequestHeaders {
 		if strings.EqualFold(h.Name, "Cookie") {
 			r.Cookies = append(r.Cookies, requestCookies(h.Value)...)

@@ -19,7 +19,11 @@ type Exchange struct {
 	// no mark of it.
 	ReplayOf uint64 `json:"replay_of,omitempty"`
 
-	// The request as it came over the wire.
+	// The request as it came over the wire. RawHead is its request line and
+	// header lines byte for byte, up to and with the blank line that ends
+	// them (case, order, spacing and repeats as sent); empty when the
+	// exchange did not come over a connection (a replay, an imported file).
+	RawHead        Body     `json:"raw_head"`
 	Method         string   `json:"method"`
 	Target         string   `json:"target"` // the request-target: path and query as sent
 	Proto          string   `json:"proto"`

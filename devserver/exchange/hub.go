@@ -52,7 +52,8 @@ type Subscription struct {
 
 	mu      sync.Mutex
 	queue   []Update
-	detail  int // detail updates in queue
+	spare   []Update // the array Drain returned last time, reused for the queue
+	detail  int      // detail updates in queue
 	dropped int
 }
 
@@ -114,12 +115,16 @@ func (s *Subscription) dropOldestEssential() {
 func (s *Subscription) Wake() <-chan struct{} { return s.wake }
 
 // Drain returns the waiting updates in order, and how many were dropped
-// since the last Drain.
+// since the last Drain. The slice is the caller's until its next Drain,
+// which reuses its array for the queue (a busy server would otherwise grow
+// a new queue, and the garbage collector collect it, every drain).
 func (s *Subscription) Drain() (updates []Update, dropped int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	updates, dropped = s.queue, s.dropped
-	s.queue, s.detail, s.dropped = nil, 0, 0
+	clear(s.spare) // the updates the caller had last time: let them go
+	s.queue, s.spare = s.spare[:0], updates
+	s.detail, s.dropped = 0, 0
 	return updates, dropped
 }
 

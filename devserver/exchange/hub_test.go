@@ -79,3 +79,27 @@ func TestHubKeepsHeldEvents(t *testing.T) {
 		t.Errorf("after a full queue: %v, %d dropped; want held and environ-edit kept, the debug detail dropped", kinds, dropped)
 	}
 }
+
+// Drains alternate between two arrays: a drain's updates stay as they were
+// while the next ones queue, and at the drain after they are let go and
+// their array queues again.
+func TestDrainReusesTheArrayBeforeLast(t *testing.T) {
+	h := NewHub()
+	s := h.Subscribe()
+	defer s.Close()
+	h.Publish(Update{Done: &Exchange{ID: 1}})
+	first, _ := s.Drain()
+	h.Publish(Update{Done: &Exchange{ID: 2}})
+	second, _ := s.Drain()
+	if first[0].Done != nil {
+		t.Errorf("the first drain's updates were kept after the second drain")
+	}
+	h.Publish(Update{Done: &Exchange{ID: 3}})
+	if second[0].Done.ID != 2 {
+		t.Fatalf("the second drain's updates changed while the next ones queued")
+	}
+	third, _ := s.Drain()
+	if len(third) != 1 || third[0].Done.ID != 3 || &third[0] != &first[0] {
+		t.Errorf("the third drain did not reuse the first one's array")
+	}
+}
