@@ -136,11 +136,11 @@ def library_folders():
     for key in ("stdlib", "platstdlib", "purelib", "platlib"):
         p = sysconfig.get_paths().get(key)
         if p:
-            skip.add(os.path.realpath(p))
+            skip.update((p, os.path.realpath(p)))
     try:
         import site
-        skip.update(os.path.realpath(p) for p in site.getsitepackages())
-        skip.add(os.path.realpath(site.getusersitepackages()))
+        for p in site.getsitepackages() + [site.getusersitepackages()]:
+            skip.update((p, os.path.realpath(p)))
     except Exception:
         pass
     _skip.extend(sorted(skip))
@@ -164,3 +164,15 @@ def new_module_files():
             continue
         files.append(real)
     return files
+
+
+def library_modules(names):
+    """Those of the imported modules ``names`` that come from the standard library or
+    site-packages: what a warm template may preload (see _wsgidev_template)."""
+    skip = tuple(s + os.sep for s in library_folders())
+    libs = []
+    for name in names:
+        path = getattr(sys.modules.get(name), "__file__", None)
+        if path and path.startswith(skip) and not name.startswith("_wsgidev") and name != "__main__":
+            libs.append(name)
+    return libs

@@ -17,7 +17,7 @@ import sys
 import threading
 from collections import deque
 
-from _wsgidev_loader import LoadFailure, format_exception, load_app, new_module_files
+from _wsgidev_loader import LoadFailure, format_exception, library_modules, load_app, new_module_files
 from _wsgidev_pool import Pool
 from _wsgidev_rules import Violation, check_headers, check_status, explain_headers
 from _wsgidev_streams import READ_AHEAD, Errors, FileWrapper, Input, RequestStream, current
@@ -381,6 +381,14 @@ def new_modules():
 
 
 def main():
+    if "WSGIDEV_TEMPLATE" in os.environ:
+        # A warm template: this returns only in a fork of it, which then
+        # goes on exactly as a child started cold.
+        cold = set(sys.modules)
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from _wsgidev_template import serve_template
+        del sys.path[0]
+        serve_template(cold)
     rfd, wfd = (int(fd) for fd in os.environ.pop("WSGIDEV_FDS").split(","))
     spec = json.loads(os.environ.pop("WSGIDEV_APP"))
     wire = Wire(rfd, wfd)
@@ -400,7 +408,9 @@ def main():
         wire.send_json(LOAD_ERROR, 0, describe_load_error(e))
         idle(wire)
         return
+    imported = list(sys.modules)  # the app's, before the runner's own look below
     info["modules"] = new_module_files()
+    info["libs"] = library_modules(imported)
     _module_count[0] = len(sys.modules)
     wire.send_json(READY, 0, info)
     serve(wire, app, spec.get("threads") or 32)

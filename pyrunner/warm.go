@@ -1,0 +1,154 @@
+package pyrunner
+
+import (
+	"fmt"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// maxBadRounds bounds the templates built again without a misbehaving
+// module before warm reloads give up.
+const maxBadRounds = 5
+
+// warm decides, reload by reload, whether the next child can be forked from
+// a template, and keeps the template in step with what the app imports.
+// Any doubt means a cold start: a stale or building template is never
+// waited for.
+type warm struct {
+	r *Runner
+
+	mu      sync.Mutex
+	off     bool
+	tpl     *template // building or built; nil before the app first loaded
+	libs    map[string]bool
+	order   []string // libs in the order the app imported them
+	exclude map[string]bool
+	rounds  int
+}
+
+func newWarm(r *Runner) *warm {
+	w := &warm{r: r, libs: map[string]bool{}, exclude: map[string]bool{}}
+	// fork() is unsafe once macOS frameworks are loaded, and nothing like
+	// PDEATHSIG would stop an orphaned fork there: plain restarts.
+	w.off = !r.cfg.Warm || runtime.GOOS != "linux"
+	return w
+}
+
+// learn takes the library modules a child imported; new ones mean a new
+// template, so the next reload finds them preloaded.
+func (w *warm) learn(libs []string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.off {
+		return
+	}
+	grew := false
+	for _, name := range libs {
+		if !w.libs[name] {
+			w.libs[name] = true
+			w.order = append(w.order, name)
+			grew = true
+		}
+	}
+	if grew || w.tpl == nil {
+		w.rebuild()
+	}
+}
+
+// rebuild replaces the template with a new one; w.mu is held.
+func (w *warm) rebuild() {
+	if w.tpl != nil {
+		w.tpl.retire()
+		w.tpl = nil
+	}
+	exe := *w.r.exe.Load()
+	exclude := make([]string, 0, len(w.exclude))
+	for name := range w.exclude {
+		exclude = append(exclude, name)
+	}
+	sort.Strings(exclude)
+	t, err := startTemplate(exe, &w.r.cfg, w.r.runnerDir, templateKey(exe, &w.r.cfg), w.order, exclude)
+	if err != nil {
+		w.giveUp(err.Error())
+		return
+	}
+	w.tpl = t
+	go w.await(t)
+}
+
+// await follows one build: a template that names misbehaving modules is
+// built again without them; one that fails otherwise turns warm reloads off.
+func (w *warm) await(t *template) {
+	<-t.built
+	if t.err == nil {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.tpl != t {
+		return // replaced meanwhile
+	}
+	t.stop()
+	w.tpl = nil
+	if t.bad == nil {
+		w.giveUp(t.err.Error())
+		return
+	}
+	w.rounds++
+	if w.rounds > maxBadRounds {
+		w.giveUp(fmt.Sprintf("%d modules misbehaved when preloaded, the last: %s", w.rounds, t.bad.Why))
+		return
+	}
+	for _, name := range t.bad.Bad {
+		w.exclude[name] = true
+	}
+	w.r.notice(fmt.Sprintf("warm reloads: %s; it is imported afresh on each reload instead", t.bad.Why))
+	w.rebuild()
+}
+
+// giveUp turns warm reloads off for good; w.mu is held.
+func (w *warm) giveUp(why string) {
+	w.off = true
+	why = strings.ReplaceAll(strings.TrimSpace(why), "\n", " | ")
+	w.r.notice("warm reloads off, reloads restart Python instead: " + why)
+}
+
+// fork returns a child forked from a ready, current template, or nil (and
+// the reason, if worth a notice) when this reload must start cold.
+func (w *warm) fork() *child {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	t := w.tpl
+	if w.off || t == nil || !t.usable() {
+		return nil
+	}
+	exe := *w.r.exe.Load()
+	if t.key != templateKey(exe, &w.r.cfg) {
+		w.rebuild() // the environment changed: this reload is cold
+		return nil
+	}
+	if path := t.stale(); path != "" {
+		w.rebuild() // a pip install, a new interpreter
+		return nil
+	}
+	c, err := t.fork(&w.r.cfg)
+	if err != nil {
+		w.r.notice("warm reload failed, restarting Python instead: " + err.Error())
+		w.rebuild()
+		return nil
+	}
+	return c
+}
+
+// stop ends the template; the runner has stopped its children first.
+func (w *warm) stop() {
+	w.mu.Lock()
+	t := w.tpl
+	w.tpl, w.off = nil, true
+	w.mu.Unlock()
+	if t != nil {
+		t.stop()
+	}
+}
