@@ -95,10 +95,18 @@ func probe(t *testing.T, r *Runner) probeSeen {
 }
 
 // TestWarmChildSeesWhatAColdChildSees compares the probe app started cold
-// with two forks of the template, field by field.
+// with two forks of the template, field by field, on the Python found as
+// usual and on each supported CPython this machine has.
 func TestWarmChildSeesWhatAColdChildSees(t *testing.T) {
+	t.Run("default", func(t *testing.T) { compareColdWarm(t, Python{}) })
+	for _, v := range []string{"3.8", "3.9", "3.10", "3.11", "3.12", "3.13"} {
+		t.Run(v, func(t *testing.T) { compareColdWarm(t, Python{Path: pyenvPython(t, v)}) })
+	}
+}
+
+func compareColdWarm(t *testing.T, py Python) {
 	dir, _ := filepath.Abs("testdata/warmprobe")
-	cfg := Config{Spec: AppSpec{File: filepath.Join(dir, "probe.py")}, Dir: dir,
+	cfg := Config{Python: py, Spec: AppSpec{File: filepath.Join(dir, "probe.py")}, Dir: dir,
 		Argv: []string{"probe.py", "--flag"}, Env: []string{"PROBE_SETTING=on"}}
 	// The cold side is a reloaded child too: the first one may go through a
 	// pyenv shim, which changes the environment; reloads exec the real
@@ -225,16 +233,7 @@ func TestWarmLeavesOutAModuleThatStartsAThread(t *testing.T) {
 		"ticker":      "import threading, time\nT = threading.Thread(target=time.sleep, args=(3600,), daemon=True)\nT.start()\n",
 		"uses_ticker": "import ticker\n",
 	})
-	dir := t.TempDir()
-	app := filepath.Join(dir, "app.py")
-	writeFile(t, app, "import json, uses_ticker, ticker\n"+
-		"def application(environ, start_response):\n"+
-		"    start_response('200 OK', [])\n"+
-		"    return [str(ticker.T.is_alive()).encode()]\n")
-	r := startWarm(t, Config{Python: Python{Path: py}, Spec: AppSpec{File: app}, Dir: dir})
-	if !r.waitTemplate(t) {
-		t.Fatalf("no template: %v", r.notices)
-	}
+	r := serveWarm(t, py, "import json, uses_ticker, ticker", "ticker.T.is_alive()")
 	if !r.noticesSaid("ticker started a thread") && !r.noticesSaid("uses_ticker started a thread") {
 		t.Fatalf("no notice names the module: %v", r.notices)
 	}
@@ -323,5 +322,78 @@ func TestWarmReloadWithFrameworks(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestWarmRebuildsWhenALibraryChanges: after a pip install changed a
+// preloaded module, the next reload is cold and the template is rebuilt
+// with the new code.
+func TestWarmRebuildsWhenALibraryChanges(t *testing.T) {
+	py := libVenv(t, map[string]string{"vlib": "VALUE = 'lib1'\n"})
+	r := serveWarm(t, py, "import vlib", "vlib.VALUE")
+	r.warm.mu.Lock()
+	old := r.warm.tpl
+	r.warm.mu.Unlock()
+	var lib string
+	for path := range old.files {
+		if filepath.Base(path) == "vlib.py" {
+			lib = path
+		}
+	}
+	if lib == "" {
+		t.Fatal("the template does not list vlib.py among its files")
+	}
+	writeFile(t, lib, "VALUE = 'lib2'\n")
+	later := time.Now().Add(2 * time.Second) // a new mtime, however coarse the clock
+	os.Chtimes(lib, later, later)
+	r.coldThenWarm(t, "lib2")
+	r.warm.mu.Lock()
+	rebuilt := r.warm.tpl != old
+	r.warm.mu.Unlock()
+	if !rebuilt {
+		t.Error("the template was not rebuilt")
+	}
+}
+
+// TestWarmRebuildsWhenTheEnvironmentChanges: a template is only good for
+// the environment it was started with.
+func TestWarmRebuildsWhenTheEnvironmentChanges(t *testing.T) {
+	r := serveWarm(t, "", "import os", "os.environ.get('WARM_TEST_SETTING', 'unset')")
+	t.Setenv("WARM_TEST_SETTING", "changed")
+	r.coldThenWarm(t, "changed")
+}
+
+// serveWarm serves an app that runs imports and answers str(answer), on
+// py (default: as found), and waits for its template.
+func serveWarm(t *testing.T, py, imports, answer string) *warmRunner {
+	t.Helper()
+	dir := t.TempDir()
+	app := filepath.Join(dir, "app.py")
+	writeFile(t, app, imports+"\n"+
+		"def application(environ, start_response):\n"+
+		"    start_response('200 OK', [])\n"+
+		"    return [str("+answer+").encode()]\n")
+	r := startWarm(t, Config{Python: Python{Path: py}, Spec: AppSpec{File: app}, Dir: dir})
+	if !r.waitTemplate(t) {
+		t.Fatalf("no template: %v", r.notices)
+	}
+	return r
+}
+
+// coldThenWarm checks that, after a change that makes the template stale,
+// the next reload starts cold and the one after forks from a new template,
+// both answering want.
+func (w *warmRunner) coldThenWarm(t *testing.T, want string) {
+	t.Helper()
+	for _, warm := range []bool{false, true} {
+		if warm && !w.waitTemplate(t) {
+			t.Fatalf("no new template: %v", w.notices)
+		}
+		if res := reloadAndWait(t, w.Runner); res.LoadErr != nil {
+			t.Fatal(res.LoadErr)
+		}
+		if body, _ := callBody(t, w.Runner, "/"); body != want || w.forked() != warm {
+			t.Fatalf("got %q, forked %v; want %q, forked %v", body, w.forked(), want, warm)
+		}
 	}
 }

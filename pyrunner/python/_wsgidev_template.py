@@ -266,6 +266,10 @@ def become_child(ctl, libc, fds, environ, argv, main_dict):
     for name in _template_modules:
         sys.modules.pop(name, None)
     del _wsgidev_loader._skip[:]  # found again at READY, as a cold child does
-    importlib.invalidate_caches()
+    # Not importlib.invalidate_caches(): on 3.12+ it imports importlib.metadata
+    # (email, zipfile, inspect…), which a cold child would not have.
+    for finder in list(sys.path_importer_cache.values()):
+        if hasattr(finder, "invalidate_caches"):
+            finder.invalidate_caches()
     if "random" in sys.modules:
         sys.modules["random"].seed()  # CPython does this at fork too; other seeds are the app's
