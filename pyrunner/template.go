@@ -193,7 +193,10 @@ func (t *template) handle(m templateMsg) {
 		if *m.Forked <= 0 {
 			err = fmt.Errorf("fork failed: %s", m.Error)
 		}
-		t.replies <- forkReply{pid: *m.Forked, err: err}
+		select {
+		case t.replies <- forkReply{pid: *m.Forked, err: err}:
+		default: // an answer after fork gave up waiting
+		}
 	case m.Exit != nil:
 		t.mu.Lock()
 		c := t.forks[*m.Exit]
@@ -230,6 +233,21 @@ func (t *template) usable() bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.err == nil && !t.dead && !t.retired
+}
+
+// died reports whether a template that was built has ended since, and how.
+func (t *template) died() (bool, error) {
+	select {
+	case <-t.built:
+	default:
+		return false, nil
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.err != nil || !t.dead || t.retired {
+		return false, nil
+	}
+	return true, fmt.Errorf("the warm template %s", describeExit(t.cmd.ProcessState.Sys().(syscall.WaitStatus)))
 }
 
 // stale names a file the template preloaded that changed since (a pip

@@ -6,11 +6,19 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 )
 
 // maxBadRounds bounds the templates built again without a misbehaving
 // module before warm reloads give up.
 const maxBadRounds = 5
+
+// firstBuildDelay is how long after the app first loaded the first
+// template is built.
+const firstBuildDelay = 500 * time.Millisecond
+
+// maxDeaths bounds the templates started again after one ended on its own.
+const maxDeaths = 3
 
 // warm decides, reload by reload, whether the next child can be forked from
 // a template, and keeps the template in step with what the app imports.
@@ -26,6 +34,9 @@ type warm struct {
 	order   []string // libs in the order the app imported them
 	exclude map[string]bool
 	rounds  int
+	deaths  int // built templates that ended on their own
+
+	scheduled bool // the first build is on its way
 }
 
 func newWarm(r *Runner) *warm {
@@ -52,7 +63,19 @@ func (w *warm) learn(libs []string) {
 			grew = true
 		}
 	}
-	if grew || w.tpl == nil {
+	switch {
+	case !w.scheduled:
+		// The first template waits a moment: built at once, it would
+		// compete with the first requests for the CPU.
+		w.scheduled = true
+		time.AfterFunc(firstBuildDelay, func() {
+			w.mu.Lock()
+			defer w.mu.Unlock()
+			if !w.off && w.tpl == nil {
+				w.rebuild()
+			}
+		})
+	case grew || w.tpl == nil:
 		w.rebuild()
 	}
 }
@@ -121,7 +144,20 @@ func (w *warm) fork() *child {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	t := w.tpl
-	if w.off || t == nil || !t.usable() {
+	if w.off || t == nil {
+		return nil
+	}
+	if dead, why := t.died(); dead {
+		w.deaths++
+		if w.deaths > maxDeaths {
+			w.giveUp(fmt.Sprintf("%v, the %d. time", why, w.deaths))
+			return nil
+		}
+		w.r.notice(fmt.Sprintf("warm reloads: %v; starting a new one", why))
+		w.rebuild()
+		return nil
+	}
+	if !t.usable() {
 		return nil
 	}
 	exe := *w.r.exe.Load()

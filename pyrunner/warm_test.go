@@ -3,12 +3,15 @@ package pyrunner
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -382,7 +385,7 @@ func serveWarm(t *testing.T, py, imports, answer string) *warmRunner {
 
 // coldThenWarm checks that, after a change that makes the template stale,
 // the next reload starts cold and the one after forks from a new template,
-// both answering want.
+// both answering want (if not "").
 func (w *warmRunner) coldThenWarm(t *testing.T, want string) {
 	t.Helper()
 	for _, warm := range []bool{false, true} {
@@ -392,8 +395,68 @@ func (w *warmRunner) coldThenWarm(t *testing.T, want string) {
 		if res := reloadAndWait(t, w.Runner); res.LoadErr != nil {
 			t.Fatal(res.LoadErr)
 		}
-		if body, _ := callBody(t, w.Runner, "/"); body != want || w.forked() != warm {
+		if body, _ := callBody(t, w.Runner, "/"); (want != "" && body != want) || w.forked() != warm {
 			t.Fatalf("got %q, forked %v; want %q, forked %v", body, w.forked(), want, warm)
 		}
+	}
+}
+
+// TestWarmForkIsSupervisedLikeAColdChild: its exit status reaches the
+// runner, a crash brings a new child, and Stop escalates to SIGKILL for a
+// fork that ignores SIGTERM and would outlive its closed pipe.
+func TestWarmForkIsSupervisedLikeAColdChild(t *testing.T) {
+	r := serveWarm(t, "", "import os, signal, threading, time\n"+
+		"signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"+
+		"threading.Thread(target=time.sleep, args=(300,), daemon=False).start()\n"+
+		"def die(path):\n"+
+		"    if path == '/die':\n"+
+		"        os._exit(3)\n"+
+		"    return os.getpid()", "die(environ['PATH_INFO'])")
+	if res := reloadAndWait(t, r.Runner); res.LoadErr != nil || !r.forked() {
+		t.Fatalf("reload: %+v, forked %v", res.LoadErr, r.forked())
+	}
+	if _, err := callBody(t, r.Runner, "/die"); err == nil || !strings.Contains(err.Error(), "exited with status 3") {
+		t.Fatalf("a fork's exit: %v, want it to say the status", err)
+	}
+	body, err := callBody(t, r.Runner, "/")
+	if err != nil {
+		t.Fatalf("no new child after the crash: %v", err)
+	}
+	if res := reloadAndWait(t, r.Runner); res.LoadErr != nil || !r.forked() {
+		t.Fatalf("reload: %+v, forked %v", res.LoadErr, r.forked())
+	}
+	body, _ = callBody(t, r.Runner, "/")
+	pid, _ := strconv.Atoi(body)
+	if pid == 0 || syscall.Kill(pid, 0) != nil {
+		t.Fatalf("the fork %q is not running", body)
+	}
+	r.Stop(0)
+	if err := syscall.Kill(pid, 0); !errors.Is(err, syscall.ESRCH) {
+		t.Errorf("fork %d still there after Stop: %v", pid, err)
+	}
+}
+
+// TestWarmTemplateKilledTakesItsForksAndIsRebuilt: a template that dies
+// takes its forks along (PDEATHSIG); the runner starts a child cold, says
+// so at the next reload and builds a new template.
+func TestWarmTemplateKilledTakesItsForksAndIsRebuilt(t *testing.T) {
+	r := serveWarm(t, "", "import os", "os.getpid()")
+	if res := reloadAndWait(t, r.Runner); res.LoadErr != nil || !r.forked() {
+		t.Fatalf("reload: %+v, forked %v", res.LoadErr, r.forked())
+	}
+	body, _ := callBody(t, r.Runner, "/")
+	fork, _ := strconv.Atoi(body)
+	r.warm.mu.Lock()
+	tpl := r.warm.tpl
+	r.warm.mu.Unlock()
+	syscall.Kill(tpl.cmd.Process.Pid, syscall.SIGKILL)
+	<-tpl.exited
+	waitFor(t, func() bool { return errors.Is(syscall.Kill(fork, 0), syscall.ESRCH) })
+	if body, err := callBody(t, r.Runner, "/"); err != nil || body == strconv.Itoa(fork) {
+		t.Fatalf("after the template died: %q %v, want a new child", body, err)
+	}
+	r.coldThenWarm(t, "")
+	if !r.noticesSaid("warm reloads: the warm template was killed by signal SIGKILL (killed); starting a new one") {
+		t.Errorf("notices: %q", r.notices)
 	}
 }
