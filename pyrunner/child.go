@@ -58,9 +58,11 @@ type child struct {
 	tail     *lineTail
 
 	onModules func([]string)
+	onLibs    func([]string) // library modules imported while serving
 	onOutput  func(Output)
 	stopOnce  sync.Once
 	retired   atomic.Bool // replaced by a reload: its exit is expected
+	forked    bool        // a fork of a warm template, not started by us
 }
 
 // pipes are a new child's protocol pipes and output pipes: the child's
@@ -148,7 +150,7 @@ func newChild(cfg *Config, p *pipes) *child {
 		toPy:  p.toPy,
 		calls: map[uint32]*Call{}, hello: make(chan Hello, 1),
 		loaded: make(chan struct{}), exited: make(chan struct{}),
-		tail: &lineTail{max: 20}, onModules: cfg.OnModules, onOutput: cfg.OnOutput,
+		tail: &lineTail{max: 20}, onModules: cfg.OnModules, onOutput: cfg.OnOutput, onLibs: cfg.onLibs,
 	}
 }
 
@@ -276,6 +278,14 @@ func (c *child) dispatchChild(f frame) error {
 		c.loadErr = &le
 		close(c.loaded)
 		c.reportModules(le.Modules)
+	case frameLibs:
+		var names []string
+		if err := json.Unmarshal(f.payload, &names); err != nil {
+			return fmt.Errorf("bad LIBS: %w", err)
+		}
+		if c.onLibs != nil && len(names) > 0 {
+			c.onLibs(names)
+		}
 	case frameModules:
 		var files []string
 		if err := json.Unmarshal(f.payload, &files); err != nil {

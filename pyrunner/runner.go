@@ -30,6 +30,8 @@ type Config struct {
 	OnOutput  func(Output)   // a line the app printed outside a request
 	OnModules func([]string) // source files the app imported
 	OnState   func(State)    // the child's life: started, ready, failed, exited
+
+	onLibs func([]string) // library modules a child imported while serving: the warm template's
 }
 
 // State is a change in the child's life, for the hub and the banner.
@@ -88,6 +90,7 @@ func New(cfg Config) (*Runner, error) {
 	}
 	r := &Runner{cfg: cfg, runnerDir: dir, replaced: make(chan struct{}), stopCh: make(chan struct{})}
 	r.warm = newWarm(r)
+	r.cfg.onLibs = r.warm.learn
 	return r, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -149,7 +150,8 @@ func (t *template) read() {
 		}
 		t.handle(m)
 	}
-	if readErr != nil && !errors.Is(readErr, net.ErrClosed) {
+	if readErr != nil && !errors.Is(readErr, net.ErrClosed) && !errors.Is(readErr, io.EOF) {
+		// It spoke nonsense: it cannot be trusted with forks.
 		syscall.Kill(-t.cmd.Process.Pid, syscall.SIGKILL)
 	}
 	t.cmd.Wait()
@@ -269,6 +271,7 @@ func (t *template) fork(cfg *Config) (*child, error) {
 		return nil, err
 	}
 	c := newChild(cfg, p)
+	c.forked = true
 	t.fmu.Lock()
 	defer t.fmu.Unlock()
 	t.mu.Lock()

@@ -27,7 +27,7 @@ HEADER = struct.Struct(">IBI")
 U32 = struct.Struct(">I")
 
 # Frame types (PROTOCOL.md).
-HELLO, READY, LOAD_ERROR, START, CHUNK, WRITE, READ, LOG, LINT, DONE, MODULES, EXCINFO = range(1, 13)
+HELLO, READY, LOAD_ERROR, START, CHUNK, WRITE, READ, LOG, LINT, DONE, MODULES, EXCINFO, LIBS = range(1, 14)
 CALL, BODY, CREDIT, STEP, CANCEL = range(32, 37)
 
 STEP_MODE, HAS_BODY = 1, 2
@@ -315,12 +315,13 @@ def run_call(app, call):
             error["message"] = "close() raised: " + error["message"]
     # Modules this call imported go out before its DONE: once the client
     # has its answer, the parent already watches them.
-    files = new_modules()
-    if files:
-        with call.out_lock:
-            payload = json.dumps(files).encode("utf-8")
-            call.out.append(HEADER.pack(len(payload), MODULES, 0))
-            call.out.append(payload)
+    files, libs = new_modules()
+    for typ, names in ((MODULES, files), (LIBS, libs)):
+        if names:
+            with call.out_lock:
+                payload = json.dumps(names).encode("utf-8")
+                call.out.append(HEADER.pack(len(payload), typ, 0))
+                call.out.append(payload)
     if error is not None:
         error["after_body"] = call.headers_sent
         call.queue(DONE, json.dumps(error).encode("utf-8"))
@@ -371,13 +372,19 @@ calls = {}
 _module_count = [0]
 
 
+_seen_modules = set()
+
+
 def new_modules():
-    """Source files imported since the last look. A cheap check on every
+    """Source files imported since the last look, and the names of library
+    modules imported since (for the warm template). A cheap check on every
     call: only a changed sys.modules costs a scan."""
     if len(sys.modules) == _module_count[0]:
-        return None
+        return None, None
     _module_count[0] = len(sys.modules)
-    return new_module_files()
+    names = [name for name in list(sys.modules) if name not in _seen_modules]
+    _seen_modules.update(names)
+    return new_module_files(), library_modules(names)
 
 
 def main():
@@ -412,6 +419,7 @@ def main():
     info["modules"] = new_module_files()
     info["libs"] = library_modules(imported)
     _module_count[0] = len(sys.modules)
+    _seen_modules.update(sys.modules)
     wire.send_json(READY, 0, info)
     serve(wire, app, spec.get("threads") or 32)
 

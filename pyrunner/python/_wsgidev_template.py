@@ -190,7 +190,10 @@ def serve_forks(ctl, send):
             reap(send)
         if ctl not in ready:
             continue
-        data, anc, _, _ = ctl.recvmsg(1 << 16, socket.CMSG_SPACE(4 * array.array("i").itemsize))
+        try:
+            data, anc, _, _ = ctl.recvmsg(1 << 16, socket.CMSG_SPACE(4 * array.array("i").itemsize))
+        except OSError:
+            data = b""
         if not data:
             reap(send)
             os._exit(0)
