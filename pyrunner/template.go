@@ -55,7 +55,7 @@ type badReport struct {
 type templateMsg struct {
 	badReport
 	Ready  bool             `json:"ready"`
-	Files  map[string]int64 `json:"files"`
+	Files  map[string]int64 `json:"files"` // sent in pieces before ready
 	Forked *int             `json:"forked"`
 	Error  string           `json:"error"`
 	Exit   *int             `json:"exit"`
@@ -175,8 +175,14 @@ func (t *template) read() {
 
 func (t *template) handle(m templateMsg) {
 	switch {
+	case m.Files != nil:
+		if t.files == nil {
+			t.files = map[string]int64{}
+		}
+		for path, mtime := range m.Files {
+			t.files[path] = mtime
+		}
 	case m.Ready:
-		t.files = m.Files
 		t.finish(nil)
 	case len(m.Bad) > 0:
 		bad := m.badReport

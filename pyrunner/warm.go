@@ -17,7 +17,8 @@ const maxBadRounds = 5
 // template is built.
 const firstBuildDelay = 500 * time.Millisecond
 
-// maxDeaths bounds the templates started again after one ended on its own.
+// maxDeaths bounds the templates started again after one ended on its own
+// or failed to fork.
 const maxDeaths = 3
 
 // warm decides, reload by reload, whether the next child can be forked from
@@ -121,7 +122,7 @@ func (w *warm) await(t *template) {
 	}
 	w.rounds++
 	if w.rounds > maxBadRounds {
-		w.giveUp(fmt.Sprintf("%d modules misbehaved when preloaded, the last: %s", w.rounds, t.bad.Why))
+		w.giveUp(fmt.Sprintf("%d templates in a row had a module that misbehaved when preloaded, the last: %s", w.rounds, t.bad.Why))
 		return
 	}
 	for _, name := range t.bad.Bad {
@@ -138,8 +139,9 @@ func (w *warm) giveUp(why string) {
 	w.r.notice("warm reloads off, reloads restart Python instead: " + why)
 }
 
-// fork returns a child forked from a ready, current template, or nil (and
-// the reason, if worth a notice) when this reload must start cold.
+// fork returns a child forked from a ready, current template, or nil when
+// this reload must start cold; then it builds a new template if the one it
+// has is stale or gone.
 func (w *warm) fork() *child {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -148,13 +150,7 @@ func (w *warm) fork() *child {
 		return nil
 	}
 	if dead, why := t.died(); dead {
-		w.deaths++
-		if w.deaths > maxDeaths {
-			w.giveUp(fmt.Sprintf("%v, the %d. time", why, w.deaths))
-			return nil
-		}
-		w.r.notice(fmt.Sprintf("warm reloads: %v; starting a new one", why))
-		w.rebuild()
+		w.restart(fmt.Sprintf("warm reloads: %v", why))
 		return nil
 	}
 	if !t.usable() {
@@ -171,11 +167,22 @@ func (w *warm) fork() *child {
 	}
 	c, err := t.fork(&w.r.cfg)
 	if err != nil {
-		w.r.notice("warm reload failed, restarting Python instead: " + err.Error())
-		w.rebuild()
+		w.restart("warm reload failed, this one restarts Python: " + err.Error())
 		return nil
 	}
 	return c
+}
+
+// restart builds a new template after the last one failed at its work,
+// or gives up after maxDeaths of them; w.mu is held.
+func (w *warm) restart(why string) {
+	w.deaths++
+	if w.deaths > maxDeaths {
+		w.giveUp(fmt.Sprintf("%s (%d templates failed so far)", why, w.deaths))
+		return
+	}
+	w.r.notice(why + "; starting a new template")
+	w.rebuild()
 }
 
 // stop ends the template; the runner has stopped its children first.

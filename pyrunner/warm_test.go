@@ -452,7 +452,7 @@ func TestWarmTemplateKilledTakesItsForksAndIsRebuilt(t *testing.T) {
 		t.Fatalf("after the template died: %q %v, want a new child", body, err)
 	}
 	r.coldThenWarm(t, "")
-	if !r.noticesSaid("warm reloads: the warm template was killed by signal SIGKILL (killed); starting a new one") {
+	if !r.noticesSaid("warm reloads: the warm template was killed by signal SIGKILL (killed); starting a new template") {
 		t.Errorf("notices: %q", r.notices)
 	}
 }

@@ -150,17 +150,17 @@ def library_folders():
 def new_module_files():
     """Source files of modules imported since the last call, outside the
     standard library and site-packages: the files a reloader must watch."""
-    skip = library_folders()
+    skip = tuple(s + os.sep for s in library_folders())
     files = []
     for mod in list(sys.modules.values()):
         path = getattr(mod, "__file__", None)
         if not path or path in _reported:
             continue
         _reported.add(path)
+        if path.startswith(skip):
+            continue  # most modules: no realpath (a few stat calls each) needed
         real = os.path.realpath(path)
-        if real.endswith((".pyc", ".pyo")) or os.path.dirname(real) == HERE:
-            continue
-        if any(real.startswith(s + os.sep) for s in skip):
+        if real.endswith((".pyc", ".pyo")) or os.path.dirname(real) == HERE or real.startswith(skip):
             continue
         files.append(real)
     return files

@@ -421,7 +421,31 @@ def main():
     _module_count[0] = len(sys.modules)
     _seen_modules.update(sys.modules)
     wire.send_json(READY, 0, info)
+    cache_own_bytecode()
     serve(wire, app, spec.get("threads") or 32)
+
+
+def cache_own_bytecode():
+    """Under PYTHONDONTWRITEBYTECODE (common in containers) Python compiles
+    the runner from source at every start, about 10 ms; its folder is
+    wsgidev's own, so write the bytecode once anyway. Existing bytecode is
+    read whatever that variable says."""
+    if not sys.dont_write_bytecode:
+        return
+    here = os.path.dirname(os.path.abspath(__file__))
+    try:
+        import importlib.util
+        sources = [os.path.join(here, f) for f in os.listdir(here) if f.endswith(".py")]
+        missing = [f for f in sources if not os.path.exists(importlib.util.cache_from_source(f))]
+        if missing:
+            import py_compile
+            for f in missing:
+                py_compile.compile(f, cfile=importlib.util.cache_from_source(f), doraise=True)
+    except Exception:
+        pass  # a read-only cache folder: compile each time, as before
+    # What this imported is the runner's, not the app's: not for LIBS.
+    _seen_modules.update(sys.modules)
+    _module_count[0] = len(sys.modules)
 
 
 def describe_load_error(e):

@@ -53,7 +53,11 @@ def serve_template(cold_modules):
     if bad:
         send(bad)
         os._exit(0)
-    send({"ready": True, "pid": os.getpid(), "files": library_files()})
+    # In pieces: one seqpacket message must fit the socket's send buffer.
+    files = sorted(library_files().items())
+    for i in range(0, len(files), 500):
+        send({"files": dict(files[i:i + 500])})
+    send({"ready": True, "pid": os.getpid()})
     spec, fds = serve_forks(ctl, send)
     become_child(ctl, libc, fds, environ, argv, main_dict)
     os.environ["WSGIDEV_FDS"] = "3,4"
