@@ -194,8 +194,12 @@ func (b *bench) printReload(a reloadApp, results []reloadResult) {
 	if b.save == "rename" {
 		mode = "written beside it and renamed over it"
 	}
-	fmt.Printf("\nreload: %s (%s as app.py, %q replaced and the file %s), %d trials, GET / every %s, %s quiet after each\n",
-		a.name, a.file, reloadOld, mode, b.trials, pollEvery, reloadGap)
+	what := a.file + " as app.py"
+	if a.project != nil {
+		what = "a project, " + a.editFile()
+	}
+	fmt.Printf("\nreload: %s (%s, %q replaced and the file %s), %d trials, GET / every %s, %s quiet after each\n",
+		a.name, what, reloadOld, mode, b.trials, pollEvery, reloadGap)
 	fmt.Printf("  %-19s %-19s %9s %9s %7s %6s  %-22s %s\n", "server", "notices by", "median", "max", "trials", "polls", "failed polls", "survives a syntax error")
 	for _, r := range results {
 		if r.skipped != "" {
