@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"net/http"
@@ -8,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -81,7 +83,7 @@ func (b *bench) coldStart(ctx context.Context, tmp string, has func(string) bool
 		if err := c.prepare(b, dir); err != nil {
 			return fmt.Errorf("cold start %s: %w", c.name, err)
 		}
-		importCost, err := timeRuns(ctx, dir, b.python, "-c", c.imports)
+		importCost, err := timeRuns(ctx, dir, b.python, c.imports)
 		if err != nil {
 			return fmt.Errorf("cold start %s: %s -c %q: %w", c.name, b.python, c.imports, err)
 		}
@@ -141,17 +143,30 @@ func (b *bench) startOnce(ctx context.Context, dir, app string, s startServer) (
 	return 0, fmt.Errorf("no 200 at %s within 30s", url)
 }
 
-// timeRuns runs a command coldStarts times in dir and returns each run's wall time.
-func timeRuns(ctx context.Context, dir, name string, args ...string) ([]time.Duration, error) {
+// timeRuns runs python -c code coldStarts times in dir and returns each
+// run's time from start to the end of code (a line it prints then), not to
+// its exit: interpreter shutdown is no part of a start.
+func timeRuns(ctx context.Context, dir, python, code string) ([]time.Duration, error) {
 	var ds []time.Duration
 	for i := 0; i < coldStarts; i++ {
-		cmd := exec.CommandContext(ctx, name, args...)
+		cmd := exec.CommandContext(ctx, python, "-c", code+"\nprint('imported', flush=True)")
 		cmd.Dir = dir
-		began := time.Now()
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return nil, fmt.Errorf("%w\n%s", err, out)
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			return nil, err
 		}
-		ds = append(ds, time.Since(began))
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		began := time.Now()
+		if err := cmd.Start(); err != nil {
+			return nil, err
+		}
+		line, _ := bufio.NewReader(out).ReadString('\n')
+		took := time.Since(began)
+		if err := cmd.Wait(); err != nil || line != "imported\n" {
+			return nil, fmt.Errorf("%v %q\n%s", err, line, stderr.String())
+		}
+		ds = append(ds, took)
 	}
 	return ds, nil
 }
