@@ -176,3 +176,22 @@ def library_modules(names):
         if path and path.startswith(skip) and not name.startswith("_wsgidev") and name != "__main__":
             libs.append(name)
     return libs
+
+
+def cache_own_bytecode():
+    """Under PYTHONDONTWRITEBYTECODE (common in containers) Python compiles
+    the runner from source at every start, about 10 ms; its folder is
+    wsgidev's own, so write the bytecode once anyway. Existing bytecode is
+    read whatever that variable says."""
+    if not sys.dont_write_bytecode:
+        return
+    try:
+        import importlib.util
+        sources = [os.path.join(HERE, f) for f in os.listdir(HERE) if f.endswith(".py")]
+        missing = [f for f in sources if not os.path.exists(importlib.util.cache_from_source(f))]
+        if missing:
+            import py_compile
+            for f in missing:
+                py_compile.compile(f, cfile=importlib.util.cache_from_source(f), doraise=True)
+    except Exception:
+        pass  # a read-only cache folder: compile each time, as before

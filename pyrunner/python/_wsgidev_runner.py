@@ -17,7 +17,8 @@ import sys
 import threading
 from collections import deque
 
-from _wsgidev_loader import LoadFailure, format_exception, library_modules, load_app, new_module_files
+from _wsgidev_loader import (LoadFailure, cache_own_bytecode, format_exception, library_modules, load_app,
+                             new_module_files)
 from _wsgidev_pool import Pool
 from _wsgidev_rules import Violation, check_headers, check_status, explain_headers
 from _wsgidev_streams import READ_AHEAD, Errors, FileWrapper, Input, RequestStream, current
@@ -422,30 +423,10 @@ def main():
     _seen_modules.update(sys.modules)
     wire.send_json(READY, 0, info)
     cache_own_bytecode()
-    serve(wire, app, spec.get("threads") or 32)
-
-
-def cache_own_bytecode():
-    """Under PYTHONDONTWRITEBYTECODE (common in containers) Python compiles
-    the runner from source at every start, about 10 ms; its folder is
-    wsgidev's own, so write the bytecode once anyway. Existing bytecode is
-    read whatever that variable says."""
-    if not sys.dont_write_bytecode:
-        return
-    here = os.path.dirname(os.path.abspath(__file__))
-    try:
-        import importlib.util
-        sources = [os.path.join(here, f) for f in os.listdir(here) if f.endswith(".py")]
-        missing = [f for f in sources if not os.path.exists(importlib.util.cache_from_source(f))]
-        if missing:
-            import py_compile
-            for f in missing:
-                py_compile.compile(f, cfile=importlib.util.cache_from_source(f), doraise=True)
-    except Exception:
-        pass  # a read-only cache folder: compile each time, as before
-    # What this imported is the runner's, not the app's: not for LIBS.
+    # What that imported is the runner's, not the app's: not for LIBS.
     _seen_modules.update(sys.modules)
     _module_count[0] = len(sys.modules)
+    serve(wire, app, spec.get("threads") or 32)
 
 
 def describe_load_error(e):
