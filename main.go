@@ -107,6 +107,7 @@ var serveFlags = append([]cli.Flag{
 	&cli.BoolFlag{Name: "explain", Usage: "start the inspector in explain mode: what each environ key means and where it came from, per PEP 3333 (the key X toggles it)"},
 	&cli.BoolFlag{Name: "large", Usage: "a high-contrast, bold inspector theme that reads on a projector (NO_COLOR still drops colour)"},
 	&cli.BoolFlag{Name: "no-reload", Usage: "do not restart the app when files change"},
+	&cli.BoolFlag{Name: "no-warm", Usage: "reload by starting a new Python instead of forking one that has the app's libraries imported"},
 	&cli.StringSliceFlag{Name: "watch", Usage: "also watch this file or folder for changes (repeatable)"},
 	&cli.StringSliceFlag{Name: "ignore", Usage: "gitignore-style glob of paths whose changes never reload (repeatable)"},
 	&cli.StringFlag{Name: "ext", Value: "py", Usage: "comma-separated extensions whose changes reload, e.g. py,html,toml"},

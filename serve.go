@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -195,6 +196,10 @@ func serve(c *cli.Context) error {
 		Env:     env,
 		Argv:    []string{choice.spec.String()},
 		Threads: c.Int("threads"),
+		Warm:    warmReloads(c),
+		OnNotice: func(text string) {
+			hub.Publish(exchange.Update{Notice: &exchange.Notice{At: time.Now(), Text: text}})
+		},
 		OnOutput: func(o pyrunner.Output) {
 			stream := "stdout"
 			if o.Stream == pyrunner.StreamStderr {
@@ -255,7 +260,7 @@ func serve(c *cli.Context) error {
 	printBanner(out, banner{
 		choice: choice, info: info, loadErr: loadErr, python: py, hello: hello,
 		url: serverURL(l.Addr(), scriptName), threads: c.Int("threads"),
-		host: c.String("host"), watcher: watcher, capture: c.String("capture"), bodyCap: bodyCap,
+		host: c.String("host"), watcher: watcher, warm: warmReloads(c), capture: c.String("capture"), bodyCap: bodyCap,
 		breaks: breaks, tui: tui,
 	})
 	reloads := &reloader{runner: runner, hub: hub, grace: c.Duration("grace"), held: srv.Debugger(), ctx: ctx}
@@ -298,6 +303,11 @@ func serve(c *cli.Context) error {
 	return nil
 }
 
+// warmReloads says whether reloads fork from a template (pyrunner/template.go).
+func warmReloads(c *cli.Context) bool {
+	return !c.Bool("no-warm") && !c.Bool("no-reload") && runtime.GOOS == "linux"
+}
+
 func childState(s pyrunner.State) *exchange.ChildState {
 	cs := &exchange.ChildState{At: s.At, Kind: s.Kind, PID: s.PID, Note: s.Note}
 	if s.LoadErr != nil {
@@ -333,7 +343,8 @@ type banner struct {
 	threads int
 	host    string
 	watcher *reload.Watcher // nil with --no-reload
-	capture string          // --capture FILE
+	warm    bool
+	capture string // --capture FILE
 	bodyCap int
 	breaks  []devserver.Breakpoint
 	tui     bool
@@ -356,6 +367,9 @@ func printBanner(w io.Writer, b banner) {
 	fmt.Fprintf(w, "  threads  %d\n", b.threads)
 	if b.watcher != nil {
 		fmt.Fprintf(w, "  reload   on changes to %s (--no-reload to turn off; SIGHUP or R reloads)\n", b.watcher.Describe())
+		if b.warm {
+			fmt.Fprintf(w, "           warm: new code runs in a fork of a Python that has the libraries imported (--no-warm: plain restarts)\n")
+		}
 	} else {
 		fmt.Fprintf(w, "  reload   off\n")
 	}

@@ -30,7 +30,7 @@ func (b *bench) reloadRun(ctx context.Context, tmp string, s reloader, a reloadA
 		return err
 	}
 	port := 0
-	if s.name != wsgidevName {
+	if !s.ours {
 		if port, err = freePort(); err != nil {
 			return err
 		}
@@ -42,7 +42,7 @@ func (b *bench) reloadRun(ctx context.Context, tmp string, s reloader, a reloadA
 	}
 	p.group = true
 	p.url = fmt.Sprintf("http://127.0.0.1:%d/", port)
-	if s.name == wsgidevName {
+	if s.ours {
 		if p.url, err = p.waitBanner(ctx, 30*time.Second); err != nil {
 			return err
 		}
@@ -50,7 +50,7 @@ func (b *bench) reloadRun(ctx context.Context, tmp string, s reloader, a reloadA
 	if err := p.waitReady(ctx, 30*time.Second); err != nil {
 		return err
 	}
-	app := filepath.Join(dir, "app.py")
+	app := filepath.Join(dir, a.editFile())
 	pl := newPoller(p.url, &r.polls)
 	defer pl.close()
 
@@ -77,7 +77,7 @@ func (b *bench) reloadRun(ctx context.Context, tmp string, s reloader, a reloadA
 		}
 	}
 	b.syntaxRound(ctx, p, pl, app, src, r)
-	if s.name == wsgidevName {
+	if s.ours {
 		r.childReloads = childReloads(p.log, b.trials)
 	}
 	return nil

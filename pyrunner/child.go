@@ -35,10 +35,10 @@ _wsgidev_runner.main()
 const tooOldExit = 3
 
 // child is one Python process and its protocol pipes. Exactly one goroutine
-// owns cmd.Wait (waitExit), one reads frames (readFrames), and one each
+// waits for its exit (cmd.Wait, or its template's report), one reads frames (readFrames), and one each
 // drains stdout and stderr.
 type child struct {
-	cmd  *exec.Cmd
+	pidN int
 	toPy *os.File
 	wmu  sync.Mutex
 
@@ -53,68 +53,131 @@ type child struct {
 	loadErr  *LoadError
 	exited   chan struct{}
 	exitNote string
+	exitCode int // -1 when killed by a signal
+	exitOnce sync.Once
 	tail     *lineTail
 
 	onModules func([]string)
+	onLibs    func([]string) // library modules imported while serving
 	onOutput  func(Output)
 	stopOnce  sync.Once
 	retired   atomic.Bool // replaced by a reload: its exit is expected
+	forked    bool        // a fork of a warm template, not started by us
+}
+
+// pipes are a new child's protocol pipes and output pipes: the child's
+// ends (fd 3, fd 4, stdout, stderr) and ours.
+type pipes struct {
+	pyRead, pyWrite, outW, errW *os.File // the child's
+	toPy, fromPy, outR, errR    *os.File // ours
+}
+
+func newPipes() (*pipes, error) {
+	var p pipes
+	var err error
+	ends := []*[2]**os.File{{&p.pyRead, &p.toPy}, {&p.fromPy, &p.pyWrite}, {&p.outR, &p.outW}, {&p.errR, &p.errW}}
+	for _, e := range ends {
+		if *e[0], *e[1], err = os.Pipe(); err != nil {
+			p.closeChild()
+			p.closeOurs()
+			return nil, fmt.Errorf("pyrunner: pipe: %w", err)
+		}
+	}
+	return &p, nil
+}
+
+func (p *pipes) childEnds() []*os.File { return []*os.File{p.pyRead, p.pyWrite, p.outW, p.errW} }
+
+func (p *pipes) closeChild() { closeAll(p.pyRead, p.pyWrite, p.outW, p.errW) }
+func (p *pipes) closeOurs()  { closeAll(p.toPy, p.fromPy, p.outR, p.errR) }
+
+func closeAll(files ...*os.File) {
+	for _, f := range files {
+		if f != nil {
+			f.Close()
+		}
+	}
+}
+
+// childSpec is WSGIDEV_APP: what the child imports and how it runs.
+func childSpec(cfg *Config) string {
+	spec, _ := json.Marshal(map[string]any{
+		"file": cfg.Spec.File, "module": cfg.Spec.Module, "expr": cfg.Spec.Expr,
+		"threads": cfg.Threads, "argv": cfg.Argv,
+	})
+	return string(spec)
+}
+
+// childEnv is the environment a child (or a warm template) starts with.
+func childEnv(cfg *Config, extra ...string) []string {
+	env := append(append(os.Environ(), cfg.Env...), "PYTHONUNBUFFERED=1")
+	return append(env, extra...)
 }
 
 // startChild execs the interpreter exe with the runner and its pipes; it
 // does not wait for the handshake.
 func startChild(exe string, cfg *Config, runnerDir string) (*child, error) {
-	pyRead, toPy, err := os.Pipe()
+	p, err := newPipes()
 	if err != nil {
-		return nil, fmt.Errorf("pyrunner: pipe: %w", err)
+		return nil, err
 	}
-	fromPy, pyWrite, err := os.Pipe()
-	if err != nil {
-		pyRead.Close()
-		toPy.Close()
-		return nil, fmt.Errorf("pyrunner: pipe: %w", err)
-	}
-	outR, outW, _ := os.Pipe()
-	errR, errW, _ := os.Pipe()
-	spec, _ := json.Marshal(map[string]any{
-		"file": cfg.Spec.File, "module": cfg.Spec.Module, "expr": cfg.Spec.Expr,
-		"threads": cfg.Threads, "argv": cfg.Argv,
-	})
 	cmd := exec.Command(exe, "-c", bootstrap, runnerDir)
 	cmd.Dir = cfg.Dir
-	cmd.Env = append(append(os.Environ(), cfg.Env...),
-		"WSGIDEV_FDS=3,4", "WSGIDEV_APP="+string(spec), "PYTHONUNBUFFERED=1")
-	cmd.ExtraFiles = []*os.File{pyRead, pyWrite}
-	cmd.Stdout, cmd.Stderr = outW, errW
+	cmd.Env = childEnv(cfg, "WSGIDEV_FDS=3,4", "WSGIDEV_APP="+childSpec(cfg))
+	cmd.ExtraFiles = []*os.File{p.pyRead, p.pyWrite}
+	cmd.Stdout, cmd.Stderr = p.outW, p.errW
 	// Own process group, so stop reaches the app's own children too; and
 	// killed along with us, so no python outlives wsgidev.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	err = cmd.Start()
-	for _, f := range []*os.File{pyRead, pyWrite, outW, errW} {
-		f.Close()
-	}
+	p.closeChild()
 	if err != nil {
-		for _, f := range []*os.File{toPy, fromPy, outR, errR} {
-			f.Close()
-		}
+		p.closeOurs()
 		return nil, fmt.Errorf("pyrunner: start %s: %w", exe, unwrapExec(err))
 	}
-	c := &child{
-		cmd: cmd, toPy: toPy,
-		calls: map[uint32]*Call{}, hello: make(chan Hello, 1),
-		loaded: make(chan struct{}), exited: make(chan struct{}),
-		tail: &lineTail{max: 20}, onModules: cfg.OnModules, onOutput: cfg.OnOutput,
-	}
-	var drained sync.WaitGroup
-	drained.Add(2)
-	go c.drain(outR, StreamStdout, &drained)
-	go c.drain(errR, StreamStderr, &drained)
-	go c.waitExit()
-	go c.readFrames(fromPy, &drained)
+	c := newChild(cfg, p)
+	c.pidN = cmd.Process.Pid
+	go func() {
+		cmd.Wait()
+		c.setExit(cmd.ProcessState.Sys().(syscall.WaitStatus), "")
+	}()
+	c.run(p)
 	return c, nil
 }
 
-func (c *child) pid() int { return c.cmd.Process.Pid }
+func newChild(cfg *Config, p *pipes) *child {
+	return &child{
+		toPy:  p.toPy,
+		calls: map[uint32]*Call{}, hello: make(chan Hello, 1),
+		loaded: make(chan struct{}), exited: make(chan struct{}),
+		tail: &lineTail{max: 20}, onModules: cfg.OnModules, onOutput: cfg.OnOutput, onLibs: cfg.onLibs,
+	}
+}
+
+// run starts the goroutines that read the child's frames and output.
+func (c *child) run(p *pipes) {
+	var drained sync.WaitGroup
+	drained.Add(2)
+	go c.drain(p.outR, StreamStdout, &drained)
+	go c.drain(p.errR, StreamStderr, &drained)
+	go c.readFrames(p.fromPy, &drained)
+}
+
+// setExit records how the process ended: from cmd.Wait for a child we
+// started, from its template's report for a warm fork. note, if given,
+// replaces the description of ws.
+func (c *child) setExit(ws syscall.WaitStatus, note string) {
+	c.exitOnce.Do(func() {
+		c.exitCode = ws.ExitStatus()
+		if note == "" {
+			note = describeExit(ws)
+		}
+		c.exitNote = note
+		close(c.exited)
+	})
+}
+
+func (c *child) pid() int { return c.pidN }
 
 // send writes one frame; errors mean the child is gone, which readFrames
 // notices and reports, so they are dropped here.
@@ -132,12 +195,6 @@ func (c *child) send(typ byte, id uint32, payload []byte) {
 		return
 	}
 	c.toPy.Write(appendFrame(make([]byte, 0, frameHeaderLen+len(payload)), typ, id, payload))
-}
-
-func (c *child) waitExit() {
-	c.cmd.Wait()
-	c.exitNote = describeExit(c.cmd.ProcessState)
-	close(c.exited)
 }
 
 func (c *child) readFrames(r io.Reader, drained *sync.WaitGroup) {
@@ -221,6 +278,14 @@ func (c *child) dispatchChild(f frame) error {
 		c.loadErr = &le
 		close(c.loaded)
 		c.reportModules(le.Modules)
+	case frameLibs:
+		var names []string
+		if err := json.Unmarshal(f.payload, &names); err != nil {
+			return fmt.Errorf("bad LIBS: %w", err)
+		}
+		if c.onLibs != nil && len(names) > 0 {
+			c.onLibs(names)
+		}
 	case frameModules:
 		var files []string
 		if err := json.Unmarshal(f.payload, &files); err != nil {
@@ -308,19 +373,15 @@ func (c *child) retire(grace time.Duration) {
 
 func (c *child) kill() { syscall.Kill(-c.pid(), syscall.SIGKILL) }
 
-func describeExit(ps *os.ProcessState) string {
-	if ps == nil {
-		return "ended"
-	}
-	ws, ok := ps.Sys().(syscall.WaitStatus)
+func describeExit(ws syscall.WaitStatus) string {
 	switch {
-	case ok && ws.Signaled():
+	case ws.Signaled():
 		sig := ws.Signal()
 		return fmt.Sprintf("was killed by signal %s (%s)", unix.SignalName(sig), sig)
-	case ps.ExitCode() == 0:
+	case ws.ExitStatus() == 0:
 		return "exited (status 0)"
 	default:
-		return fmt.Sprintf("exited with status %d", ps.ExitCode())
+		return fmt.Sprintf("exited with status %d", ws.ExitStatus())
 	}
 }
 

@@ -71,6 +71,7 @@ type AppInfo struct {
 	Repr     string   `json:"repr"`
 	Path     []string `json:"path"`
 	Modules  []string `json:"modules"` // source files to watch
+	Libs     []string `json:"libs"`    // library modules it imported: what a warm template preloads
 }
 
 // LoadError is an app that could not be imported: a save can fix it, so the

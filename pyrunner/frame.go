@@ -23,6 +23,7 @@ const (
 	frameDone      byte = 10
 	frameModules   byte = 11
 	frameExcInfo   byte = 12
+	frameLibs      byte = 13
 
 	frameCall   byte = 32
 	frameBody   byte = 33

@@ -18,9 +18,15 @@ func appVersion(body string) string {
 
 func callBody(t *testing.T, r *Runner, path string) (string, error) {
 	t.Helper()
+	return callEnviron(t, r, "REQUEST_METHOD", "GET", "PATH_INFO", path)
+}
+
+// callEnviron makes one call with these environ fields and returns its body.
+func callEnviron(t *testing.T, r *Runner, environ ...string) (string, error) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	call, err := r.Call(ctx, CallRequest{Environ: []string{"REQUEST_METHOD", "GET", "PATH_INFO", path}})
+	call, err := r.Call(ctx, CallRequest{Environ: environ})
 	if err != nil {
 		return "", err
 	}

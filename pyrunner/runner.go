@@ -22,10 +22,16 @@ type Config struct {
 	Argv         []string // sys.argv as the app sees it
 	Threads      int      // worker threads in the child
 	StartTimeout time.Duration
+	// Warm forks reloaded children from a template that has the app's
+	// libraries imported already (template.go); Linux only.
+	Warm bool
 
+	OnNotice  func(string)   // one line worth telling the user, e.g. warm reloads turned off
 	OnOutput  func(Output)   // a line the app printed outside a request
 	OnModules func([]string) // source files the app imported
 	OnState   func(State)    // the child's life: started, ready, failed, exited
+
+	onLibs func([]string) // library modules a child imported while serving: the warm template's
 }
 
 // State is a change in the child's life, for the hub and the banner.
@@ -66,6 +72,8 @@ type Runner struct {
 	stopped  bool
 	stopCh   chan struct{} // closed by Stop
 	hello    Hello
+
+	warm *warm
 }
 
 // New prepares a runner; Start launches the first child.
@@ -80,7 +88,10 @@ func New(cfg Config) (*Runner, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Runner{cfg: cfg, runnerDir: dir, replaced: make(chan struct{}), stopCh: make(chan struct{})}, nil
+	r := &Runner{cfg: cfg, runnerDir: dir, replaced: make(chan struct{}), stopCh: make(chan struct{})}
+	r.warm = newWarm(r)
+	r.cfg.onLibs = r.warm.learn
+	return r, nil
 }
 
 // Start launches the first child and waits for its handshake, so that a
@@ -123,7 +134,7 @@ func (r *Runner) Start(ctx context.Context) (Hello, error) {
 
 func (r *Runner) earlyDeath(c *child) error {
 	tail := c.tail.String()
-	if c.cmd.ProcessState.ExitCode() == tooOldExit {
+	if c.exitCode == tooOldExit {
 		if _, v, ok := strings.Cut(tail, "wsgidev-too-old "); ok {
 			return fmt.Errorf("%s is Python %s; wsgidev needs Python 3.8 or newer. Pass --python with a newer interpreter, or activate a newer virtualenv", r.cfg.Python.Path, strings.TrimSpace(v))
 		}
@@ -216,6 +227,7 @@ func (r *Runner) watch(c *child, backoff time.Duration) {
 	} else {
 		info := c.info
 		r.state(State{Kind: StateReady, PID: c.pid(), Info: &info})
+		r.warm.learn(info.Libs)
 	}
 	<-c.exited
 	r.mu.Lock()
@@ -284,9 +296,12 @@ type Reload struct {
 // reload.
 func (r *Runner) Reload(files []string, grace time.Duration, done func(Reload)) error {
 	began := time.Now()
-	next, err := startChild(*r.exe.Load(), &r.cfg, r.runnerDir)
-	if err != nil {
-		return err
+	next := r.warm.fork()
+	if next == nil {
+		var err error
+		if next, err = startChild(*r.exe.Load(), &r.cfg, r.runnerDir); err != nil {
+			return err
+		}
 	}
 	r.mu.Lock()
 	old := r.cur
@@ -332,6 +347,13 @@ func (r *Runner) Stop(grace time.Duration) {
 	r.mu.Unlock()
 	if c != nil {
 		c.stop(grace)
+	}
+	r.warm.stop()
+}
+
+func (r *Runner) notice(text string) {
+	if r.cfg.OnNotice != nil {
+		r.cfg.OnNotice(text)
 	}
 }
 

@@ -10,11 +10,19 @@ import (
 
 func startRunner(t *testing.T, spec AppSpec) *Runner {
 	t.Helper()
-	py, err := FindPython("", t.TempDir())
-	if err != nil {
-		t.Fatal(err)
+	return startRunnerWith(t, Config{Spec: spec, Dir: "testdata"})
+}
+
+func startRunnerWith(t *testing.T, cfg Config) *Runner {
+	t.Helper()
+	if cfg.Python.Path == "" {
+		py, err := FindPython("", t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.Python = py
 	}
-	r, err := New(Config{Python: py, Spec: spec, Dir: "testdata"})
+	r, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

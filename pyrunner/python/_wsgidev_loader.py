@@ -136,11 +136,11 @@ def library_folders():
     for key in ("stdlib", "platstdlib", "purelib", "platlib"):
         p = sysconfig.get_paths().get(key)
         if p:
-            skip.add(os.path.realpath(p))
+            skip.update((p, os.path.realpath(p)))
     try:
         import site
-        skip.update(os.path.realpath(p) for p in site.getsitepackages())
-        skip.add(os.path.realpath(site.getusersitepackages()))
+        for p in site.getsitepackages() + [site.getusersitepackages()]:
+            skip.update((p, os.path.realpath(p)))
     except Exception:
         pass
     _skip.extend(sorted(skip))
@@ -150,17 +150,48 @@ def library_folders():
 def new_module_files():
     """Source files of modules imported since the last call, outside the
     standard library and site-packages: the files a reloader must watch."""
-    skip = library_folders()
+    skip = tuple(s + os.sep for s in library_folders())
     files = []
     for mod in list(sys.modules.values()):
         path = getattr(mod, "__file__", None)
         if not path or path in _reported:
             continue
         _reported.add(path)
+        if path.startswith(skip):
+            continue  # most modules: no realpath (a few stat calls each) needed
         real = os.path.realpath(path)
-        if real.endswith((".pyc", ".pyo")) or os.path.dirname(real) == HERE:
-            continue
-        if any(real.startswith(s + os.sep) for s in skip):
+        if real.endswith((".pyc", ".pyo")) or os.path.dirname(real) == HERE or real.startswith(skip):
             continue
         files.append(real)
     return files
+
+
+def library_modules(names):
+    """Those of the imported modules ``names`` that come from the standard library or
+    site-packages: what a warm template may preload (see _wsgidev_template)."""
+    skip = tuple(s + os.sep for s in library_folders())
+    libs = []
+    for name in names:
+        path = getattr(sys.modules.get(name), "__file__", None)
+        if path and path.startswith(skip) and not name.startswith("_wsgidev") and name != "__main__":
+            libs.append(name)
+    return libs
+
+
+def cache_own_bytecode():
+    """Under PYTHONDONTWRITEBYTECODE (common in containers) Python compiles
+    the runner from source at every start, about 10 ms; its folder is
+    wsgidev's own, so write the bytecode once anyway. Existing bytecode is
+    read whatever that variable says."""
+    if not sys.dont_write_bytecode:
+        return
+    try:
+        import importlib.util
+        sources = [os.path.join(HERE, f) for f in os.listdir(HERE) if f.endswith(".py")]
+        missing = [f for f in sources if not os.path.exists(importlib.util.cache_from_source(f))]
+        if missing:
+            import py_compile
+            for f in missing:
+                py_compile.compile(f, cfile=importlib.util.cache_from_source(f), doraise=True)
+    except Exception:
+        pass  # a read-only cache folder: compile each time, as before

@@ -17,7 +17,8 @@ import sys
 import threading
 from collections import deque
 
-from _wsgidev_loader import LoadFailure, format_exception, load_app, new_module_files
+from _wsgidev_loader import (LoadFailure, cache_own_bytecode, format_exception, library_modules, load_app,
+                             new_module_files)
 from _wsgidev_pool import Pool
 from _wsgidev_rules import (HEADERS_AFTER_BODY, Violation, check_headers, check_status, explain_headers,
                             lint_content_type, lint_exc_info, start_args, unclosed_wrapper)
@@ -28,7 +29,7 @@ HEADER = struct.Struct(">IBI")
 U32 = struct.Struct(">I")
 
 # Frame types (PROTOCOL.md).
-HELLO, READY, LOAD_ERROR, START, CHUNK, WRITE, READ, LOG, LINT, DONE, MODULES, EXCINFO = range(1, 13)
+HELLO, READY, LOAD_ERROR, START, CHUNK, WRITE, READ, LOG, LINT, DONE, MODULES, EXCINFO, LIBS = range(1, 14)
 CALL, BODY, CREDIT, STEP, CANCEL = range(32, 37)
 
 STEP_MODE, HAS_BODY = 1, 2
@@ -345,12 +346,13 @@ def run_call(app, call):
         call.lint_all((unclosed_wrapper(call.wrappers),))
     # Modules this call imported go out before its DONE: once the client
     # has its answer, the parent already watches them.
-    files = new_modules()
-    if files:
-        with call.out_lock:
-            payload = json.dumps(files).encode("utf-8")
-            call.out.append(HEADER.pack(len(payload), MODULES, 0))
-            call.out.append(payload)
+    files, libs = new_modules()
+    for typ, names in ((MODULES, files), (LIBS, libs)):
+        if names:
+            with call.out_lock:
+                payload = json.dumps(names).encode("utf-8")
+                call.out.append(HEADER.pack(len(payload), typ, 0))
+                call.out.append(payload)
     if error is not None:
         error["after_body"] = call.headers_sent
         call.queue(DONE, json.dumps(error).encode("utf-8"))
@@ -401,16 +403,30 @@ calls = {}
 _module_count = [0]
 
 
+_seen_modules = set()
+
+
 def new_modules():
-    """Source files imported since the last look. A cheap check on every
+    """Source files imported since the last look, and the names of library
+    modules imported since (for the warm template). A cheap check on every
     call: only a changed sys.modules costs a scan."""
     if len(sys.modules) == _module_count[0]:
-        return None
+        return None, None
     _module_count[0] = len(sys.modules)
-    return new_module_files()
+    names = [name for name in list(sys.modules) if name not in _seen_modules]
+    _seen_modules.update(names)
+    return new_module_files(), library_modules(names)
 
 
 def main():
+    if "WSGIDEV_TEMPLATE" in os.environ:
+        # A warm template: this returns only in a fork of it, which then
+        # goes on exactly as a child started cold.
+        cold = set(sys.modules)
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from _wsgidev_template import serve_template
+        del sys.path[0]
+        serve_template(cold)
     rfd, wfd = (int(fd) for fd in os.environ.pop("WSGIDEV_FDS").split(","))
     spec = json.loads(os.environ.pop("WSGIDEV_APP"))
     wire = Wire(rfd, wfd)
@@ -430,9 +446,16 @@ def main():
         wire.send_json(LOAD_ERROR, 0, describe_load_error(e))
         idle(wire)
         return
+    imported = list(sys.modules)  # the app's, before the runner's own look below
     info["modules"] = new_module_files()
+    info["libs"] = library_modules(imported)
     _module_count[0] = len(sys.modules)
+    _seen_modules.update(sys.modules)
     wire.send_json(READY, 0, info)
+    cache_own_bytecode()
+    # What that imported is the runner's, not the app's: not for LIBS.
+    _seen_modules.update(sys.modules)
+    _module_count[0] = len(sys.modules)
     serve(wire, app, spec.get("threads") or 32)
 
 
