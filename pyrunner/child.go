@@ -57,6 +57,7 @@ type child struct {
 
 	onModules func([]string)
 	onOutput  func(Output)
+	onInput   func()
 	stopOnce  sync.Once
 	retired   atomic.Bool // replaced by a reload: its exit is expected
 }
@@ -104,6 +105,7 @@ func startChild(exe string, cfg *Config, runnerDir string) (*child, error) {
 		calls: map[uint32]*Call{}, hello: make(chan Hello, 1),
 		loaded: make(chan struct{}), exited: make(chan struct{}),
 		tail: &lineTail{max: 20}, onModules: cfg.OnModules, onOutput: cfg.OnOutput,
+		onInput: cfg.OnInput,
 	}
 	var drained sync.WaitGroup
 	drained.Add(2)
@@ -227,6 +229,12 @@ func (c *child) dispatchChild(f frame) error {
 			return fmt.Errorf("bad MODULES: %w", err)
 		}
 		c.reportModules(files)
+	case frameInput:
+		if c.onInput != nil {
+			c.onInput()
+		} else {
+			c.send(frameLine, 0, nil) // nobody can answer: sys.stdin ends
+		}
 	default:
 		return fmt.Errorf("unexpected frame type %d for the child itself", f.typ)
 	}

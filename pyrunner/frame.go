@@ -23,12 +23,14 @@ const (
 	frameDone      byte = 10
 	frameModules   byte = 11
 	frameExcInfo   byte = 12
+	frameInput     byte = 13
 
 	frameCall   byte = 32
 	frameBody   byte = 33
 	frameCredit byte = 34
 	frameStep   byte = 35
 	frameCancel byte = 36
+	frameLine   byte = 37
 )
 
 const (

@@ -1,6 +1,7 @@
 """The objects a WSGI app reads and writes besides its return value:
-wsgi.input, wsgi.errors, wsgi.file_wrapper, and the stand-ins for
-sys.stdout/sys.stderr that send what a request prints along with it.
+wsgi.input, wsgi.errors, wsgi.file_wrapper, the stand-ins for
+sys.stdout/sys.stderr that send what a request prints along with it, and
+sys.stdin, which asks the parent for each line (pdb reads its commands there).
 
 Each talks to its call through three methods of the runner's Call:
 read_body(limit), log(stream, text), and the thread-local ``current.call``.
@@ -131,3 +132,52 @@ class RequestStream(object):
 
     def __getattr__(self, name):
         return getattr(self._real, name)
+
+
+class Stdin(object):
+    """Stands in for sys.stdin: each line is asked of the parent (the inspector
+    or wsgidev's own terminal), so ``breakpoint()``, pdb and ``input()`` work
+    in the app although the child has no terminal. ``ask()`` returns the
+    line's bytes, b"" at the end of input."""
+
+    encoding = "utf-8"
+    errors = "replace"
+
+    def __init__(self, ask):
+        self._ask = ask
+
+    def readline(self, size=-1):
+        return self._ask().decode("utf-8", "replace")
+
+    def read(self, size=-1):
+        return self.readline()
+
+    def readlines(self, hint=-1):
+        lines = []
+        while True:
+            line = self.readline()
+            if not line:
+                return lines
+            lines.append(line)
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        line = self.readline()
+        if not line:
+            raise StopIteration
+        return line
+
+    def isatty(self):
+        return False
+
+    def readable(self):
+        return True
+
+    def close(self):
+        pass
+
+    @property
+    def closed(self):
+        return False
