@@ -10,11 +10,19 @@ import (
 
 func startRunner(t *testing.T, spec AppSpec) *Runner {
 	t.Helper()
+	return startRunnerConfig(t, Config{Spec: spec, Dir: "testdata"})
+}
+
+// startRunnerConfig starts a runner with the Python found on PATH; Start
+// returns after the handshake, maybe before the app is imported.
+func startRunnerConfig(t *testing.T, cfg Config) *Runner {
+	t.Helper()
 	py, err := FindPython("", t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := New(Config{Python: py, Spec: spec, Dir: "testdata"})
+	cfg.Python = py
+	r, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

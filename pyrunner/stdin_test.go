@@ -18,19 +18,25 @@ const pdbApp = `def application(environ, start_response):
     return [",".join(seen).encode()]
 `
 
-// TestPdbInACall drives a real pdb session through the protocol: the prompt
-// arrives as the call's stdout, EventInput asks for each command.
-func TestPdbInACall(t *testing.T) {
-	dir := t.TempDir()
-	app := filepath.Join(dir, "app.py")
+// startPdbCall runs pdbApp and makes one call to it.
+func startPdbCall(t *testing.T) (context.Context, *Call) {
+	t.Helper()
+	app := filepath.Join(t.TempDir(), "app.py")
 	writeFile(t, app, pdbApp)
 	r := startRunner(t, AppSpec{File: app})
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
+	t.Cleanup(cancel)
 	call, err := r.Call(ctx, CallRequest{Environ: []string{"REQUEST_METHOD", "GET", "PATH_INFO", "/"}})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return ctx, call
+}
+
+// TestPdbInACall drives a real pdb session through the protocol: the prompt
+// arrives as the call's stdout, EventInput asks for each command.
+func TestPdbInACall(t *testing.T) {
+	ctx, call := startPdbCall(t)
 	commands := []string{"n", "p seen", "c"}
 	var out, body strings.Builder
 	for {
@@ -73,16 +79,7 @@ func TestPdbInACall(t *testing.T) {
 // TestStdinEOFEndsPdb: ending sys.stdin makes pdb quit, which fails the
 // call as an exception instead of hanging it.
 func TestStdinEOFEndsPdb(t *testing.T) {
-	dir := t.TempDir()
-	app := filepath.Join(dir, "app.py")
-	writeFile(t, app, pdbApp)
-	r := startRunner(t, AppSpec{File: app})
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	call, err := r.Call(ctx, CallRequest{Environ: []string{"REQUEST_METHOD", "GET", "PATH_INFO", "/"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, call := startPdbCall(t)
 	for {
 		ev, err := call.Next(ctx)
 		if err != nil {
@@ -111,22 +108,10 @@ def application(environ, start_response):
     start_response("200 OK", [("Content-Type", "text/plain")])
     return [NAME.encode()]
 `)
-	py, err := FindPython("", t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var r *Runner
 	asked := make(chan struct{}, 1)
-	r, err = New(Config{Python: py, Spec: AppSpec{File: app}, Dir: dir, OnInput: func() { asked <- struct{}{} }})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := startRunnerConfig(t, Config{Spec: AppSpec{File: app}, Dir: dir, OnInput: func() { asked <- struct{}{} }})
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	if _, err := r.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { r.Stop(time.Second) })
 	select {
 	case <-asked:
 	case <-ctx.Done():

@@ -15,7 +15,29 @@ READ_AHEAD = 64 << 10
 current = threading.local()
 
 
-class Input(object):
+class Lines(object):
+    """readlines and iteration for a stream that has readline."""
+
+    def readlines(self, hint=-1):
+        lines, total = [], 0
+        for line in self:
+            lines.append(line)
+            total += len(line)
+            if 0 < hint <= total:
+                break
+        return lines
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        line = self.readline()
+        if not line:
+            raise StopIteration
+        return line
+
+
+class Input(Lines):
     """wsgi.input: read, read(n), readline, readlines and iteration; b"" at the end."""
 
     def __init__(self, call):
@@ -53,24 +75,6 @@ class Input(object):
         if size is not None and 0 <= size < end:
             end = size
         line, self._buf = self._buf[:end], self._buf[end:]
-        return line
-
-    def readlines(self, hint=-1):
-        lines, total = [], 0
-        for line in self:
-            lines.append(line)
-            total += len(line)
-            if 0 < hint <= total:
-                break
-        return lines
-
-    def __iter__(self):
-        return self
-
-    def __next__(self):
-        line = self.readline()
-        if not line:
-            raise StopIteration
         return line
 
 
@@ -134,7 +138,7 @@ class RequestStream(object):
         return getattr(self._real, name)
 
 
-class Stdin(object):
+class Stdin(Lines):
     """Stands in for sys.stdin: each line is asked of the parent (the inspector
     or wsgidev's own terminal), so ``breakpoint()``, pdb and ``input()`` work
     in the app although the child has no terminal. ``ask()`` returns the
@@ -151,23 +155,6 @@ class Stdin(object):
 
     def read(self, size=-1):
         return self.readline()
-
-    def readlines(self, hint=-1):
-        lines = []
-        while True:
-            line = self.readline()
-            if not line:
-                return lines
-            lines.append(line)
-
-    def __iter__(self):
-        return self
-
-    def __next__(self):
-        line = self.readline()
-        if not line:
-            raise StopIteration
-        return line
 
     def isatty(self):
         return False
