@@ -36,6 +36,7 @@ type Server struct {
 	http     *http.Server
 	nextID   atomic.Uint64
 	pages    *pages
+	stdin    stdinWaits
 	software string // SERVER_SOFTWARE
 }
 

@@ -78,6 +78,7 @@ const (
 	EventLint          = "lint"           // Rule, Text
 	EventClose         = "close"          // the iterable was closed
 	EventError         = "error"          // the call failed: see Exchange.Failure
+	EventInput         = "input"          // the app waits for a line of sys.stdin (pdb's prompt): see Server.Input
 )
 
 // Event is one step, at Offset from the exchange's start.

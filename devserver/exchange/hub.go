@@ -25,9 +25,11 @@ type EventOf struct {
 }
 
 // essential updates are never dropped: losing one would lose a request or a
-// state change, not just detail.
+// state change, not just detail. An app waiting for stdin would wait for
+// ever if nobody heard it ask.
 func (u Update) essential() bool {
-	return u.Done != nil || u.Child != nil || u.Reload != nil || u.Notice != nil
+	return u.Done != nil || u.Child != nil || u.Reload != nil || u.Notice != nil ||
+		(u.Event != nil && u.Event.Event.Kind == EventInput)
 }
 
 // Hub fans updates out to subscribers without ever blocking the publisher
