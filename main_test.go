@@ -91,6 +91,9 @@ type launch struct {
 	env  []string // KEY=VALUE added to the environment
 	args []string // after "wsgidev"
 	tty  bool     // stdout and stderr on a pseudo-terminal instead of pipes
+	// typing puts stdin on the pseudo-terminal too (with tty): proc.typeLine
+	// types on it, as a person at the terminal would.
+	typing bool
 }
 
 // proc is one running wsgidev.
@@ -100,8 +103,9 @@ type proc struct {
 	stdout *output // with tty, stderr too
 	stderr *output
 	exited chan struct{}
-	base   string // http://127.0.0.1:PORT, once serving
-	url    string // the banner's URL
+	term   *os.File // the terminal's master side, with launch.typing
+	base   string   // http://127.0.0.1:PORT, once serving
+	url    string   // the banner's URL
 	client *http.Client
 }
 
@@ -128,6 +132,9 @@ func start(t *testing.T, l launch) *proc {
 	if l.tty {
 		master, slave := openPTY(t)
 		cmd.Stdout, cmd.Stderr = slave, slave
+		if l.typing {
+			cmd.Stdin, p.term = slave, master
+		}
 		copied = make(chan struct{})
 		go func() {
 			io.Copy(p.stdout, master) // ends with EIO once every slave fd is closed
@@ -229,6 +236,14 @@ func (p *proc) signal(sig syscall.Signal) {
 	p.t.Helper()
 	if err := p.cmd.Process.Signal(sig); err != nil {
 		p.t.Fatalf("signal %s: %v", sig, err)
+	}
+}
+
+// typeLine types line and Enter on wsgidev's terminal (launch.typing).
+func (p *proc) typeLine(line string) {
+	p.t.Helper()
+	if _, err := p.term.WriteString(line + "\r"); err != nil {
+		p.t.Fatalf("typing %q: %v", line, err)
 	}
 }
 

@@ -181,6 +181,7 @@ func serve(c *cli.Context) error {
 
 	hub := exchange.NewHub()
 	logSub := hub.Subscribe()
+	stdin := newAppStdin(os.Stdin, term.IsTerminal(int(os.Stdin.Fd())))
 	var watcher *reload.Watcher
 	if !c.Bool("no-reload") {
 		watcher, err = newWatcher(c, choice.spec, dir)
@@ -208,6 +209,7 @@ func serve(c *cli.Context) error {
 			hub.Publish(exchange.Update{Output: &exchange.Output{At: time.Now(), Stream: stream, Line: o.Line}})
 		},
 		OnState: func(s pyrunner.State) { hub.Publish(exchange.Update{Child: childState(s)}) },
+		OnInput: stdin.onInput,
 		OnModules: func(files []string) {
 			if watcher != nil {
 				watcher.AddFiles(files)
@@ -252,6 +254,12 @@ func serve(c *cli.Context) error {
 		srv.Debugger().SetBreak(b)
 	}
 	go releaseOnUSR1(ctx, srv.Debugger(), hub)
+	stdin.tui, stdin.hub, stdin.srv, stdin.runner = tui, hub, srv, runner
+	var stdinSub *exchange.Subscription
+	if !tui {
+		stdinSub = hub.Subscribe()
+	}
+	go stdin.run(ctx, stdinSub)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(l) }()
 

@@ -56,6 +56,8 @@ func (l Log) print(sub *exchange.Subscription, st *logState) {
 			l.requestOutput(&b, st, u.Event.ID, u.Event.Event.Stream, u.Event.Event.Text)
 		case u.Event != nil && u.Event.Event.Kind == exchange.EventHeld && u.Event.Event.Text == exchange.HeldBeforeApp:
 			fmt.Fprintf(&b, "wsgidev: %s (#%d) is held in the debugger before the app\n", requestLabel(st.requests, u.Event.ID), u.Event.ID)
+		case u.Event != nil && u.Event.Event.Kind == exchange.EventInput:
+			l.prompt(&b, st, u.Event.ID)
 		case u.Done != nil:
 			l.endOutput(&b, st, u.Done.ID)
 			l.access(&b, u.Done)
@@ -101,6 +103,18 @@ func (l Log) endOutput(b *strings.Builder, st *logState, id uint64) {
 			delete(st.partial, key)
 		}
 	}
+}
+
+// prompt prints what the request printed last without a newline (pdb's
+// "(Pdb) "), so the user types after it: the app now waits for a line.
+func (l Log) prompt(b *strings.Builder, st *logState, id uint64) {
+	key := streamOf{id, "stdout"}
+	prompt, ok := st.partial[key]
+	if !ok {
+		prompt = "(stdin) "
+	}
+	delete(st.partial, key)
+	b.WriteString(l.paint("2", "app|") + " [" + requestLabel(st.requests, id) + "] " + prompt)
 }
 
 func requestLabel(requests map[uint64]string, id uint64) string {

@@ -119,7 +119,11 @@ func (s *Server) relay(w http.ResponseWriter, r *http.Request, rec *recorder, ca
 			rec.log(ev)
 		case pyrunner.EventLint:
 			rec.lint(ev.Rule, ev.Text)
+		case pyrunner.EventInput:
+			s.stdin.add(rec.ex.ID, call)
+			rec.event(exchange.Event{Kind: exchange.EventInput})
 		case pyrunner.EventDone:
+			s.stdin.forget(rec.ex.ID)
 			if st != nil && st.aborted != "" {
 				rec.event(exchange.Event{Kind: exchange.EventClose})
 				s.abortPage(w, r, rec, resp, st)

@@ -38,6 +38,7 @@ type Server struct {
 	nextID   atomic.Uint64
 	replays  sync.Map // a replay connection's client address → the ID it replays (replay.go)
 	pages    *pages
+	stdin    stdinWaits
 	software string // SERVER_SOFTWARE
 	debug    *Debugger
 }

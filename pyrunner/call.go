@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"time"
 )
@@ -87,6 +88,23 @@ func (c *Call) Buffered() bool {
 // Step releases the call from the gate it waits at (step mode only).
 func (c *Call) Step() { c.child.send(frameStep, c.id, nil) }
 
+// Input answers the app's read of sys.stdin (EventInput) with one line of
+// text; a newline is added when missing. Input with eof set ends sys.stdin
+// instead (pdb then quits).
+func (c *Call) Input(line string, eof bool) { c.child.send(frameLine, c.id, lineFrame(line, eof)) }
+
+// lineFrame is a LINE frame's payload: the line with its newline, or empty for
+// the end of input.
+func lineFrame(line string, eof bool) []byte {
+	if eof {
+		return nil
+	}
+	if !strings.HasSuffix(line, "\n") {
+		line += "\n"
+	}
+	return []byte(line)
+}
+
 // Cancel stops the call: the app's iterable is closed and EventDone follows.
 func (c *Call) Cancel() {
 	c.cancel.Do(func() { c.child.send(frameCancel, c.id, nil) })
@@ -131,6 +149,8 @@ func (c *Call) receive(f frame, at time.Time) error {
 		}
 	case frameExcInfo:
 		ev.Kind, ev.Text = EventExcInfo, string(f.payload)
+	case frameInput:
+		ev.Kind = EventInput
 	case frameChunk:
 		ev.Kind, ev.Data = EventChunk, f.payload
 	case frameWrite:

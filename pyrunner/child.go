@@ -60,6 +60,7 @@ type child struct {
 	onModules func([]string)
 	onLibs    func([]string) // library modules imported while serving
 	onOutput  func(Output)
+	onInput   func()
 	stopOnce  sync.Once
 	retired   atomic.Bool // replaced by a reload: its exit is expected
 	forked    bool        // a fork of a warm template, not started by us
@@ -151,6 +152,7 @@ func newChild(cfg *Config, p *pipes) *child {
 		calls: map[uint32]*Call{}, hello: make(chan Hello, 1),
 		loaded: make(chan struct{}), exited: make(chan struct{}),
 		tail: &lineTail{max: 20}, onModules: cfg.OnModules, onOutput: cfg.OnOutput, onLibs: cfg.onLibs,
+		onInput: cfg.OnInput,
 	}
 }
 
@@ -292,6 +294,12 @@ func (c *child) dispatchChild(f frame) error {
 			return fmt.Errorf("bad MODULES: %w", err)
 		}
 		c.reportModules(files)
+	case frameInput:
+		if c.onInput != nil {
+			c.onInput()
+		} else {
+			c.send(frameLine, 0, nil) // nobody can answer: sys.stdin ends
+		}
 	default:
 		return fmt.Errorf("unexpected frame type %d for the child itself", f.typ)
 	}

@@ -16,6 +16,7 @@ const (
 	EventLog                          // Text the app wrote to Stream during the call
 	EventLint                         // a rule bent: Rule, Text
 	EventDone                         // the call ended, close() called; Failure if it failed
+	EventInput                        // the app reads sys.stdin (pdb's prompt): answer with Call.Input
 )
 
 // Streams of EventLog.

@@ -24,12 +24,14 @@ const (
 	frameModules   byte = 11
 	frameExcInfo   byte = 12
 	frameLibs      byte = 13
+	frameInput     byte = 14
 
 	frameCall   byte = 32
 	frameBody   byte = 33
 	frameCredit byte = 34
 	frameStep   byte = 35
 	frameCancel byte = 36
+	frameLine   byte = 37
 )
 
 const (

@@ -32,6 +32,10 @@ type Config struct {
 	OnState   func(State)    // the child's life: started, ready, failed, exited
 
 	onLibs func([]string) // library modules a child imported while serving: the warm template's
+	// OnInput says the app reads sys.stdin outside any request (pdb at
+	// import time); answer with Runner.Input. Called from the frame reader:
+	// it must not block. Nil: the app's stdin is at its end.
+	OnInput func()
 }
 
 // State is a change in the child's life, for the hub and the banner.
@@ -167,6 +171,17 @@ func (r *Runner) Loaded(ctx context.Context) (AppInfo, error) {
 		return AppInfo{}, c.loadErr
 	}
 	return c.info, nil
+}
+
+// Input answers Config.OnInput: one line for the current child's sys.stdin
+// outside any request, or the end of its input.
+func (r *Runner) Input(line string, eof bool) {
+	r.mu.Lock()
+	c := r.cur
+	r.mu.Unlock()
+	if c != nil {
+		c.send(frameLine, 0, lineFrame(line, eof))
+	}
 }
 
 // Call starts a WSGI call on the current child, waiting while a child is

@@ -103,6 +103,7 @@ const (
 	EventHeld          = "held"           // the debugger holds the request: Text is the position (Held*)
 	EventDebug         = "debug"          // the user acted in the debugger: Text is step, continue, abort, released
 	EventEnvironEdit   = "environ-edit"   // the environ was edited while held: Text summarises it
+	EventInput         = "input"          // the app waits for a line of sys.stdin (pdb's prompt): see Server.Input
 )
 
 // Positions of a request held in the debugger (Exchange.Held, EventHeld).

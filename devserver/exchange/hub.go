@@ -27,10 +27,16 @@ type EventOf struct {
 
 // essential updates are never dropped: losing one would lose a request or a
 // state change, not just detail. A debugger step is one: a UI that missed
-// it would show a request stopped where it no longer is.
+// it would show a request stopped where it no longer is. So is a read of
+// stdin: an app waiting for a line would wait for ever if nobody heard it ask.
 func (u Update) essential() bool {
-	return u.Done != nil || u.Child != nil || u.Reload != nil || u.Notice != nil ||
-		(u.Event != nil && (u.Event.Event.Kind == EventHeld || u.Event.Event.Kind == EventEnvironEdit))
+	if u.Event != nil {
+		switch u.Event.Event.Kind {
+		case EventHeld, EventEnvironEdit, EventInput:
+			return true
+		}
+	}
+	return u.Done != nil || u.Child != nil || u.Reload != nil || u.Notice != nil
 }
 
 // Hub fans updates out to subscribers without ever blocking the publisher

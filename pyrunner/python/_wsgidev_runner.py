@@ -22,15 +22,15 @@ from _wsgidev_loader import (LoadFailure, cache_own_bytecode, format_exception, 
 from _wsgidev_pool import Pool
 from _wsgidev_rules import (HEADERS_AFTER_BODY, Violation, check_headers, check_status, explain_headers,
                             lint_content_type, lint_exc_info, start_args, unclosed_wrapper)
-from _wsgidev_streams import READ_AHEAD, Errors, FileWrapper, Input, RequestStream, current
+from _wsgidev_streams import READ_AHEAD, Errors, FileWrapper, Input, RequestStream, Stdin, current
 
 PROTOCOL = 1
 HEADER = struct.Struct(">IBI")
 U32 = struct.Struct(">I")
 
 # Frame types (PROTOCOL.md).
-HELLO, READY, LOAD_ERROR, START, CHUNK, WRITE, READ, LOG, LINT, DONE, MODULES, EXCINFO, LIBS = range(1, 14)
-CALL, BODY, CREDIT, STEP, CANCEL = range(32, 37)
+HELLO, READY, LOAD_ERROR, START, CHUNK, WRITE, READ, LOG, LINT, DONE, MODULES, EXCINFO, LIBS, INPUT = range(1, 15)
+CALL, BODY, CREDIT, STEP, CANCEL, LINE = range(32, 38)
 
 STEP_MODE, HAS_BODY = 1, 2
 CHUNK_OVERHEAD = 256  # the flow-control cost of one frame beyond its bytes
@@ -104,6 +104,7 @@ class Call(object):
         self.body = deque()
         self.body_eof = not (flags & HAS_BODY)
         self.reading = False
+        self.lines = deque()  # sys.stdin lines the parent sent
         self.status = None
         self.length = None  # the Content-Length the app declared
         self.body_size = 0  # body bytes so far
@@ -137,6 +138,8 @@ class Call(object):
                 self.steps += 1
             elif typ == CANCEL:
                 self.cancelled = True
+            elif typ == LINE:
+                self.lines.append(payload)
             cond.notify_all()
 
     # -- called from the thread running the call -------------------------
@@ -178,6 +181,18 @@ class Call(object):
                 cond.wait()
             self.check()
             self.steps -= 1
+
+    def ask_line(self):
+        """sys.stdin.readline() during this call: say so and wait for the line."""
+        self.queue(INPUT)
+        self.flush()
+        self.vacate()
+        cond = self.condition()
+        with cond:
+            while not self.lines and not self.cancelled:
+                cond.wait()
+            self.check()
+            return self.lines.popleft()
 
     def emit_body(self, typ, data):
         """Queue body bytes, honouring the flow-control window and step gates."""
@@ -401,9 +416,42 @@ def make_environ(call):
 
 calls = {}
 _module_count = [0]
-
-
 _seen_modules = set()
+
+
+class Console(object):
+    """sys.stdin outside any call (pdb at import time, or in a thread the app
+    started): lines the parent sends with call id 0. Until the pool serves,
+    nobody else reads the wire, so the asking thread reads it itself."""
+
+    def __init__(self, wire):
+        self.wire = wire
+        self.cond = threading.Condition(threading.Lock())
+        self.lines = deque()
+        self.serving = False
+
+    def ask(self):
+        call = getattr(current, "call", None)
+        if call is not None:
+            return call.ask_line()
+        sys.stdout.flush()
+        self.wire.send(INPUT, 0)
+        if not self.serving:
+            while True:
+                frame = self.wire.read_frame()
+                if frame is None:
+                    return b""
+                if frame[0] == LINE and frame[1] == 0:
+                    return frame[2]
+        with self.cond:
+            while not self.lines:
+                self.cond.wait()
+            return self.lines.popleft()
+
+    def receive(self, payload):
+        with self.cond:
+            self.lines.append(payload)
+            self.cond.notify_all()
 
 
 def new_modules():
@@ -432,6 +480,8 @@ def main():
     wire = Wire(rfd, wfd)
     sys.stdout = RequestStream(sys.stdout, b"o")
     sys.stderr = RequestStream(sys.stderr, b"r")
+    console = Console(wire)
+    sys.stdin = Stdin(console.ask)
     wire.send_json(HELLO, 0, {
         "protocol": PROTOCOL,
         "python": "%d.%d.%d" % sys.version_info[:3],
@@ -456,7 +506,8 @@ def main():
     # What that imported is the runner's, not the app's: not for LIBS.
     _seen_modules.update(sys.modules)
     _module_count[0] = len(sys.modules)
-    serve(wire, app, spec.get("threads") or 32)
+    console.serving = True
+    serve(wire, app, spec.get("threads") or 32, console)
 
 
 def describe_load_error(e):
@@ -485,7 +536,7 @@ def idle(wire):
         pass
 
 
-def serve(wire, app, threads):
+def serve(wire, app, threads, console):
     """Run calls until the parent closes the pipe; see _wsgidev_pool.py."""
 
     def run(call):
@@ -505,6 +556,9 @@ def serve(wire, app, threads):
             fields = payload[5:].decode("latin-1").split("\0")
             call = calls[cid] = Call(wire, pool, cid, payload[0], window, fields)
             return call
+        if typ == LINE and cid == 0:
+            console.receive(payload)
+            return None
         call = calls.get(cid)
         if call is not None:
             call.on_frame(typ, payload)

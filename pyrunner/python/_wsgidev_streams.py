@@ -1,6 +1,7 @@
 """The objects a WSGI app reads and writes besides its return value:
-wsgi.input, wsgi.errors, wsgi.file_wrapper, and the stand-ins for
-sys.stdout/sys.stderr that send what a request prints along with it.
+wsgi.input, wsgi.errors, wsgi.file_wrapper, the stand-ins for
+sys.stdout/sys.stderr that send what a request prints along with it, and
+sys.stdin, which asks the parent for each line (pdb reads its commands there).
 
 Each talks to its call through three methods of the runner's Call:
 read_body(limit), log(stream, text), and the thread-local ``current.call``.
@@ -14,7 +15,29 @@ READ_AHEAD = 64 << 10
 current = threading.local()
 
 
-class Input(object):
+class Lines(object):
+    """readlines and iteration for a stream that has readline."""
+
+    def readlines(self, hint=-1):
+        lines, total = [], 0
+        for line in self:
+            lines.append(line)
+            total += len(line)
+            if 0 < hint <= total:
+                break
+        return lines
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        line = self.readline()
+        if not line:
+            raise StopIteration
+        return line
+
+
+class Input(Lines):
     """wsgi.input: read, read(n), readline, readlines and iteration; b"" at the end."""
 
     def __init__(self, call):
@@ -52,24 +75,6 @@ class Input(object):
         if size is not None and 0 <= size < end:
             end = size
         line, self._buf = self._buf[:end], self._buf[end:]
-        return line
-
-    def readlines(self, hint=-1):
-        lines, total = [], 0
-        for line in self:
-            lines.append(line)
-            total += len(line)
-            if 0 < hint <= total:
-                break
-        return lines
-
-    def __iter__(self):
-        return self
-
-    def __next__(self):
-        line = self.readline()
-        if not line:
-            raise StopIteration
         return line
 
     def close(self):
@@ -148,3 +153,35 @@ class RequestStream(object):
 
     def __getattr__(self, name):
         return getattr(self._real, name)
+
+
+class Stdin(Lines):
+    """Stands in for sys.stdin: each line is asked of the parent (the inspector
+    or wsgidev's own terminal), so ``breakpoint()``, pdb and ``input()`` work
+    in the app although the child has no terminal. ``ask()`` returns the
+    line's bytes, b"" at the end of input."""
+
+    encoding = "utf-8"
+    errors = "replace"
+
+    def __init__(self, ask):
+        self._ask = ask
+
+    def readline(self, size=-1):
+        return self._ask().decode("utf-8", "replace")
+
+    def read(self, size=-1):
+        return self.readline()
+
+    def isatty(self):
+        return False
+
+    def readable(self):
+        return True
+
+    def close(self):
+        pass
+
+    @property
+    def closed(self):
+        return False
