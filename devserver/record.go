@@ -60,6 +60,7 @@ func (s *Server) begin(r *http.Request) *recorder {
 		r.Body = rec.tap
 	}
 	started := *ex
+	started.Events = nil // no room shared with the events this request is about to record
 	s.cfg.Hub.Publish(exchange.Update{Started: &started})
 	return rec
 }

@@ -58,7 +58,8 @@ type Subscription struct {
 
 	mu      sync.Mutex
 	queue   []Update
-	spare   []Update // the array Drain returned last time, reused for the queue
+	lent    []Update // what Drain returned last: the caller's until its next Drain
+	clean   []Update // an emptied array for the next queue
 	detail  int      // detail updates in queue
 	dropped int
 }
@@ -122,15 +123,21 @@ func (s *Subscription) Wake() <-chan struct{} { return s.wake }
 
 // Drain returns the waiting updates in order, and how many were dropped
 // since the last Drain. The slice is the caller's until its next Drain,
-// which reuses its array for the queue (a busy server would otherwise grow
-// a new queue, and the garbage collector collect it, every drain).
+// which reuses its array (a busy server would otherwise grow a new queue,
+// and the garbage collector collect it, every drain).
 func (s *Subscription) Drain() (updates []Update, dropped int) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	updates, dropped = s.queue, s.dropped
-	clear(s.spare) // the updates the caller had last time: let them go
-	s.queue, s.spare = s.spare[:0], updates
-	s.detail, s.dropped = 0, 0
+	s.queue, s.clean, s.detail, s.dropped = s.clean, nil, 0, 0
+	done := s.lent
+	s.lent = updates
+	s.mu.Unlock()
+	// The caller is done with the last drain's array: empty it, so what
+	// it pointed to can go, outside the lock publishers take.
+	clear(done)
+	s.mu.Lock()
+	s.clean = done[:0]
+	s.mu.Unlock()
 	return updates, dropped
 }
 

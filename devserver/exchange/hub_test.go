@@ -80,26 +80,29 @@ func TestHubKeepsHeldEvents(t *testing.T) {
 	}
 }
 
-// Drains alternate between two arrays: a drain's updates stay as they were
-// while the next ones queue, and at the drain after they are let go and
-// their array queues again.
-func TestDrainReusesTheArrayBeforeLast(t *testing.T) {
+// Drains take turns with three arrays: one queues, one is the caller's
+// from the last drain, and the one before that is emptied (so what it
+// held can go) and queues next.
+func TestDrainReusesArrays(t *testing.T) {
 	h := NewHub()
 	s := h.Subscribe()
 	defer s.Close()
-	h.Publish(Update{Done: &Exchange{ID: 1}})
-	first, _ := s.Drain()
-	h.Publish(Update{Done: &Exchange{ID: 2}})
-	second, _ := s.Drain()
-	if first[0].Done != nil {
-		t.Errorf("the first drain's updates were kept after the second drain")
+	var drains [][]Update
+	for id := uint64(1); id <= 4; id++ {
+		h.Publish(Update{Done: &Exchange{ID: id}})
+		if id > 1 && drains[id-2][0].Done.ID != id-1 {
+			t.Fatalf("drain %d's updates changed while the next ones queued", id-1)
+		}
+		got, _ := s.Drain()
+		if len(got) != 1 || got[0].Done.ID != id {
+			t.Fatalf("drain %d: %+v", id, got)
+		}
+		if id > 1 && drains[id-2][0].Done != nil {
+			t.Errorf("drain %d's updates were kept after the next drain", id-1)
+		}
+		drains = append(drains, got)
 	}
-	h.Publish(Update{Done: &Exchange{ID: 3}})
-	if second[0].Done.ID != 2 {
-		t.Fatalf("the second drain's updates changed while the next ones queued")
-	}
-	third, _ := s.Drain()
-	if len(third) != 1 || third[0].Done.ID != 3 || &third[0] != &first[0] {
-		t.Errorf("the third drain did not reuse the first one's array")
+	if &drains[3][0] != &drains[0][0] {
+		t.Errorf("the fourth drain did not reuse the first one's array")
 	}
 }
