@@ -111,7 +111,11 @@ func filtered(c *cli.Context, command string, src *capture.Source) ([]capture.En
 	if err != nil {
 		return nil, cli.Exit("wsgidev "+command+": "+err.Error(), 2)
 	}
-	entries := f.Apply(src.Entries)
+	entries, replays := f.Apply(src.Entries)
+	if replays > 0 {
+		fmt.Fprintf(c.App.ErrWriter, "wsgidev %s: left out %s made in the inspector (--filter is:replay selects them)\n",
+			command, plural(replays, "replay"))
+	}
 	if len(entries) == 0 {
 		what := "has no requests"
 		if len(src.Entries) > 0 {

@@ -12,6 +12,8 @@ const FilterHelp = `method:POST        the method (method:get,post for either)
    status:5xx         the captured status: 404 exact, 4xx or 40x a class
    path:/api/*        the path (no query) as a glob: * matches anything, ? one character;
                       without * or ? a path prefix, as the inspector's path: is
+   is:replay          the replays made in the inspector (left out unless asked for:
+                      they repeat the requests they replay)
    text               any other word: in "METHOD TARGET", case-insensitive
    -word              negates any of these
    Several filters (or words in one) must all match.`
@@ -22,7 +24,7 @@ type Filter struct {
 }
 
 type filterTerm struct {
-	kind   string // "method", "status", "path", "text"
+	kind   string // "method", "status", "path", "replay", "text"
 	negate bool
 	values []string
 }
@@ -65,6 +67,10 @@ func parseTerm(word string) (filterTerm, error) {
 			return t, fmt.Errorf("want a status such as 404, 4xx or 40x")
 		}
 		t.kind, t.values = "status", []string{value}
+	case ok && name == "is" && strings.EqualFold(value, "replay"):
+		t.kind = "replay"
+	case ok && name == "is":
+		return t, fmt.Errorf("is: takes replay (is:replay)")
 	case ok && name == "path":
 		if value == "" {
 			return t, fmt.Errorf("give a path or a glob, e.g. path:/api/*")
@@ -86,15 +92,23 @@ func (f Filter) Match(ex *exchange.Exchange) bool {
 	return true
 }
 
-// Apply keeps the entries that match.
-func (f Filter) Apply(entries []Entry) []Entry {
-	var out []Entry
+// Apply keeps the entries that match. Unless a term asks about replays,
+// the replays the inspector made are left out: replaying or exporting one
+// repeats the request it replays. It returns how many it left out so.
+func (f Filter) Apply(entries []Entry) (kept []Entry, replays int) {
+	asks := false
+	for _, t := range f.terms {
+		asks = asks || t.kind == "replay"
+	}
 	for _, e := range entries {
-		if f.Match(e.Exchange) {
-			out = append(out, e)
+		switch {
+		case !asks && e.Exchange.ReplayOf != 0:
+			replays++
+		case f.Match(e.Exchange):
+			kept = append(kept, e)
 		}
 	}
-	return out
+	return kept, replays
 }
 
 func (t filterTerm) match(ex *exchange.Exchange) bool {
@@ -108,6 +122,8 @@ func (t filterTerm) match(ex *exchange.Exchange) bool {
 		return false
 	case "status":
 		return statusMatches(t.values[0], ex.Status)
+	case "replay":
+		return ex.ReplayOf != 0
 	case "path":
 		path, _, _ := strings.Cut(ex.Target, "?")
 		if !strings.ContainsAny(t.values[0], "*?") {

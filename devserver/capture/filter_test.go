@@ -59,9 +59,41 @@ func TestFilter(t *testing.T) {
 }
 
 func TestFilterErrors(t *testing.T) {
-	for _, bad := range []string{"status:abc", "status:5000", "status:", "method:", "path:", "method:,"} {
+	for _, bad := range []string{"status:abc", "status:5000", "status:", "method:", "path:", "method:,", "is:live"} {
 		if _, err := ParseFilter([]string{bad}); err == nil || !strings.Contains(err.Error(), bad) {
 			t.Errorf("ParseFilter(%q) = %v, want an error naming it", bad, err)
+		}
+	}
+}
+
+// The inspector's replays are left out unless a term asks for them.
+func TestFilterApplyLeavesOutReplays(t *testing.T) {
+	entries := []Entry{
+		{Exchange: &exchange.Exchange{ID: 1, Method: "GET", Target: "/a"}},
+		{Exchange: &exchange.Exchange{ID: 2, Method: "GET", Target: "/a", ReplayOf: 1}},
+		{Exchange: &exchange.Exchange{ID: 3, Method: "POST", Target: "/b"}},
+	}
+	for _, tc := range []struct {
+		filters []string
+		want    string // IDs kept
+		left    int
+	}{
+		{nil, "13", 1},
+		{[]string{"method:GET"}, "1", 1},
+		{[]string{"is:replay"}, "2", 0},
+		{[]string{"-is:replay"}, "13", 0},
+	} {
+		f, err := ParseFilter(tc.filters)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept, left := f.Apply(entries)
+		got := ""
+		for _, e := range kept {
+			got += string(rune('0' + e.Exchange.ID))
+		}
+		if got != tc.want || left != tc.left {
+			t.Errorf("%q: kept %q and left out %d replays; want %q and %d", tc.filters, got, left, tc.want, tc.left)
 		}
 	}
 }
