@@ -25,6 +25,11 @@ type Exchange struct {
 	// What the app saw: the CGI and HTTP_* keys in the order sent, then the
 	// wsgi.* keys described by type.
 	Environ []EnvVar `json:"environ"`
+	// Edits made in the debugger before the app ran; Environ already has them.
+	EnvironEdits []EnvEdit `json:"environ_edits,omitempty"`
+	// Where the debugger holds the request while it runs (a Held* value);
+	// "" when it is not held, and always in a finished exchange.
+	Held string `json:"held,omitempty"`
 
 	Events []Event `json:"events"` // in order, each with its offset from Start
 
@@ -50,6 +55,15 @@ type EnvVar struct {
 	Key   string `json:"key"`
 	Value string `json:"value"`
 	Type  string `json:"type"`
+}
+
+// EnvEdit is one change to the environ made in the debugger: Op is
+// "change", "add" or "delete"; Old is empty for an add, New for a delete.
+type EnvEdit struct {
+	Op  string `json:"op"`
+	Key string `json:"key"`
+	Old string `json:"old,omitempty"`
+	New string `json:"new,omitempty"`
 }
 
 // Body is a captured body: the first Cap bytes at most, and the real size.
@@ -79,6 +93,17 @@ const (
 	EventClose         = "close"          // the iterable was closed
 	EventError         = "error"          // the call failed: see Exchange.Failure
 	EventInput         = "input"          // the app waits for a line of sys.stdin (pdb's prompt): see Server.Input
+	EventHeld          = "held"           // the debugger holds the request: Text is the position (Held*)
+	EventDebug         = "debug"          // the user acted in the debugger: Text is step, continue, abort, released
+	EventEnvironEdit   = "environ-edit"   // the environ was edited while held: Text summarises it
+)
+
+// Positions of a request held in the debugger (Exchange.Held, EventHeld).
+const (
+	HeldBeforeApp   = "before-app"           // the app has not been called; the environ can be edited
+	HeldAfterStart  = "after-start-response" // start_response was called; nothing sent yet
+	HeldBeforeChunk = "before-chunk"         // "before-chunk N": chunk N was produced and is not sent yet
+	HeldRunning     = "running"              // stepped: the app runs to the next gate
 )
 
 // Event is one step, at Offset from the exchange's start.

@@ -20,8 +20,9 @@ type Update struct {
 type EventOf struct {
 	ID      uint64
 	Event   Event
-	Environ []EnvVar // with EventEnviron
-	Data    []byte   // with EventChunk and EventWrite
+	Environ []EnvVar  // with EventEnviron, EventHeld before the app and EventEnvironEdit
+	Edits   []EnvEdit // with EventEnvironEdit: every edit so far
+	Data    []byte    // with EventChunk and EventWrite
 }
 
 // essential updates are never dropped: losing one would lose a request or a
@@ -29,7 +30,7 @@ type EventOf struct {
 // ever if nobody heard it ask.
 func (u Update) essential() bool {
 	return u.Done != nil || u.Child != nil || u.Reload != nil || u.Notice != nil ||
-		(u.Event != nil && u.Event.Event.Kind == EventInput)
+		(u.Event != nil && (u.Event.Event.Kind == EventInput || u.Event.Event.Kind == EventHeld || u.Event.Event.Kind == EventEnvironEdit))
 }
 
 // Hub fans updates out to subscribers without ever blocking the publisher
