@@ -196,9 +196,16 @@ func (d *detailModel) timelineBlocks() []block {
 				detail += " [" + e.Rule + "]"
 			}
 			add(e.Offset, "✗ failed", st.Error, detail)
+		default:
+			if label, style, detail, ok := d.debugEntry(e); ok {
+				add(e.Offset, label, style, detail)
+			}
 		}
 	}
-	if r.live {
+	if atGate(r) {
+		label, detail := d.heldNow()
+		add(d.c.now().Sub(ex.Start), label, st.Held, detail)
+	} else if r.live {
 		add(d.c.now().Sub(ex.Start), "… running", st.Live, plural(chunks, "chunk", "chunks")+" so far")
 	} else {
 		status, _, size := rowCells(r, d.c.now())

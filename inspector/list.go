@@ -240,6 +240,8 @@ func (l *listModel) rowView(r *row, selected bool, c columns) string {
 	}
 	mark, markStyle := " ", st.Dim
 	switch {
+	case atGate(r):
+		mark, markStyle = "⏸", st.Held
 	case r.live:
 		mark, markStyle = "●", st.Live
 	case r.isError:
@@ -282,6 +284,9 @@ func rowCells(r *row, now time.Time) (status, dur, size string) {
 	}
 	if r.live {
 		dur = formatElapsed(now.Sub(ex.Start)) + "…"
+		if atGate(r) {
+			dur = "⏸ held"
+		}
 		size = formatSize(r.sent)
 	} else {
 		dur = formatDuration(ex.Duration)

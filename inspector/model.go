@@ -10,6 +10,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/wsgidev/wsgidev/devserver/exchange"
 )
@@ -29,7 +30,9 @@ type Options struct {
 // DefaultKeep is how many exchanges are held when Options.Keep is 0.
 const DefaultKeep = 10000
 
-// Control is what the inspector may ask of the server.
+// Control is what the inspector may ask of the server. A Control that is
+// also a StepControl (held.go) gives the debugger's keys, and one that is
+// a ConsoleControl (pdbconsole.go) answers pdb in the app.
 type Control interface {
 	Reload() // manual reload (the key 'R')
 }
@@ -85,6 +88,7 @@ type common struct {
 	store         *store
 	opts          Options
 	done          chan struct{} // closed when the program has ended
+	debug         *debugState   // held requests and breakpoints
 }
 
 // component is what each part of the screen is.
@@ -126,6 +130,10 @@ type Model struct {
 	help   help.Model
 	input  inputLine
 
+	editor    *environEditor  // a held request's environ, being edited
+	pdb       *pdbConsole     // the app's pdb sessions
+	breakLine textinput.Model // a breakpoint expression, being typed
+
 	showLog  bool
 	ticking  bool
 	helpView string // rendered in sync, so layout knows its height
@@ -143,6 +151,7 @@ func NewModel(opts Options) Model {
 		store:  newStore(opts.Keep),
 		opts:   opts,
 		done:   make(chan struct{}),
+		debug:  newDebugState(opts.Control),
 	}
 	m := Model{
 		c:      c,
@@ -152,6 +161,10 @@ func NewModel(opts Options) Model {
 		logs:   newLogPane(c),
 		help:   help.New(),
 		input:  newInputLine(c),
+
+		editor:    newEnvironEditor(c),
+		pdb:       newPdbConsole(c, opts.Control),
+		breakLine: newLineInput(c, "break on: "),
 	}
 	m.help.Styles = c.styles.Help
 	m.sync()
@@ -220,6 +233,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.key(msg)
 	case tea.MouseMsg:
 		m.mouse(msg)
+	case debugResultMsg:
+		m.debugResult(msg)
 	}
 	m.sync()
 	return m, cmd
@@ -228,10 +243,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // ingest applies a batch of updates.
 func (m *Model) ingest(updates []exchange.Update) tea.Cmd {
 	var b batch
+	var cmds []tea.Cmd
 	for _, u := range updates {
 		switch {
 		case u.Started != nil || u.Event != nil || u.Done != nil:
 			m.c.store.apply(u, &b)
+			cmds = append(cmds, m.ingestDebug(u))
 		default:
 			m.status.apply(u)
 			m.logs.apply(u)
@@ -239,7 +256,7 @@ func (m *Model) ingest(updates []exchange.Update) tea.Cmd {
 	}
 	m.c.store.finish(&b)
 	m.list.ingested(b)
-	return m.tick()
+	return tea.Batch(append(cmds, m.tick())...)
 }
 
 // tick keeps running times fresh while requests are in flight.
@@ -253,6 +270,9 @@ func (m *Model) tick() tea.Cmd {
 
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	k := &m.c.keys
+	if cmd, ok := m.debugKey(msg); ok {
+		return cmd
+	}
 	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && !m.input.active() {
 		// Keys typed faster than they are read arrive together ("L5");
 		// each is a command of its own.

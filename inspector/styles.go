@@ -51,6 +51,10 @@ type Styles struct {
 	PaneTitle  lipgloss.Style // the log pane's heading
 	Stderr     lipgloss.Style
 
+	Held    lipgloss.Style // a request held in the debugger: the list mark, its position
+	Edited  lipgloss.Style // an environ key edited in the debugger
+	Console lipgloss.Style // the pdb console's transcript
+
 	Help help.Styles
 }
 
@@ -116,6 +120,10 @@ func DefaultStyles(r *lipgloss.Renderer) Styles {
 	s.Input = r.NewStyle().Foreground(fg)
 	s.PaneTitle = r.NewStyle().Foreground(dim).Bold(true)
 	s.Stderr = r.NewStyle().Foreground(red)
+
+	s.Held = r.NewStyle().Foreground(yellow).Bold(true)
+	s.Edited = r.NewStyle().Foreground(accent)
+	s.Console = r.NewStyle().Foreground(fg)
 
 	key := r.NewStyle().Foreground(dim).Bold(true)
 	desc := r.NewStyle().Foreground(faint)
