@@ -100,6 +100,7 @@ var serveFlags = append([]cli.Flag{
 	&cli.StringFlag{Name: "env-file", Usage: "a file of KEY=VALUE lines for the app's environment"},
 	&cli.StringFlag{Name: "script-name", Usage: "mount the app under a prefix such as /api: SCRIPT_NAME is the prefix, other paths get 404"},
 	&cli.IntFlag{Name: "keep", Value: inspector.DefaultKeep, Usage: "how many requests the inspector holds; older ones are dropped"},
+	&cli.StringSliceFlag{Name: "break", Usage: "hold requests matching `EXPR` in the debugger before the app runs (repeatable): next, GET, /api/*, header:X-Debug=1, terms combined; the inspector steps them, SIGUSR1 releases them all"},
 	&cli.BoolFlag{Name: "no-tui", Usage: "plain log output instead of the inspector (also when stdout is not a terminal)"},
 	&cli.BoolFlag{Name: "no-reload", Usage: "do not restart the app when files change"},
 	&cli.StringSliceFlag{Name: "watch", Usage: "also watch this file or folder for changes (repeatable)"},

@@ -7,12 +7,15 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/wsgidev/wsgidev/devserver"
 	"github.com/wsgidev/wsgidev/devserver/exchange"
 	"github.com/wsgidev/wsgidev/inspector"
 	"github.com/wsgidev/wsgidev/pyrunner"
@@ -53,10 +56,24 @@ func newWatcher(c *cli.Context, spec pyrunner.AppSpec, dir string) (*reload.Watc
 
 // reloader restarts the app for every batch of changes, on SIGHUP and on
 // the inspector's reload key, and reports each reload to the hub.
+//
+// While the debugger holds a request the reload waits, and says so: a
+// restart would retire the child the held call runs in, and the user is
+// looking at it. Changes that arrive meanwhile join the waiting reload.
+// It does not release held requests itself; the user continues or aborts
+// them, or releases them all (Debugger.ReleaseAll: SIGUSR1, or the
+// inspector), and the reload follows.
 type reloader struct {
 	runner *pyrunner.Runner
 	hub    *exchange.Hub
 	grace  time.Duration
+	held   *devserver.Debugger // nil: nothing is ever held
+	ctx    context.Context     // a waiting reload gives up when it ends
+
+	mu      sync.Mutex
+	waiting bool     // a reload waits for held requests
+	files   []string // the changes it will report
+	manual  bool     // one of them was a manual reload
 }
 
 var _ inspector.Control = (*reloader)(nil)
@@ -65,6 +82,47 @@ var _ inspector.Control = (*reloader)(nil)
 func (r *reloader) Reload() { r.start(nil) }
 
 func (r *reloader) start(files []string) {
+	if r.held != nil && len(r.held.Held()) > 0 {
+		r.wait(files)
+		return
+	}
+	r.restart(files)
+}
+
+// wait queues a reload until no request is held.
+func (r *reloader) wait(files []string) {
+	r.mu.Lock()
+	r.files = append(r.files, files...)
+	r.manual = r.manual || files == nil
+	already := r.waiting
+	r.waiting = true
+	r.mu.Unlock()
+	if already {
+		return
+	}
+	n := len(r.held.Held())
+	r.notice(fmt.Sprintf("reload waits: %s held in the debugger — continue or abort %s (SIGUSR1 releases every held request)",
+		plural(n, "request"), map[bool]string{true: "it", false: "them"}[n == 1]))
+	go func() {
+		err := r.held.WaitReleased(r.ctx)
+		r.mu.Lock()
+		files, manual := r.files, r.manual
+		r.files, r.manual, r.waiting = nil, false, false
+		r.mu.Unlock()
+		if err != nil {
+			return // shutting down
+		}
+		if manual {
+			files = nil
+		}
+		slices.Sort(files)
+		files = slices.Compact(files)
+		r.notice("reload goes ahead: no request is held any more")
+		r.restart(files)
+	}()
+}
+
+func (r *reloader) restart(files []string) {
 	err := r.runner.Reload(files, r.grace, r.report)
 	if err != nil && !errors.Is(err, pyrunner.ErrStopping) {
 		r.notice("reload failed: " + err.Error())

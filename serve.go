@@ -164,6 +164,10 @@ func serve(c *cli.Context) error {
 	if err != nil {
 		return fail(err)
 	}
+	breaks, err := parseBreaks(c.StringSlice("break"))
+	if err != nil {
+		return fail(err)
+	}
 	scriptName := strings.TrimRight(c.String("script-name"), "/")
 	if scriptName != "" && !strings.HasPrefix(scriptName, "/") {
 		return fail(fmt.Errorf("--script-name %q must start with /, e.g. /api", scriptName))
@@ -247,6 +251,10 @@ func serve(c *cli.Context) error {
 		stdinSub = hub.Subscribe()
 	}
 	go stdin.run(ctx, stdinSub)
+	for _, b := range breaks {
+		srv.Debugger().SetBreak(b)
+	}
+	go releaseOnUSR1(ctx, srv.Debugger(), hub)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(l) }()
 
@@ -256,8 +264,9 @@ func serve(c *cli.Context) error {
 		choice: choice, info: info, loadErr: loadErr, python: py, hello: hello,
 		url: serverURL(l.Addr(), scriptName), threads: c.Int("threads"),
 		host: c.String("host"), watcher: watcher, capture: c.String("capture"), bodyCap: bodyCap,
+		breaks: breaks, tui: tui,
 	})
-	reloads := &reloader{runner: runner, hub: hub, grace: c.Duration("grace")}
+	reloads := &reloader{runner: runner, hub: hub, grace: c.Duration("grace"), held: srv.Debugger(), ctx: ctx}
 	if watcher != nil {
 		go reloads.follow(ctx, watcher, !tui)
 	}
@@ -332,6 +341,8 @@ type banner struct {
 	watcher *reload.Watcher // nil with --no-reload
 	capture string          // --capture FILE
 	bodyCap int
+	breaks  []devserver.Breakpoint
+	tui     bool
 }
 
 func printBanner(w io.Writer, b banner) {
@@ -357,6 +368,7 @@ func printBanner(w io.Writer, b banner) {
 	if b.capture != "" {
 		fmt.Fprintf(w, "  capture  %s (bodies up to %d bytes)\n", b.capture, b.bodyCap)
 	}
+	printBreaks(w, b.breaks, b.tui)
 	fmt.Fprintf(w, "  serving  %s  (Ctrl-C to stop)\n", b.url)
 	if !isLoopback(b.host) {
 		fmt.Fprintf(w, "  WARNING  bound to %s: anyone who can reach this machine can use this development server\n", b.host)

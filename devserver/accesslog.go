@@ -56,6 +56,8 @@ func (l Log) print(sub *exchange.Subscription, st *logState) {
 			l.requestOutput(&b, st, u.Event.ID, u.Event.Event.Stream, u.Event.Event.Text)
 		case u.Event != nil && u.Event.Event.Kind == exchange.EventInput:
 			l.prompt(&b, st, u.Event.ID)
+		case u.Event != nil && u.Event.Event.Kind == exchange.EventHeld && u.Event.Event.Text == exchange.HeldBeforeApp:
+			fmt.Fprintf(&b, "wsgidev: %s (#%d) is held in the debugger before the app\n", requestLabel(st.requests, u.Event.ID), u.Event.ID)
 		case u.Done != nil:
 			l.endOutput(&b, st, u.Done.ID)
 			l.access(&b, u.Done)

@@ -155,7 +155,9 @@ func newDiffer(t *testing.T, dir, appspec, scriptName string) *differ {
 		env = append(env, "SCRIPT_NAME="+scriptName)
 	}
 	g := startGunicorn(t, dir, appspec, frameworkPython, env...)
-	ts := startServer(t, appspec, serverOptions{python: frameworkPython, raw: true, dir: dir,
+	// httpbin answers some statuses without a Content-Type (wsgiref.validate
+	// rejects those too), so its warnings are right and not checked here.
+	ts := startServer(t, appspec, serverOptions{python: frameworkPython, raw: true, lintClean: appspec != "httpbin:app", dir: dir,
 		env: pythonEnv, scriptName: scriptName})
 	transport := &http.Transport{DisableCompression: true} // /gzip is compared as sent
 	t.Cleanup(transport.CloseIdleConnections)

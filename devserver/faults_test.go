@@ -131,6 +131,8 @@ func TestWSGIViolations(t *testing.T) {
 		{"/str-chunk", "chunk-type", "yielded str; PEP 3333 requires bytes"},
 		{"/no-start", "start-response-missing", "before start_response() was called"},
 		{"/twice", "start-response-twice", "called start_response() a second time without exc_info"},
+		{"/none-body", "body-none", "returned None instead of its body; PEP 3333 requires an iterable of bytes"},
+		{"/start-args", "start-response-args", "takes 2 or 3 arguments and got 1; PEP 3333 defines start_response(status, response_headers, exc_info=None)"},
 		{"/bad-status", "status-format", "a three-digit code, a space and a reason phrase"},
 		{"/latin1-header", "header-latin1", "characters outside latin-1"},
 		{"/bytes-header", "header-str", "names and values of type str"},

@@ -32,17 +32,31 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rec.setEnviron(env)
+	var st *stepper
+	if h := s.debug.catch(r, rec.ex.ID); h != nil {
+		st = &stepper{d: s.debug, h: h, rec: rec}
+		defer st.finish()
+		if st.wait(r.Context(), exchange.HeldBeforeApp, &env) == actAbort {
+			if st.gone {
+				rec.fail(&exchange.Failure{Kind: pyrunner.FailCancelled, Message: "the client went away while the request was held in the debugger"})
+				return
+			}
+			s.abortPage(w, r, rec, nil, st)
+			return
+		}
+		st.stepMode = !st.auto
+	}
 	var body = r.Body
 	if r.ContentLength == 0 {
 		body = nil
 	}
-	call, err := s.cfg.Backend.Call(r.Context(), pyrunner.CallRequest{Environ: env, Body: body})
+	call, err := s.cfg.Backend.Call(r.Context(), pyrunner.CallRequest{Environ: env, Body: body, Step: st != nil && st.stepMode})
 	if err != nil {
 		s.callFailed(w, r, rec, err)
 		return
 	}
 	rec.event(exchange.Event{Kind: exchange.EventEnviron})
-	s.relay(w, r, rec, call)
+	s.relay(w, r, rec, call, st)
 }
 
 func (s *Server) callFailed(w http.ResponseWriter, r *http.Request, rec *recorder, err error) {
@@ -74,8 +88,10 @@ type response struct {
 
 // relay streams the call's events to the client: headers at the first body
 // bytes (so a start_response with exc_info can still replace them), each
-// chunk flushed unless more are already waiting.
-func (s *Server) relay(w http.ResponseWriter, r *http.Request, rec *recorder, call *pyrunner.Call) {
+// chunk flushed unless more are already waiting. A request held in the
+// debugger (st) stops at each gate, and a chunk goes out only once the
+// user steps past it.
+func (s *Server) relay(w http.ResponseWriter, r *http.Request, rec *recorder, call *pyrunner.Call, st *stepper) {
 	resp := &response{w: w, declared: -1}
 	resp.flusher, _ = w.(http.Flusher)
 	var excInfo string
@@ -86,14 +102,19 @@ func (s *Server) relay(w http.ResponseWriter, r *http.Request, rec *recorder, ca
 			resp.status, resp.headers = ev.Status, ev.Headers
 			rec.startResponse(ev, excInfo)
 			excInfo = ""
+			st.gate(r.Context(), call, exchange.HeldAfterStart)
+			st.release(call)
 		case pyrunner.EventExcInfo:
 			excInfo = ev.Text
 		case pyrunner.EventChunk, pyrunner.EventWrite:
 			rec.chunk(ev, s.cfg.BodyCap)
-			resp.write(ev.Data, call)
-			if !call.Buffered() {
-				resp.flush()
+			if st.chunkGate(r.Context(), call) {
+				resp.write(ev.Data, call)
+				if !call.Buffered() || st != nil {
+					resp.flush()
+				}
 			}
+			st.release(call)
 		case pyrunner.EventLog:
 			rec.log(ev)
 		case pyrunner.EventLint:
@@ -103,6 +124,11 @@ func (s *Server) relay(w http.ResponseWriter, r *http.Request, rec *recorder, ca
 			rec.event(exchange.Event{Kind: exchange.EventInput})
 		case pyrunner.EventDone:
 			s.stdin.forget(rec.ex.ID)
+			if st != nil && st.aborted != "" {
+				rec.event(exchange.Event{Kind: exchange.EventClose})
+				s.abortPage(w, r, rec, resp, st)
+				return
+			}
 			s.done(w, r, rec, resp, ev)
 			return
 		}

@@ -22,6 +22,7 @@ import (
 type testServer struct {
 	URL    string
 	runner *pyrunner.Runner
+	srv    *devserver.Server
 
 	mu        sync.Mutex
 	exchanges []*exchange.Exchange
@@ -35,6 +36,7 @@ type serverOptions struct {
 	env        []string
 	scriptName string
 	raw        bool // serve spec as is, without wsgiref.validate
+	lintClean  bool // every exchange must be free of lint warnings (always so without raw)
 	threads    int
 }
 
@@ -82,6 +84,7 @@ func startServer(t *testing.T, spec string, o serverOptions) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ts.srv = srv
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -115,6 +118,11 @@ func startServer(t *testing.T, spec string, o serverOptions) *testServer {
 				t.Error(c)
 			}
 		}
+		if !o.raw || o.lintClean {
+			for _, c := range ts.lintWarnings() {
+				t.Error(c)
+			}
+		}
 	})
 	return ts
 }
@@ -137,6 +145,20 @@ func (ts *testServer) validatorComplaints() []string {
 		}
 	}
 	return complaints
+}
+
+// lintWarnings lists the lint warnings of every finished exchange: an app
+// wsgiref.validate accepts, or a framework's, must draw none.
+func (ts *testServer) lintWarnings() []string {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	var found []string
+	for _, ex := range ts.exchanges {
+		for _, w := range ex.Lint {
+			found = append(found, "lint on a clean app: "+ex.Method+" "+ex.Target+": "+w.Rule+": "+w.Message)
+		}
+	}
+	return found
 }
 
 func (ts *testServer) note(ex *exchange.Exchange, line string) {

@@ -80,10 +80,19 @@ func (rec *recorder) eventAt(e exchange.Event, at time.Time, data []byte) {
 	e.Offset = since(rec.ex.Start, at)
 	rec.ex.Events = append(rec.ex.Events, e)
 	of := &exchange.EventOf{ID: rec.ex.ID, Event: e, Data: data}
-	if e.Kind == exchange.EventEnviron {
+	if e.Kind == exchange.EventEnviron || (e.Kind == exchange.EventHeld && e.Text == exchange.HeldBeforeApp) {
 		of.Environ = rec.ex.Environ
 	}
 	rec.hub.Publish(exchange.Update{Event: of})
+}
+
+// eventEdits publishes an environ edit with the environ it made and every
+// edit so far.
+func (rec *recorder) eventEdits(summary string) {
+	e := exchange.Event{Kind: exchange.EventEnvironEdit, Text: summary, Offset: since(rec.ex.Start, time.Time{})}
+	rec.ex.Events = append(rec.ex.Events, e)
+	edits := append([]exchange.EnvEdit(nil), rec.ex.EnvironEdits...)
+	rec.hub.Publish(exchange.Update{Event: &exchange.EventOf{ID: rec.ex.ID, Event: e, Environ: rec.ex.Environ, Edits: edits}})
 }
 
 func (rec *recorder) startResponse(ev pyrunner.Event, excInfo string) {
@@ -143,7 +152,7 @@ func (rec *recorder) checkLength(resp *response) {
 	if rec.ex.Status == http.StatusNoContent || rec.ex.Status == http.StatusNotModified {
 		return
 	}
-	rec.lint("content-length-mismatch", fmt.Sprintf("the app declared Content-Length: %d but its body had %d bytes; the client sees a broken response", resp.declared, rec.ex.ResponseBody.Size))
+	rec.lint("content-length-mismatch", fmt.Sprintf("the app declared Content-Length: %d but its body had %d bytes; PEP 3333 expects a body exactly as long as the Content-Length the app gives, and the client sees a broken response", resp.declared, rec.ex.ResponseBody.Size))
 }
 
 // page records one of wsgidev's own pages as the response.

@@ -38,6 +38,7 @@ type Server struct {
 	pages    *pages
 	stdin    stdinWaits
 	software string // SERVER_SOFTWARE
+	debug    *Debugger
 }
 
 // New returns a server; Serve starts it on a listener.
@@ -49,7 +50,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, pages: p, software: "wsgidev/" + cfg.Version}
+	s := &Server{cfg: cfg, pages: p, software: "wsgidev/" + cfg.Version, debug: newDebugger()}
 	s.http = &http.Server{
 		Handler:           s,
 		ReadHeaderTimeout: 30 * time.Second,
@@ -69,9 +70,15 @@ func (s *Server) Serve(l net.Listener) error {
 	return err
 }
 
+// Debugger is the server's debugger: breakpoints and held requests.
+func (s *Server) Debugger() *Debugger { return s.debug }
+
 // Shutdown stops accepting, lets requests in flight finish until ctx ends,
-// then closes what is left.
+// then closes what is left. Held requests are released first: nobody is
+// left to step them.
 func (s *Server) Shutdown(ctx context.Context) error {
+	s.debug.ClearBreaks()
+	s.debug.ReleaseAll()
 	err := s.http.Shutdown(ctx)
 	if err != nil {
 		s.http.Close()

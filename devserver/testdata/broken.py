@@ -45,6 +45,12 @@ def application(environ, start_response):
         return [b"first chunk\n", "a str chunk"]
     if path == "/no-start":
         return [b"never started"]
+    if path == "/none-body":
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return None
+    if path == "/start-args":
+        start_response("200 OK")
+        return [b"x"]
     if path == "/twice":
         start_response("200 OK", [("Content-Type", "text/plain")])
         start_response("200 OK", [("Content-Type", "text/plain")])

@@ -29,37 +29,103 @@ def check_status(status):
                         "a three-digit code, a space and a reason phrase, such as '200 OK'" % (status,))
 
 
-_bad_name = re.compile(r"[:\r\n\x00 \t]").search
-_bad_value = re.compile(r"[\r\n\x00]").search
+# The fast loop in check_headers passes only names wsgiref.validate accepts
+# and values free of control characters (a tab aside, which HTTP allows);
+# any other header goes to explain_headers, which fails what HTTP forbids
+# and warns about the rest.
+_plain_name = re.compile(r"[A-Za-z](?:[A-Za-z0-9_-]*[A-Za-z0-9])?\Z").match  # nor ending in - or _
+_control = re.compile(r"[\x01-\x08\x0b-\x1f]").search
+_unusual_value = re.compile(r"[\x00-\x08\x0a-\x1f]").search  # _control, or NUL, CR, LF
+_UNUSUAL = HOP_BY_HOP | frozenset(("status",))
+NO_BODY = (204, 304)
 
 
 def check_headers(headers):
-    """Return the headers as fields (name, value, ...) and the declared
-    Content-Length (None if none), or raise the Violation of the first bad one."""
+    """Return the headers as fields (name, value, ...), the declared
+    Content-Length (None if none), whether a Content-Type is among them and
+    the lint warnings [(rule, message)]; or raise the Violation of the first
+    bad header. Plain headers take the fast loop; the first unusual one
+    sends all of them through explain_headers."""
     if type(headers) is list:
         fields = []
         length = None
+        has_type = False
         for item in headers:
             if type(item) is not tuple or len(item) != 2:
                 break
             name, value = item
-            if type(name) is not str or type(value) is not str or not name or _bad_name(name) or _bad_value(value):
+            if type(name) is not str or type(value) is not str or not _plain_name(name) or _unusual_value(value):
                 break
             lower = name.lower()
-            if lower in HOP_BY_HOP:
+            if lower in _UNUSUAL:
                 break
             if lower == "content-length":
                 length = declared_length(value)
+            elif lower == "content-type":
+                has_type = True
             fields.append(name)
             fields.append(value)
         else:
-            return fields, length
-    fields = explain_headers(headers)
+            return fields, length, has_type, None
+    warnings = []
+    fields = explain_headers(headers, warnings)
     length = None
+    has_type = False
     for i in range(0, len(fields), 2):
-        if fields[i].lower() == "content-length":
+        lower = fields[i].lower()
+        if lower == "content-length":
             length = declared_length(fields[i + 1])
-    return fields, length
+        elif lower == "content-type":
+            has_type = True
+    return fields, length, has_type, warnings
+
+
+def lint_content_type(status, has_type):
+    """wsgiref.validate's Content-Type rule: every response with a body says
+    what it is, and a 204 or 304 (which has none) says nothing."""
+    code = int(status[:3])
+    if code in NO_BODY:
+        if has_type:
+            return ("content-type-no-body", "the app sent a Content-Type with %s, a status that never has a body; "
+                    "PEP 3333's reference validator (wsgiref.validate) expects no Content-Type there" % status)
+    elif not has_type and code >= 200:
+        return ("content-type-missing", "the app sent %s without a Content-Type header; wsgiref.validate expects one "
+                "on every response that can have a body, or the browser has to guess what it is" % status)
+    return None
+
+
+def lint_exc_info(exc_info):
+    if exc_info is not None and type(exc_info) is not tuple:
+        return ("exc-info-type", "start_response() got exc_info of type %s; PEP 3333 wants None or the "
+                "(type, value, traceback) tuple sys.exc_info() returns" % type(exc_info).__name__)
+    return None
+
+
+_POSITIONS = {"status": 0, "response_headers": 1, "headers": 1, "exc_info": 2}
+_SIGNATURE = "PEP 3333 defines start_response(status, response_headers, exc_info=None)"
+
+
+def start_args(args, kw):
+    """Sort out an unusual start_response() call: return (status, headers,
+    exc_info, warning) or raise the Violation."""
+    if len(args) > 3 or (not kw and len(args) < 2):
+        raise Violation("start-response-args", "start_response() takes 2 or 3 arguments and got %d; %s"
+                        % (len(args) + len(kw), _SIGNATURE))
+    if not kw:
+        return args[0], args[1], args[2] if len(args) == 3 else None, None
+    slots = list(args) + [_POSITIONS] * (3 - len(args))  # _POSITIONS marks a slot not given
+    for name, value in kw.items():
+        i = _POSITIONS.get(name)
+        if i is None or slots[i] is not _POSITIONS:
+            raise Violation("start-response-args", "start_response() got the keyword argument %r it cannot "
+                            "take; %s" % (name, _SIGNATURE))
+        slots[i] = value
+    if slots[0] is _POSITIONS or slots[1] is _POSITIONS:
+        raise Violation("start-response-args", "start_response() got no status or no headers; " + _SIGNATURE)
+    warning = ("start-response-keywords", "the app called start_response() with keyword arguments (%s); "
+               "PEP 3333 passes status, headers and exc_info by position, and another server may name "
+               "them differently" % ", ".join(sorted(kw)))
+    return slots[0], slots[1], None if slots[2] is _POSITIONS else slots[2], warning
 
 
 def declared_length(value):
@@ -70,9 +136,10 @@ def declared_length(value):
     return n if n >= 0 else None
 
 
-def explain_headers(headers):
+def explain_headers(headers, warnings):
     """The slow, thorough check: raises the Violation of the first bad header
-    (latin-1 included), or returns the fields."""
+    (latin-1 included), or returns the fields and adds to warnings what
+    wsgiref.validate would reject that HTTP still carries."""
     if type(headers) is not list:
         raise Violation("headers-type", "start_response() got headers of type %s; PEP 3333 requires "
                         "a list of (name, value) tuples" % type(headers).__name__)
@@ -100,6 +167,25 @@ def explain_headers(headers):
         if name.lower() in HOP_BY_HOP:
             raise Violation("hop-by-hop", "the app set the hop-by-hop header %r; PEP 3333 reserves "
                             "those for the server (remove it)" % (name,))
+        lint_header(name, value, warnings)
         fields.append(name)
         fields.append(value)
     return fields
+
+
+def lint_header(name, value, warnings):
+    if name.lower() == "status":
+        warnings.append(("header-status", "the app set a header named %r; the status goes in start_response()'s "
+                         "first argument, and wsgiref.validate rejects a Status header (it clashes with CGI)" % name))
+    elif name[-1] in "-_":
+        warnings.append(("header-name-end", "the header name %r ends in %r; wsgiref.validate rejects names "
+                         "ending in - or _" % (name, name[-1])))
+    elif not _plain_name(name):
+        warnings.append(("header-name-chars", "the header name %r has characters other than letters, digits, "
+                         "- and _ (or starts with one of those); wsgiref.validate expects a name like "
+                         "X-Request-Id" % name))
+    found = _control(value)
+    if found:
+        warnings.append(("header-value-control", "the value of header %r contains the control character %r; "
+                         "wsgiref.validate rejects control characters in values (only a tab may appear)"
+                         % (name, found.group(0))))

@@ -19,7 +19,8 @@ from collections import deque
 
 from _wsgidev_loader import LoadFailure, format_exception, load_app, new_module_files
 from _wsgidev_pool import Pool
-from _wsgidev_rules import Violation, check_headers, check_status, explain_headers
+from _wsgidev_rules import (Violation, check_headers, check_status, explain_headers, lint_content_type,
+                            lint_exc_info, start_args)
 from _wsgidev_streams import READ_AHEAD, Errors, FileWrapper, Input, RequestStream, Stdin, current
 
 PROTOCOL = 1
@@ -109,6 +110,7 @@ class Call(object):
         self.headers_sent = False
         self.violation = None
         self.finished = False
+        self.wrappers = None  # wsgi.file_wrapper objects the app made, to see they get closed
 
     def condition(self):
         cond = self.cond
@@ -219,6 +221,11 @@ class Call(object):
     def lint(self, rule, message):
         self.queue(LINT, json.dumps({"rule": rule, "message": message}).encode("utf-8"))
 
+    def lint_all(self, warnings):
+        for warning in warnings:
+            if warning is not None:
+                self.lint(*warning)
+
     def read_body(self, limit):
         """Return up to limit bytes of request body (b"" at the end), pulling from the parent."""
         if not self.body and not self.body_eof:
@@ -263,8 +270,18 @@ def run_call(app, call):
             call.emit_body(WRITE, data)
             call.flush_chunk()
 
-    def start_response(status, headers, exc_info=None):
+    def start_response(*args, **kw):
         call.check()
+        if kw or len(args) != 2:
+            try:
+                status, headers, exc_info, warning = start_args(args, kw)
+            except Violation as v:
+                call.violation = v
+                raise
+            call.lint_all((warning, lint_exc_info(exc_info)))
+        else:
+            status, headers = args
+            exc_info = None
         if exc_info:
             try:
                 if call.headers_sent:
@@ -272,6 +289,13 @@ def run_call(app, call):
                 call.queue(EXCINFO, format_exception(exc_info[1]).encode("utf-8"))
             finally:
                 exc_info = None
+        elif call.status is not None and call.headers_sent:
+            call.lint("headers-after-body", "the app called start_response() again after body bytes were sent, "
+                      "without exc_info; the client already has the first headers. PEP 3333 allows a "
+                      "second call only with exc_info, and then the server re-raises the error")
+            call.violation = Violation("headers-after-body", "the app called start_response() after the body "
+                                       "had started; PEP 3333 forbids new headers once body bytes are sent")
+            raise call.violation
         elif call.status is not None:
             call.violation = Violation("start-response-twice", "the app called start_response() a second "
                                        "time without exc_info; PEP 3333 allows a second call only with "
@@ -279,15 +303,19 @@ def run_call(app, call):
             raise call.violation
         try:
             check_status(status)
-            fields, length = check_headers(headers)
+            fields, length, has_type, warnings = check_headers(headers)
             try:
                 payload = "\0".join([status] + fields).encode("latin-1")
             except UnicodeEncodeError:
-                explain_headers(headers)  # names the header; else the status is at fault
+                explain_headers(headers, [])  # names the header; else the status is at fault
                 raise
         except Violation as v:
             call.violation = v
             raise
+        if warnings:
+            call.lint_all(warnings)
+        if not has_type or status[:3] in ("204", "304"):
+            call.lint_all((lint_content_type(status, has_type),))
         call.status = status
         call.length = length
         call.queue(START, payload)
@@ -299,6 +327,9 @@ def run_call(app, call):
     error = None
     try:
         result = app(environ, start_response)
+        if result is None or result is False:
+            raise Violation("body-none", "the app returned %r instead of its body; PEP 3333 requires an "
+                            "iterable of bytes, if only an empty list" % (result,))
         if isinstance(result, (str, bytes)):
             raise Violation("body-" + type(result).__name__, "the app returned a %s as its body; PEP 3333 "
                             "requires an iterable of bytes, e.g. [body] instead of body"
@@ -328,6 +359,8 @@ def run_call(app, call):
         except BaseException as e:
             error = error or describe_failure(call, e)
             error["message"] = "close() raised: " + error["message"]
+    if call.wrappers:
+        lint_unclosed(call)
     # Modules this call imported go out before its DONE: once the client
     # has its answer, the parent already watches them.
     files = new_modules()
@@ -342,6 +375,19 @@ def run_call(app, call):
     else:
         call.queue(DONE)
     call.flush()
+
+
+def lint_unclosed(call):
+    """wsgidev always calls close() on what the app returned; a file_wrapper
+    the app made that is still open afterwards was dropped on the way out,
+    by a middleware whose own iterable did not pass close() on."""
+    for wrapper in call.wrappers:
+        if not wrapper.closed:
+            call.lint("close-not-called", "the app made a wsgi.file_wrapper whose close() was never called: "
+                      "something between wsgidev and the app (a middleware) returned its own iterable and "
+                      "did not call close() on the app's; PEP 3333 requires close() to reach the app's "
+                      "iterable, or files and connections leak")
+            return
 
 
 def send_item(call, data):

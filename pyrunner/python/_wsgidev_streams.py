@@ -77,6 +77,10 @@ class Input(Lines):
         line, self._buf = self._buf[:end], self._buf[end:]
         return line
 
+    def close(self):
+        self._call.lint("input-close", "the app called wsgi.input.close(); the server owns the request "
+                        "stream, and wsgiref.validate forbids closing it (just stop reading)")
+
 
 class Errors(object):
     """wsgi.errors: text the app writes here is shown with its request."""
@@ -96,6 +100,10 @@ class Errors(object):
     def flush(self):
         pass
 
+    def close(self):
+        self._call.lint("errors-close", "the app called wsgi.errors.close(); the server owns the error "
+                        "stream, and wsgiref.validate forbids closing it")
+
 
 class FileWrapper(object):
     """wsgi.file_wrapper: iterate a file-like object in blocks, close it after."""
@@ -103,8 +111,17 @@ class FileWrapper(object):
     def __init__(self, filelike, blksize=65536):
         self.filelike = filelike
         self.blksize = blksize
-        if hasattr(filelike, "close"):
-            self.close = filelike.close
+        self.closed = False
+        call = getattr(current, "call", None)
+        if call is not None:  # so the runner can tell when close() never arrived
+            if call.wrappers is None:
+                call.wrappers = []
+            call.wrappers.append(self)
+
+    def close(self):
+        self.closed = True
+        if hasattr(self.filelike, "close"):
+            self.filelike.close()
 
     def __iter__(self):
         return self
