@@ -267,13 +267,16 @@ func serve(c *cli.Context) error {
 		breaks: breaks, tui: tui,
 	})
 	reloads := &reloader{runner: runner, hub: hub, grace: c.Duration("grace"), held: srv.Debugger(), ctx: ctx}
+	if tui {
+		reloads.release = "R again releases them and reloads"
+	}
 	if watcher != nil {
 		go reloads.follow(ctx, watcher, !tui)
 	}
 	closed := present(out, logSub, tui, inspector.Options{
 		AppLabel: appLabel(choice, info, loadErr), Python: "Python " + hello.Python,
 		URL: serverURL(l.Addr(), scriptName), Watching: watching(watcher),
-		NoColor: os.Getenv("NO_COLOR") != "", Control: reloads, Keep: c.Int("keep"),
+		NoColor: os.Getenv("NO_COLOR") != "", Control: inspectorControl{reloads, srv}, Keep: c.Int("keep"),
 	})
 	defer closed.wait()
 

@@ -27,6 +27,9 @@ type StepControl interface {
 	// EditEnviron sets key to value in the environ of a request held
 	// before the app, or removes key.
 	EditEnviron(id uint64, key, value string, remove bool) error
+	// ReloadWaits is true while a reload waits for held requests; the
+	// reload key then releases them.
+	ReloadWaits() bool
 }
 
 // breakSyntax reminds the user of the breakpoint terms while typing one.
@@ -51,7 +54,8 @@ type debugState struct {
 	breaks []string
 	note   string // what the last debugger action said (an error), until the next key
 
-	pdbWaiting string // "GET /x" when a pdb session waits for a line
+	pdbWaiting  string // "GET /x" when a pdb session waits for a line
+	reloadWaits bool   // a reload waits for the held requests
 }
 
 func newDebugState(ctl Control) *debugState {
@@ -193,6 +197,8 @@ func (m *Model) debugKeyState(ks *keyState) {
 	ks.atGate = d.ctl != nil && atGate(target)
 	ks.beforeApp = d.ctl != nil && beforeApp(target)
 	ks.breaks = len(d.breaks) > 0
+	d.reloadWaits = d.ctl != nil && len(d.held) > 0 && d.ctl.ReloadWaits()
+	ks.reloadWaits = d.reloadWaits
 	ks.pdbAway = m.pdb.away()
 	d.pdbWaiting = m.pdb.waitingLabel()
 }
@@ -380,6 +386,9 @@ func (s *statusBar) debugSegs() []seg {
 	}
 	if n := d.heldCount(); n > 0 {
 		add(seg{"⏸ " + strconv.Itoa(n) + " held", st.Held})
+	}
+	if d.reloadWaits {
+		add(seg{"reload waits (R releases)", st.Warn})
 	}
 	if len(d.breaks) > 0 {
 		add(seg{"break: " + sanitize(strings.Join(d.breaks, ", ")), st.Note})

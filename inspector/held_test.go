@@ -59,6 +59,8 @@ func (f *fakeDebugger) useBreak() {
 	f.mu.Unlock()
 }
 
+func (f *fakeDebugger) ReloadWaits() bool { return false }
+
 func (f *fakeDebugger) Step(id uint64) error     { f.calls <- fmt.Sprint("step ", id); return nil }
 func (f *fakeDebugger) Continue(id uint64) error { f.calls <- fmt.Sprint("continue ", id); return nil }
 func (f *fakeDebugger) Abort(id uint64) error    { f.calls <- fmt.Sprint("abort ", id); return nil }

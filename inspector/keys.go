@@ -133,6 +133,8 @@ type keyState struct {
 	breaks    bool  // breakpoints are set
 	modal     modal // a debugger line or pane has the keyboard
 	pdbAway   bool  // a pdb session waits while its console is hidden
+
+	reloadWaits bool // a reload waits for held requests: R releases them
 }
 
 // apply enables exactly the bindings that do something in ks.
@@ -223,4 +225,9 @@ func (k *KeyMap) applyDebug(ks keyState) {
 	k.ConsoleEOF.SetEnabled(console)
 	k.ConsoleHide.SetEnabled(console)
 	k.ConsoleShow.SetEnabled(free && ks.pdbAway)
+	if ks.reloadWaits {
+		k.Reload.SetHelp("R", "release held, reload")
+	} else {
+		k.Reload.SetHelp("R", "reload app")
+	}
 }
