@@ -70,6 +70,14 @@ func freePort(t *testing.T) int {
 // waits until it answers; it returns the screen handle and the base URL.
 func startInTmux(t *testing.T) (tmux, string) {
 	t.Helper()
+	dir, _ := filepath.Abs("testdata/probe")
+	return serveInTmux(t, dir, "/x?from=tmux", "app.py")
+}
+
+// serveInTmux runs wsgidev serve with args in dir on a 120x40 tmux
+// terminal of its own, and waits until readyPath answers.
+func serveInTmux(t *testing.T, dir, readyPath string, args ...string) (tmux, string) {
+	t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
 		if os.Getenv("CI") == "true" {
 			t.Fatal("tmux is missing; .ci/run installs it")
@@ -78,14 +86,13 @@ func startInTmux(t *testing.T) (tmux, string) {
 	}
 	m := tmux{t: t, socket: fmt.Sprintf("wsgidev-test-%d-%s", os.Getpid(), t.Name())}
 	port := freePort(t)
-	dir, _ := filepath.Abs("testdata/probe")
-	cmd := fmt.Sprintf("cd %s && PYTHONDONTWRITEBYTECODE=1 %s serve --port %d app.py", dir, wsgidevBin, port)
+	cmd := fmt.Sprintf("cd %s && PYTHONDONTWRITEBYTECODE=1 %s serve --port %d %s", dir, wsgidevBin, port, strings.Join(args, " "))
 	m.run("new-session", "-d", "-s", "tui", "-x", "120", "-y", "40", cmd)
 	t.Cleanup(func() { exec.Command("tmux", "-L", m.socket, "kill-server").Run() })
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	deadline := time.Now().Add(startTimeout)
 	for {
-		resp, err := http.Get(base + "/x?from=tmux")
+		resp, err := http.Get(base + readyPath)
 		if err == nil {
 			resp.Body.Close()
 			return m, base

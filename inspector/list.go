@@ -255,6 +255,9 @@ func (l *listModel) rowView(r *row, selected bool, c columns) string {
 	}
 	when := ex.Start.Format(layout)
 	status, dur, size := rowCells(r, l.c.now())
+	if atGate(r) {
+		dur = "⏸ held"
+	}
 	target := sanitize(ex.Target)
 	if selected {
 		line := cursor + mark + " " + pad(when, c.time) + " " + pad(ex.Method, c.method) + " " + pad(target, c.path) + " " +
@@ -284,9 +287,6 @@ func rowCells(r *row, now time.Time) (status, dur, size string) {
 	}
 	if r.live {
 		dur = formatElapsed(now.Sub(ex.Start)) + "…"
-		if atGate(r) {
-			dur = "⏸ held"
-		}
 		size = formatSize(r.sent)
 	} else {
 		dur = formatDuration(ex.Duration)

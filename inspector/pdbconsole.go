@@ -250,11 +250,11 @@ func (p *pdbConsole) View() string {
 
 	out := make([]string, 0, p.height)
 	out = append(out, title)
+	for range n - len(lines) { // the transcript ends at the input line, as on a terminal
+		out = append(out, "")
+	}
 	for _, l := range lines {
 		out = append(out, st.Console.Render(fit(l, p.width)))
-	}
-	for len(out) < p.height-1 {
-		out = append(out, "")
 	}
 	p.ti.Prompt = sanitize(prompt)
 	p.ti.Width = max(1, p.width-ansi.StringWidth(p.ti.Prompt)-2)
