@@ -112,3 +112,30 @@ func TestSteppingInTmux(t *testing.T) {
 	m.waitScreen("3 requests")
 	m.waitOffScreen("⏸ 1 held")
 }
+
+// A save while a request is held does not reload under it: the inspector
+// says the reload waits, and R releases the request and lets it go ahead.
+func TestReloadWaitsInTmux(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	app := filepath.Join(dir, "app.py")
+	writeProjectFile(t, app, projectApp("v1"))
+	m, base := serveInTmux(t, dir, "/ready", "app.py")
+	m.waitScreen("/ready", "1 request")
+	m.keys("B")
+	m.waitScreen("break: next")
+	held := streamLines(base, "/held")
+	m.waitScreen("⏸ 1 held")
+
+	writeProjectFile(t, app, projectApp("v2"))
+	m.waitScreen("reload waits (R releases)")
+	nothingYet(t, held, "held while a reload waits")
+	m.keys("R")
+	receive(t, held, "200 OK")
+	receive(t, held, "v1")
+	m.waitScreen("reloaded in")
+	m.waitOffScreen("reload waits")
+	after := streamLines(base, "/")
+	receive(t, after, "200 OK")
+	receive(t, after, "v2")
+}

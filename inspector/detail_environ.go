@@ -103,7 +103,7 @@ func (d *detailModel) environBlocks() []block {
 		blocks = append(blocks, block{heading: true, lines: []string{title}})
 		blocks = append(blocks, groups[g]...)
 	}
-	return append(blocks, d.editBlocks()...)
+	return append(append(d.heldBlocks(), blocks...), d.editBlocks()...)
 }
 
 // environEntry is one key: the name in a column, the value wrapped beside it.

@@ -283,6 +283,17 @@ func (e *environEditor) entry(v exchange.EnvVar, selected bool, keyW int, edited
 	return fit(mark+st.Key.Render(name)+"  "+valueStyle.Render(sanitize(value))+tag, e.width)
 }
 
+// heldBlocks head the environ of a request held before the app: it can
+// still be edited.
+func (d *detailModel) heldBlocks() []block {
+	if !beforeApp(d.row) || d.c.debug.ctl == nil {
+		return nil
+	}
+	st := &d.c.styles
+	note := "⏸ Held before the app is called: i edits this environ, s steps, c continues, A aborts."
+	return []block{{heading: true, lines: wrapStyle(st.Held, note, d.width)}, {heading: true, lines: []string{""}}}
+}
+
 // editBlocks list, under a finished or held exchange's environ, what was
 // edited in the debugger.
 func (d *detailModel) editBlocks() []block {

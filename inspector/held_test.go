@@ -242,6 +242,8 @@ func TestFlowAbort(t *testing.T) {
 	r := begin(1, 89*time.Second, "GET", "/stream").held(100*time.Microsecond, exchange.HeldBeforeApp)
 	n := sendNew(tm, r, 0)
 	waitFor(t, tm, "⏸ 1 held")
+	keys(tm, "enter")
+	waitFor(t, tm, "[1 Environ]", "i edits this environ")
 	keys(tm, "s")
 	f.expect(t, "step 1")
 	r.debug(ms, "step").environ(ms).startResponse(2*ms, "200 OK", "").chunk(3*ms, "a").held(3*ms, exchange.HeldBeforeChunk+" 1")
