@@ -336,6 +336,25 @@ func (ts *testServer) chunksServed(t *testing.T) {
 	}
 }
 
+// TestStepThroughWrite: bytes given to write() wait at the same gates as
+// chunks of the iterable.
+func TestStepThroughWrite(t *testing.T) {
+	ts := startStepping(t)
+	d := ts.srv.Debugger()
+	d.SetBreak(devserver.Breakpoint{Once: true})
+	c := ts.dialRaw(t, "/write")
+	stepTo(t, d, waitHeld(t, d, exchange.HeldBeforeApp).ID, 3)
+	if got := c.available(); !strings.Contains(got, "one\n") || strings.Contains(got, "two\n") {
+		t.Fatalf("before the second write() the client has %q; want the first only", got)
+	}
+	must(t, d.Continue(d.Held()[0].ID))
+	if got := c.rest(t); !strings.Contains(got, "two\n") {
+		t.Fatalf("after continue the client has %q", got)
+	}
+	ts.waitOutput(t, "closed /write")
+	waitNoneHeld(t, d)
+}
+
 func TestContinueAfterStartResponse(t *testing.T) {
 	ts := startStepping(t)
 	d := ts.srv.Debugger()

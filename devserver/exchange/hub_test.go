@@ -58,3 +58,24 @@ func TestBodyAppendCaps(t *testing.T) {
 		})
 	}
 }
+
+// A debugger's held state survives a subscriber that has fallen behind.
+func TestHubKeepsHeldEvents(t *testing.T) {
+	h := NewHub()
+	s := h.Subscribe()
+	defer s.Close()
+	for i := 0; i < maxDetail; i++ {
+		h.Publish(Update{Event: &EventOf{ID: 1, Event: Event{Kind: EventChunk}}})
+	}
+	h.Publish(Update{Event: &EventOf{ID: 2, Event: Event{Kind: EventHeld, Text: HeldBeforeApp}}})
+	h.Publish(Update{Event: &EventOf{ID: 2, Event: Event{Kind: EventEnvironEdit}}})
+	h.Publish(Update{Event: &EventOf{ID: 2, Event: Event{Kind: EventDebug}}})
+	got, dropped := s.Drain()
+	var kinds []string
+	for _, u := range got[maxDetail:] {
+		kinds = append(kinds, u.Event.Event.Kind)
+	}
+	if len(kinds) != 2 || kinds[0] != EventHeld || kinds[1] != EventEnvironEdit || dropped != 1 {
+		t.Errorf("after a full queue: %v, %d dropped; want held and environ-edit kept, the debug detail dropped", kinds, dropped)
+	}
+}

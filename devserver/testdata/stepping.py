@@ -11,6 +11,11 @@ def application(environ, start_response):
         body = json.dumps(env).encode("utf-8")
         start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
         return [body]
+    if path == "/write":
+        write = start_response("200 OK", [("Content-Type", "text/plain")])
+        write(b"one\n")
+        write(b"two\n")
+        return Chunks(path, [])
     start_response("200 OK", [("Content-Type", "text/plain")])
     return Chunks(path, [b"one\n", b"two\n"])
 

@@ -128,6 +128,24 @@ def start_args(args, kw):
     return slots[0], slots[1], None if slots[2] is _POSITIONS else slots[2], warning
 
 
+HEADERS_AFTER_BODY = ("headers-after-body", "the app called start_response() again after body bytes were sent, "
+                      "without exc_info; the client already has the first headers. PEP 3333 allows a second "
+                      "call only with exc_info, and then the server re-raises the error")
+
+
+def unclosed_wrapper(wrappers):
+    """wsgidev always calls close() on what the app returned; a file_wrapper
+    the app made that is still open afterwards was dropped on the way out,
+    by a middleware whose own iterable did not pass close() on."""
+    for wrapper in wrappers:
+        if not wrapper.closed:
+            return ("close-not-called", "the app made a wsgi.file_wrapper whose close() was never called: "
+                    "something between wsgidev and the app (a middleware) returned its own iterable and "
+                    "did not call close() on the app's; PEP 3333 requires close() to reach the app's "
+                    "iterable, or files and connections leak")
+    return None
+
+
 def declared_length(value):
     try:
         n = int(value)

@@ -19,8 +19,8 @@ from collections import deque
 
 from _wsgidev_loader import LoadFailure, format_exception, load_app, new_module_files
 from _wsgidev_pool import Pool
-from _wsgidev_rules import (Violation, check_headers, check_status, explain_headers, lint_content_type,
-                            lint_exc_info, start_args)
+from _wsgidev_rules import (HEADERS_AFTER_BODY, Violation, check_headers, check_status, explain_headers,
+                            lint_content_type, lint_exc_info, start_args, unclosed_wrapper)
 from _wsgidev_streams import READ_AHEAD, Errors, FileWrapper, Input, RequestStream, Stdin, current
 
 PROTOCOL = 1
@@ -290,11 +290,8 @@ def run_call(app, call):
             finally:
                 exc_info = None
         elif call.status is not None and call.headers_sent:
-            call.lint("headers-after-body", "the app called start_response() again after body bytes were sent, "
-                      "without exc_info; the client already has the first headers. PEP 3333 allows a "
-                      "second call only with exc_info, and then the server re-raises the error")
-            call.violation = Violation("headers-after-body", "the app called start_response() after the body "
-                                       "had started; PEP 3333 forbids new headers once body bytes are sent")
+            call.lint_all((HEADERS_AFTER_BODY,))  # told even if the app swallows the error
+            call.violation = Violation(*HEADERS_AFTER_BODY)
             raise call.violation
         elif call.status is not None:
             call.violation = Violation("start-response-twice", "the app called start_response() a second "
@@ -360,7 +357,7 @@ def run_call(app, call):
             error = error or describe_failure(call, e)
             error["message"] = "close() raised: " + error["message"]
     if call.wrappers:
-        lint_unclosed(call)
+        call.lint_all((unclosed_wrapper(call.wrappers),))
     # Modules this call imported go out before its DONE: once the client
     # has its answer, the parent already watches them.
     files = new_modules()
@@ -375,19 +372,6 @@ def run_call(app, call):
     else:
         call.queue(DONE)
     call.flush()
-
-
-def lint_unclosed(call):
-    """wsgidev always calls close() on what the app returned; a file_wrapper
-    the app made that is still open afterwards was dropped on the way out,
-    by a middleware whose own iterable did not pass close() on."""
-    for wrapper in call.wrappers:
-        if not wrapper.closed:
-            call.lint("close-not-called", "the app made a wsgi.file_wrapper whose close() was never called: "
-                      "something between wsgidev and the app (a middleware) returned its own iterable and "
-                      "did not call close() on the app's; PEP 3333 requires close() to reach the app's "
-                      "iterable, or files and connections leak")
-            return
 
 
 def send_item(call, data):
