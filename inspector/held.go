@@ -316,7 +316,6 @@ func (m *Model) debugLayout(width, avail int) int {
 	if m.breakLine.Focused() {
 		used++
 	}
-	m.editor.SetSize(width, avail-used)
 	h := 0
 	if m.pdb.visible() {
 		h = min(max(8, (avail-used)/2), avail-used-4)
@@ -403,7 +402,8 @@ func (d *detailModel) debugEntry(e exchange.Event) (label string, style lipgloss
 	case exchange.EventHeld:
 		return "⏸ held", st.Held, describeHeld(e.Text), true
 	case exchange.EventDebug:
-		return "▶ " + e.Text, st.Held, "", true
+		what, why, _ := strings.Cut(e.Text, ":")
+		return "▶ " + what, st.Held, strings.TrimSpace(why), true
 	case exchange.EventEnvironEdit:
 		return "environ edited", st.Edited, e.Text, true
 	case exchange.EventInput:

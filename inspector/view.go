@@ -65,6 +65,7 @@ func (m *Model) layout() {
 	body := max(3, avail-logH)
 	m.list.SetSize(w, body)
 	m.detail.SetSize(w, body)
+	m.editor.SetSize(w, body)
 	m.logs.SetSize(w, logH)
 	m.status.SetSize(w, 1)
 }
