@@ -267,13 +267,15 @@ func TestFlowAbort(t *testing.T) {
 // one is refused in its words; U clears them.
 func TestFlowBreakWhen(t *testing.T) {
 	f := newFakeDebugger()
+	f.breaks = []string{"header:X-Debug"} // from --break
 	tm := startFlow(t, debugOptions(f))
+	waitFor(t, tm, "break: header:X-Debug")
 	keys(tm, "W")
 	waitFor(t, tm, "break on:", breakSyntax)
 	tm.Type("POST /api/* q")
 	keys(tm, "backspace", "backspace", "enter")
 	f.expect(t, "break POST /api/*")
-	waitFor(t, tm, "break: POST /api/*")
+	waitFor(t, tm, "break: header:X-Debug, POST /api/*")
 	keys(tm, "W")
 	tm.Type("bogus")
 	keys(tm, "enter")

@@ -171,7 +171,10 @@ func NewModel(opts Options) Model {
 	return m
 }
 
-func (m Model) Init() tea.Cmd { return m.wait(time.Time{}, 0) }
+// Init starts the updates, and asks which breakpoints --break set.
+func (m Model) Init() tea.Cmd {
+	return tea.Batch(m.wait(time.Time{}, 0), m.c.debug.refreshBreaks())
+}
 
 // Drains are spaced so a flood of requests is ingested and drawn in
 // batches: at most 60 times a second, and 15 times once a batch shows the
