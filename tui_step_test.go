@@ -10,11 +10,12 @@ import (
 	"time"
 )
 
-// streamingApp answers with two chunks, one line each.
+// streamingApp answers with two chunks, one line each; the first names the
+// PATH_INFO the app saw.
 const streamingApp = `def application(environ, start_response):
     start_response("200 OK", [("Content-Type", "text/plain")])
     def body():
-        yield b"one\n"
+        yield ("one %s\n" % environ["PATH_INFO"]).encode()
         yield b"two\n"
     return body()
 `
@@ -67,7 +68,7 @@ func TestPdbConsoleInTmux(t *testing.T) {
 	m.waitOffScreen("pdb · GET /pdb")
 }
 
-// B breaks on the next request; in the detail's timeline s steps it to
+// B breaks on the next request; i edits its PATH_INFO; in the detail's timeline s steps it to
 // start_response, to chunk 1, to chunk 2 (only now is chunk 1 sent), and
 // c runs it to the end. A breaks the next one's run with a 503.
 func TestSteppingInTmux(t *testing.T) {
@@ -82,6 +83,16 @@ func TestSteppingInTmux(t *testing.T) {
 	client := streamLines(base, "/s")
 	m.waitScreen("⏸ 1 held", "GET     /s")
 	m.waitOffScreen("break: next")
+	m.keys("i")
+	m.waitScreen("Edit the environ of #2 GET /s")
+	m.keys("j", "j")
+	m.waitScreen("› PATH_INFO")
+	m.keys("Enter")
+	m.waitScreen("PATH_INFO = /s")
+	m.keys("C-u", "/edited", "Enter")
+	m.waitScreen("'/edited'", "(was '/s')")
+	m.keys("Escape")
+	m.waitScreen("METHOD", "PATH")
 	m.keys("Enter")
 	m.waitScreen("#2 GET /s")
 	m.keys("6")
@@ -94,7 +105,7 @@ func TestSteppingInTmux(t *testing.T) {
 	m.keys("s")
 	m.waitScreen("held before chunk 2 is sent")
 	receive(t, client, "200 OK")
-	receive(t, client, "one")
+	receive(t, client, "one /edited")
 	nothingYet(t, client, "held before chunk 2")
 	m.keys("c")
 	receive(t, client, "two")

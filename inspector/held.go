@@ -210,7 +210,18 @@ func (m *Model) debugKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 	switch m.modal() {
 	case modalConsole:
 		return m.pdb.key(msg), true
-	case modalEditor, modalEditing:
+	case modalEditor:
+		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
+			// Keys typed faster than they are read ("jj") are a
+			// command each while the editor moves between keys.
+			var cmds []tea.Cmd
+			for _, r := range msg.Runes {
+				cmds = append(cmds, m.editor.key(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}}))
+			}
+			return tea.Batch(cmds...), true
+		}
+		return m.editor.key(msg), true
+	case modalEditing:
 		return m.editor.key(msg), true
 	case modalBreak:
 		return m.breakKey(msg), true
