@@ -92,7 +92,7 @@ func TestSteppingInTmux(t *testing.T) {
 	m.keys("C-u", "/edited", "Enter")
 	m.waitScreen("'/edited'", "(was '/s')")
 	m.keys("Escape")
-	m.waitScreen("METHOD", "PATH")
+	m.waitScreen("DURATION") // the list: the editor shows REQUEST_METHOD and PATH_INFO too
 	m.keys("Enter")
 	m.waitScreen("#2 GET /s")
 	m.keys("6")
@@ -113,7 +113,7 @@ func TestSteppingInTmux(t *testing.T) {
 	m.waitScreen("▶ continue", "close() called")
 
 	m.keys("Escape")
-	m.waitScreen("METHOD", "PATH")
+	m.waitScreen("DURATION") // the list: the editor shows REQUEST_METHOD and PATH_INFO too
 	m.keys("B")
 	m.waitScreen("break: next")
 	aborted := streamLines(base, "/s")
