@@ -72,6 +72,11 @@ func (d *debugState) apply(u exchange.Update, s *store) bool {
 		delete(d.held, u.Done.ID)
 	case u.Event != nil:
 		of := u.Event
+		switch of.Event.Kind {
+		case exchange.EventHeld, exchange.EventDebug, exchange.EventEnvironEdit:
+		default:
+			return false // the common case: no lookups
+		}
 		r := s.byID[of.ID]
 		if r == nil || !r.live {
 			r = d.held[of.ID] // cleared from the list, still held
@@ -313,7 +318,9 @@ func (m *Model) debugResult(msg debugResultMsg) {
 // ingestDebug follows an update in the debugger's state and the pdb
 // console; it returns a command when the breakpoints need asking for.
 func (m *Model) ingestDebug(u exchange.Update) tea.Cmd {
-	m.pdb.apply(u, m.c.store)
+	if len(m.pdb.sessions) > 0 || (u.Event != nil && u.Event.Event.Kind == exchange.EventInput) {
+		m.pdb.apply(u, m.c.store)
+	}
 	if m.c.debug.apply(u, m.c.store) {
 		return m.c.debug.refreshBreaks()
 	}

@@ -251,7 +251,9 @@ func (m *Model) ingest(updates []exchange.Update) tea.Cmd {
 		switch {
 		case u.Started != nil || u.Event != nil || u.Done != nil:
 			m.c.store.apply(u, &b)
-			cmds = append(cmds, m.ingestDebug(u))
+			if cmd := m.ingestDebug(u); cmd != nil {
+				cmds = append(cmds, cmd)
+			}
 		default:
 			m.status.apply(u)
 			m.logs.apply(u)
