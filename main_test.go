@@ -105,7 +105,7 @@ type proc struct {
 	exited chan struct{}
 	term   *os.File // the terminal's master side, with launch.typing
 	base   string   // http://127.0.0.1:PORT, once serving
-	url    string // the banner's URL
+	url    string   // the banner's URL
 	client *http.Client
 }
 
