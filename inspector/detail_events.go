@@ -44,7 +44,9 @@ func (d *detailModel) bodyBlocks() []block {
 		total += int64(e.Size)
 	}
 	facts := []string{plural(n, "chunk", "chunks"), formatSize(total)}
-	if r.live {
+	if atGate(r) {
+		facts = append(facts, st.Held.Render("⏸ "+describeHeld(r.ex.Held)))
+	} else if r.live {
 		facts = append(facts, st.Live.Render("● streaming"))
 	}
 	blocks := []block{{heading: true, lines: []string{st.Section.Render("Chunks") + "  " + st.Dim.Render(strings.Join(facts, " · "))}}}

@@ -1,6 +1,7 @@
 package inspector
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -325,6 +326,30 @@ func (m *Model) ingestDebug(u exchange.Update) tea.Cmd {
 		return m.c.debug.refreshBreaks()
 	}
 	return nil
+}
+
+// keepHeld puts the held requests back after the list is cleared: they
+// wait for the user, who could not reach them otherwise.
+func (m *Model) keepHeld() {
+	d := m.c.debug
+	if len(d.held) == 0 {
+		return
+	}
+	ids := make([]uint64, 0, len(d.held))
+	for id := range d.held {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	var b batch
+	for _, id := range ids {
+		old := d.held[id]
+		r := m.c.store.add(old.ex, true, &b)
+		r.status, r.chunks, r.sent = old.status, old.chunks, old.sent
+		r.refresh()
+		d.held[id] = r
+	}
+	m.c.store.finish(&b)
+	m.list.ingested(b)
 }
 
 // debugLayout takes the lines the break line and the pdb console need

@@ -358,6 +358,28 @@ func TestPdbConsoleEndOfInput(t *testing.T) {
 	}
 }
 
+// Clearing the list keeps the held requests: nothing else would reach them.
+func TestClearKeepsHeld(t *testing.T) {
+	f := newFakeDebugger()
+	m := send(newTestModel(100, 30, debugOptions(f)), UpdatesMsg(sampleUpdates()))
+	r := begin(7, 89*time.Second, "GET", "/held").held(ms, exchange.HeldBeforeApp)
+	m = press(send(m, UpdatesMsg(r.updates)), "C")
+	if n := m.c.store.len(); n != 1 || m.list.selected == nil || m.list.selected.ex.ID != 7 {
+		t.Fatalf("%d rows after the clear; want the held #7 alone, selected", n)
+	}
+	r.debug(2*ms, "step").environ(2*ms).startResponse(3*ms, "200 OK", "").held(3*ms, exchange.HeldAfterStart)
+	m = send(m, UpdatesMsg(r.updates[2:]))
+	if !strings.Contains(m.View(), "200") || m.c.debug.heldCount() != 1 {
+		t.Errorf("the kept row does not follow its request:\n%s", m.View())
+	}
+	_, cmd := m.Update(keyMsg("s"))
+	if cmd == nil {
+		t.Fatal("s does nothing on the kept row")
+	}
+	cmd()
+	f.expect(t, "step 7")
+}
+
 // Without a debugger in the Control, none of its keys are on.
 func TestNoDebuggerNoKeys(t *testing.T) {
 	m := newTestModel(100, 30, testOptions())

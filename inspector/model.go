@@ -347,6 +347,7 @@ func (m *Model) listKey(msg tea.KeyMsg) {
 	case key.Matches(msg, k.Clear):
 		m.c.store.reset()
 		m.list.reset()
+		m.keepHeld()
 	default:
 		m.list.Update(msg)
 	}
