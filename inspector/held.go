@@ -390,7 +390,7 @@ func (m *Model) debugHelp() ([]key.Binding, bool) {
 	k := &m.c.keys
 	switch m.modal() {
 	case modalConsole:
-		return []key.Binding{k.ConsoleSend, k.ConsoleEOF, k.ConsoleHide, k.Quit}, true
+		return m.pdb.ShortHelp(), true
 	case modalEditing, modalBreak:
 		return []key.Binding{k.Accept, k.Cancel, k.Quit}, true
 	case modalEditor:

@@ -320,6 +320,10 @@ func TestFlowPdbConsole(t *testing.T) {
 	waitFor(t, tm, ": pdb console")
 	keys(tm, ":")
 	waitFor(t, tm, "pdb · GET /pdb")
+	keys(tm, "up") // the line sent before
+	waitFor(t, tm, "(Pdb) n")
+	keys(tm, "down", "up", "up", "enter") // still n: the history has one line
+	f.expect(t, `input 7 "n\n" false`)
 	tm.Type("c")
 	keys(tm, "enter")
 	f.expect(t, `input 7 "c\n" false`)

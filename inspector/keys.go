@@ -61,6 +61,8 @@ type KeyMap struct {
 	ConsoleSend key.Binding
 	ConsoleEOF  key.Binding
 	ConsoleHide key.Binding
+	ConsolePrev key.Binding // the line sent before, as in a shell
+	ConsoleNext key.Binding
 }
 
 // DefaultKeyMap returns the inspector's keys: vim and arrows.
@@ -113,6 +115,8 @@ func DefaultKeyMap() KeyMap {
 		ConsoleSend: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "send line")),
 		ConsoleEOF:  key.NewBinding(key.WithKeys("ctrl+d"), key.WithHelp("ctrl+d", "end of input")),
 		ConsoleHide: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "hide console")),
+		ConsolePrev: key.NewBinding(key.WithKeys("up"), key.WithHelp("↑/↓", "history")),
+		ConsoleNext: key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "next in history")),
 	}
 }
 
@@ -224,6 +228,8 @@ func (k *KeyMap) applyDebug(ks keyState) {
 	k.ConsoleSend.SetEnabled(console)
 	k.ConsoleEOF.SetEnabled(console)
 	k.ConsoleHide.SetEnabled(console)
+	k.ConsolePrev.SetEnabled(console)
+	k.ConsoleNext.SetEnabled(console)
 	k.ConsoleShow.SetEnabled(free && ks.pdbAway)
 	if ks.reloadWaits {
 		k.Reload.SetHelp("R", "release held, reload")

@@ -53,6 +53,8 @@ type pdbConsole struct {
 	sessions []*pdbSession // in the order they first asked
 	current  *pdbSession   // the one the pane shows
 	ti       textinput.Model
+	history  []string // lines sent, oldest first, for every session
+	recall   int      // where ↑/↓ are in history; len(history) is the line being typed
 }
 
 var _ component = (*pdbConsole)(nil)
@@ -71,7 +73,7 @@ func (p *pdbConsole) SetSize(width, height int)           { p.width, p.height = 
 
 func (p *pdbConsole) ShortHelp() []key.Binding {
 	k := &p.c.keys
-	return []key.Binding{k.ConsoleSend, k.ConsoleEOF, k.ConsoleHide, k.Quit}
+	return []key.Binding{k.ConsoleSend, k.ConsolePrev, k.ConsoleEOF, k.ConsoleHide, k.Quit}
 }
 
 func (p *pdbConsole) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
@@ -201,13 +203,35 @@ func (p *pdbConsole) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.ConsoleSend):
 		line := p.ti.Value()
 		p.ti.Reset()
+		if line != "" && (len(p.history) == 0 || p.history[len(p.history)-1] != line) {
+			p.history = append(p.history, line)
+		}
+		p.recall = len(p.history)
 		return p.send(s, line+"\n", false)
+	case key.Matches(msg, k.ConsolePrev):
+		p.recallLine(-1)
+		return nil
+	case key.Matches(msg, k.ConsoleNext):
+		p.recallLine(1)
+		return nil
 	case key.Matches(msg, k.ConsoleEOF):
 		return p.send(s, "", true)
 	}
 	var cmd tea.Cmd
 	p.ti, cmd = p.ti.Update(msg)
 	return cmd
+}
+
+// recallLine puts the line sent before (-1) or after (+1) the one shown
+// in the input line; past the newest it is empty again.
+func (p *pdbConsole) recallLine(delta int) {
+	p.recall = max(0, min(p.recall+delta, len(p.history)))
+	line := ""
+	if p.recall < len(p.history) {
+		line = p.history[p.recall]
+	}
+	p.ti.SetValue(line)
+	p.ti.CursorEnd()
 }
 
 // send answers the session's read; what was typed shows in the transcript,
