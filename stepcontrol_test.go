@@ -337,3 +337,21 @@ func TestControlAnswersPdb(t *testing.T) {
 		t.Error("a finished request took a line")
 	}
 }
+
+// Shutting down while a request waits in pdb gives pdb the end of input:
+// nobody is left to type, so pdb quits, the request ends with its
+// traceback, and the shutdown does not wait out its grace.
+func TestShutdownEndsAPdbSession(t *testing.T) {
+	t.Parallel()
+	cs := startControlServer(t)
+	client := streamLines(cs.base, "/pdb")
+	cs.next("pdb's prompt", func(u exchange.Update) bool {
+		return u.Event != nil && u.Event.Event.Kind == exchange.EventInput
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
+	defer cancel()
+	if err := cs.ctl.srv.Shutdown(ctx); err != nil {
+		t.Fatalf("shutdown with pdb waiting: %v", err)
+	}
+	receive(t, client, "500 Internal Server Error")
+}
