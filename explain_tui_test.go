@@ -2,35 +2,13 @@ package main
 
 import (
 	"bufio"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 )
-
-// serveInTmux runs "wsgidev serve <args> --port N app.py" on a 120x40 tmux
-// terminal of its own, in testdata/probe with env added, and waits until
-// the server answers (any status: /x may be outside a mount); it returns the screen and the server's address.
-func serveInTmux(t *testing.T, env []string, args ...string) (tmux, string) {
-	t.Helper()
-	port := freePort(t)
-	dir, _ := filepath.Abs("testdata/probe")
-	m := openTmux(t, fmt.Sprintf("cd %s && env PYTHONDONTWRITEBYTECODE=1 %s %s serve %s --port %d app.py",
-		dir, strings.Join(env, " "), wsgidevBin, strings.Join(args, " "), port))
-	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	for deadline := time.Now().Add(startTimeout); ; {
-		if status, err := rawRequest(addr, "GET /x HTTP/1.1\r\nHost: "+addr+"\r\n\r\n"); err == nil {
-			return m, addr
-		} else if time.Now().After(deadline) {
-			t.Fatalf("wsgidev in tmux never answered: %d %v\n%s", status, err, m.screen())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
 
 // rawRequest sends raw, a request exactly as written, and returns the
 // response's status code.
@@ -58,7 +36,8 @@ func rawRequest(addr, raw string) (int, error) {
 // real server and child built them.
 func TestInspectorExplainAndWireInTmux(t *testing.T) {
 	t.Parallel()
-	m, addr := serveInTmux(t, nil, "--explain", "--script-name", "/mnt")
+	m, base := serveInTmux(t, tmuxServe{args: []string{"--explain", "--script-name", "/mnt", "app.py"}})
+	addr := strings.TrimPrefix(base, "http://")
 	raw := "GET /mnt/x%2Fy%20z?lang=en HTTP/1.1\r\nHost: " + addr + "\r\nUser-Agent: tmux-test/1.0\r\n" +
 		"Accept: text/plain\r\nAccept: text/html\r\nX_Secret: smuggled\r\n\r\n"
 	if status, err := rawRequest(addr, raw); err != nil || status != http.StatusNotFound {
@@ -94,7 +73,7 @@ func TestInspectorExplainAndWireInTmux(t *testing.T) {
 // --large with NO_COLOR still starts, and spaces the environ out.
 func TestInspectorLargeInTmux(t *testing.T) {
 	t.Parallel()
-	m, addr := serveInTmux(t, []string{"NO_COLOR=1"}, "--large")
+	m, base := serveInTmux(t, tmuxServe{env: []string{"NO_COLOR=1"}, args: []string{"--large", "app.py"}})
 	m.waitScreen("GET", "/x", "1 request")
 	m.run("send-keys", "-t", "tui", "Enter")
 	s := m.waitScreen("[1 Environ]", "REQUEST_METHOD")
@@ -110,5 +89,5 @@ func TestInspectorLargeInTmux(t *testing.T) {
 	m.run("send-keys", "-t", "tui", "Escape")
 	m.waitScreen("TIME", "METHOD", "PATH") // the list: TIME is in no Environ tab
 	m.run("send-keys", "-t", "tui", "q")
-	waitDown(t, m, "http://"+addr, "q")
+	waitDown(t, m, base, "q")
 }

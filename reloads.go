@@ -68,6 +68,9 @@ type reloader struct {
 	grace  time.Duration
 	held   *devserver.Debugger // nil: nothing is ever held
 	ctx    context.Context     // a waiting reload gives up when it ends
+	// release says how the user releases held requests for a reload; the
+	// inspector's R does when a reload waits (see Reload).
+	release string
 
 	mu      sync.Mutex
 	waiting bool     // a reload waits for held requests
@@ -75,8 +78,21 @@ type reloader struct {
 	manual  bool     // one of them was a manual reload
 }
 
-// Reload restarts the app by hand (the inspector's key).
-func (r *reloader) Reload() { r.start(nil) }
+// Reload restarts the app by hand (the inspector's key). Pressed again
+// while a reload waits for held requests, it releases them: the user has
+// chosen the reload over stepping on.
+func (r *reloader) Reload() {
+	r.mu.Lock()
+	waiting := r.waiting
+	r.mu.Unlock()
+	if waiting && r.held != nil {
+		n := len(r.held.Held())
+		r.held.ReleaseAll()
+		r.notice(fmt.Sprintf("R: released %s held in the debugger, for the reload", plural(n, "request")))
+		return
+	}
+	r.start(nil)
+}
 
 func (r *reloader) start(files []string) {
 	if r.held != nil && len(r.held.Held()) > 0 {
@@ -98,8 +114,12 @@ func (r *reloader) wait(files []string) {
 		return
 	}
 	n := len(r.held.Held())
-	r.notice(fmt.Sprintf("reload waits: %s held in the debugger — continue or abort %s (SIGUSR1 releases every held request)",
-		plural(n, "request"), map[bool]string{true: "it", false: "them"}[n == 1]))
+	release := r.release
+	if release == "" {
+		release = "SIGUSR1 releases every held request"
+	}
+	r.notice(fmt.Sprintf("reload waits: %s held in the debugger — continue or abort %s (%s)",
+		plural(n, "request"), map[bool]string{true: "it", false: "them"}[n == 1], release))
 	go func() {
 		err := r.held.WaitReleased(r.ctx)
 		r.mu.Lock()

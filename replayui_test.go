@@ -37,7 +37,7 @@ func TestInspectorPinsAndReplayInTmux(t *testing.T) {
 	if err := os.WriteFile(editor, []byte("#!/bin/sh\nsed -i '1s|from=tmux|from=editor|' \"$1\"\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	m, _ := startDirInTmux(t, dir, "EDITOR="+editor)
+	m, _ := serveInTmux(t, tmuxServe{dir: dir, env: []string{"EDITOR=" + editor}, ready: "/x?from=tmux"})
 	m.run("set-option", "-g", "set-clipboard", "on")
 	m.waitScreen("/x?from=tmux", "200", "1 request")
 

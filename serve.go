@@ -273,6 +273,9 @@ func serve(c *cli.Context) error {
 	})
 	reloads := &reloader{runner: runner, hub: hub, grace: c.Duration("grace"), held: srv.Debugger(), ctx: ctx}
 	ctl := &control{reloader: reloads, srv: srv, hub: hub, base: strings.TrimSuffix(serverURL(l.Addr(), ""), "/")}
+	if tui {
+		reloads.release = "R again releases them and reloads"
+	}
 	if watcher != nil {
 		go reloads.follow(ctx, watcher, !tui)
 	}

@@ -66,25 +66,44 @@ func freePort(t *testing.T) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
-// startInTmux runs wsgidev serve on a 120x40 tmux terminal of its own and
-// waits until it answers; it returns the screen handle and the base URL.
+// startInTmux runs wsgidev serve on the probe app on a 120x40 tmux
+// terminal of its own, after one request to /x?from=tmux has answered; it
+// returns the screen handle and the base URL.
 func startInTmux(t *testing.T) (tmux, string) {
 	t.Helper()
-	dir, _ := filepath.Abs("testdata/probe")
-	return startDirInTmux(t, dir)
+	return serveInTmux(t, tmuxServe{ready: "/x?from=tmux"})
 }
 
-// startDirInTmux is startInTmux for the app.py in dir, with env (KEY=VALUE
-// words, shell-quoted) added to wsgidev's environment.
-func startDirInTmux(t *testing.T, dir string, env ...string) (tmux, string) {
+// tmuxServe says how to run `wsgidev serve` on a tmux terminal.
+type tmuxServe struct {
+	dir   string   // the project; testdata/probe when empty
+	env   []string // KEY=VALUE words, shell-quoted, added to wsgidev's environment
+	args  []string // serve's flags and APPSPEC; "app.py" when empty
+	ready string   // requested until the server answers, with any status; "/x" when empty
+}
+
+// serveInTmux runs wsgidev serve as s says on a 120x40 tmux terminal of its
+// own and waits until s.ready answers; it returns the screen handle and the
+// base URL, http://127.0.0.1:PORT.
+func serveInTmux(t *testing.T, s tmuxServe) (tmux, string) {
 	t.Helper()
+	if s.dir == "" {
+		s.dir = "testdata/probe"
+	}
+	dir, _ := filepath.Abs(s.dir)
+	if len(s.args) == 0 {
+		s.args = []string{"app.py"}
+	}
+	if s.ready == "" {
+		s.ready = "/x"
+	}
 	port := freePort(t)
-	m := openTmux(t, fmt.Sprintf("cd %s && PYTHONDONTWRITEBYTECODE=1 %s %s serve --port %d app.py",
-		dir, strings.Join(env, " "), wsgidevBin, port))
+	m := openTmux(t, fmt.Sprintf("cd %s && env PYTHONDONTWRITEBYTECODE=1 %s %s serve --port %d %s",
+		dir, strings.Join(s.env, " "), wsgidevBin, port, strings.Join(s.args, " ")))
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	deadline := time.Now().Add(startTimeout)
 	for {
-		resp, err := http.Get(base + "/x?from=tmux")
+		resp, err := http.Get(base + s.ready)
 		if err == nil {
 			resp.Body.Close()
 			return m, base

@@ -85,6 +85,7 @@ func (s *Server) Debugger() *Debugger { return s.debug }
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.debug.ClearBreaks()
 	s.debug.ReleaseAll()
+	s.stdin.endAll()
 	err := s.http.Shutdown(ctx)
 	if err != nil {
 		s.http.Close()

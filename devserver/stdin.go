@@ -30,6 +30,17 @@ func (w *stdinWaits) forget(id uint64) {
 	delete(w.calls, id)
 }
 
+// endAll gives every app waiting for a line the end of input: when the
+// server shuts down nobody is left to type, and pdb then quits instead
+// of holding the shutdown until its grace runs out.
+func (w *stdinWaits) endAll() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, call := range w.calls {
+		call.Input("", true)
+	}
+}
+
 // Input answers exchange id's read of sys.stdin with one line, or with the
 // end of input (eof). Lines sent ahead of the next read wait for it, so
 // nothing typed is lost between two pdb prompts.

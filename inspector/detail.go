@@ -273,6 +273,8 @@ func (d *detailModel) summary() string {
 	ex := r.ex
 	var state string
 	switch {
+	case r.live && r.ex.Held != "":
+		state = st.Held.Render("⏸ " + describeHeld(r.ex.Held))
 	case r.live && r.chunks > 0:
 		state = st.Live.Render("● streaming")
 	case r.live:

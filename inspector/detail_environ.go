@@ -106,7 +106,7 @@ func (d *detailModel) environBlocks() []block {
 		blocks = append(blocks, block{heading: true, lines: []string{title}})
 		blocks = append(blocks, groups[g]...)
 	}
-	return blocks
+	return append(append(d.heldBlocks(), blocks...), d.editBlocks()...)
 }
 
 // environEntry is one key: the name in a column, the value wrapped beside it.

@@ -44,7 +44,9 @@ func (d *detailModel) bodyBlocks() []block {
 		total += int64(e.Size)
 	}
 	facts := []string{plural(n, "chunk", "chunks"), formatSize(total)}
-	if r.live {
+	if atGate(r) {
+		facts = append(facts, st.Held.Render("⏸ "+describeHeld(r.ex.Held)))
+	} else if r.live {
 		facts = append(facts, st.Live.Render("● streaming"))
 	}
 	blocks := []block{{heading: true, lines: []string{st.Section.Render("Chunks") + "  " + st.Dim.Render(strings.Join(facts, " · "))}}}
@@ -212,9 +214,16 @@ func (d *detailModel) timelineBlocks() []block {
 				detail += " [" + e.Rule + "]"
 			}
 			add(e.Offset, "✗ failed", st.Error, detail)
+		default:
+			if label, style, detail, ok := d.debugEntry(e); ok {
+				add(e.Offset, label, style, detail)
+			}
 		}
 	}
-	if r.live {
+	if atGate(r) {
+		label, detail := d.heldNow()
+		add(d.c.now().Sub(ex.Start), label, st.Held, detail)
+	} else if r.live {
 		add(d.c.now().Sub(ex.Start), "… running", st.Live, plural(chunks, "chunk", "chunks")+" so far")
 	} else {
 		status, _, size := rowCells(r, d.c.now())

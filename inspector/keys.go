@@ -50,6 +50,29 @@ type KeyMap struct {
 	Reload    key.Binding
 	Help      key.Binding
 	Quit      key.Binding
+
+	// The debugger (held.go): breakpoints and requests held at a step.
+	Step        key.Binding
+	Continue    key.Binding
+	Abort       key.Binding
+	BreakNext   key.Binding
+	BreakWhen   key.Binding
+	ClearBreaks key.Binding
+	EditEnviron key.Binding
+
+	// The environ editor of a request held before the app (environedit.go).
+	EnvEdit   key.Binding
+	EnvAdd    key.Binding
+	EnvDelete key.Binding
+	EnvClose  key.Binding
+
+	// The pdb console (pdbconsole.go).
+	ConsoleShow key.Binding
+	ConsoleSend key.Binding
+	ConsoleEOF  key.Binding
+	ConsoleHide key.Binding
+	ConsolePrev key.Binding // the line sent before, as in a shell
+	ConsoleNext key.Binding
 }
 
 // DefaultKeyMap returns the inspector's keys: vim and arrows.
@@ -92,6 +115,26 @@ func DefaultKeyMap() KeyMap {
 		Reload:    key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "reload app")),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+
+		Step:        key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "step")),
+		Continue:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "continue")),
+		Abort:       key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "abort (503)")),
+		BreakNext:   key.NewBinding(key.WithKeys("B"), key.WithHelp("B", "break on next request")),
+		BreakWhen:   key.NewBinding(key.WithKeys("W"), key.WithHelp("W", "break when…")),
+		ClearBreaks: key.NewBinding(key.WithKeys("U"), key.WithHelp("U", "clear breakpoints")),
+		EditEnviron: key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "edit environ")),
+
+		EnvEdit:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "edit value")),
+		EnvAdd:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add key")),
+		EnvDelete: key.NewBinding(key.WithKeys("x", "delete"), key.WithHelp("x", "delete key")),
+		EnvClose:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close editor")),
+
+		ConsoleShow: key.NewBinding(key.WithKeys(":"), key.WithHelp(":", "pdb console")),
+		ConsoleSend: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "send line")),
+		ConsoleEOF:  key.NewBinding(key.WithKeys("ctrl+d"), key.WithHelp("ctrl+d", "end of input")),
+		ConsoleHide: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "hide console")),
+		ConsolePrev: key.NewBinding(key.WithKeys("up"), key.WithHelp("↑/↓", "history")),
+		ConsoleNext: key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "next in history")),
 	}
 }
 
@@ -111,6 +154,15 @@ type keyState struct {
 	explaining bool // explain mode is on
 	bodyViewOK bool // the detail tab shows a body
 	fullHelp   bool // the full help is open
+
+	debug     bool  // the server has a debugger (a StepControl was given)
+	atGate    bool  // the request the keys act on is held at a step
+	beforeApp bool  // …before the app, where its environ can be edited
+	breaks    bool  // breakpoints are set
+	modal     modal // a debugger line or pane has the keyboard
+	pdbAway   bool  // a pdb session waits while its console is hidden
+
+	reloadWaits bool // a reload waits for held requests: R releases them
 }
 
 // apply enables exactly the bindings that do something in ks.
@@ -187,5 +239,43 @@ func (k *KeyMap) apply(ks keyState) {
 	} else {
 		k.Quit.SetKeys("q", "ctrl+c")
 		k.Quit.SetHelp("q", "quit")
+	}
+	k.applyDebug(ks)
+}
+
+// applyDebug enables the debugger's keys. A modal (the break line, the
+// environ editor, the pdb console) has the keyboard: sync marks it as
+// typing, so only its own keys and ctrl+c are on.
+func (k *KeyMap) applyDebug(ks keyState) {
+	free := ks.modal == modalNone && !ks.typing && (ks.state == stateList || ks.state == stateDetail)
+	editor := ks.modal == modalEditor
+	k.Step.SetEnabled((free || editor) && ks.atGate)
+	k.Continue.SetEnabled((free || editor) && ks.atGate)
+	k.Abort.SetEnabled((free || editor) && ks.atGate)
+	k.BreakNext.SetEnabled(free && ks.debug)
+	k.BreakWhen.SetEnabled(free && ks.debug)
+	k.ClearBreaks.SetEnabled(free && ks.breaks)
+	k.EditEnviron.SetEnabled(free && ks.beforeApp)
+
+	for _, b := range []*key.Binding{&k.EnvEdit, &k.EnvAdd, &k.EnvDelete} {
+		b.SetEnabled(editor && ks.beforeApp)
+	}
+	k.EnvClose.SetEnabled(editor)
+	if editor {
+		k.Up.SetEnabled(true)
+		k.Down.SetEnabled(true)
+	}
+
+	console := ks.modal == modalConsole
+	k.ConsoleSend.SetEnabled(console)
+	k.ConsoleEOF.SetEnabled(console)
+	k.ConsoleHide.SetEnabled(console)
+	k.ConsolePrev.SetEnabled(console)
+	k.ConsoleNext.SetEnabled(console)
+	k.ConsoleShow.SetEnabled(free && ks.pdbAway)
+	if ks.reloadWaits {
+		k.Reload.SetHelp("R", "release held, reload")
+	} else {
+		k.Reload.SetHelp("R", "reload app")
 	}
 }

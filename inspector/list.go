@@ -275,6 +275,8 @@ func (l *listModel) rowView(r *row, selected bool, c columns) string {
 	}
 	mark, markPaint := " ", p.dim
 	switch {
+	case atGate(r):
+		mark, markPaint = "⏸", p.held
 	case r.live:
 		mark, markPaint = "●", p.live
 	case r.isError:
@@ -288,6 +290,9 @@ func (l *listModel) rowView(r *row, selected bool, c columns) string {
 	}
 	when := ex.Start.Format(layout)
 	status, dur, size := rowCells(r, l.c.now())
+	if atGate(r) {
+		dur = "⏸ held"
+	}
 	target := l.c.marks(ex) + sanitize(ex.Target)
 	if selected {
 		line := cursor + mark + " " + pad(when, c.time) + " " + pad(ex.Method, c.method) + " " + pad(target, c.path) + " " +

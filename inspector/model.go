@@ -11,6 +11,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/wsgidev/wsgidev/devserver/exchange"
 )
@@ -41,7 +42,9 @@ type Options struct {
 const DefaultKeep = 10000
 
 // Control is what the inspector may ask of the server. The inspector
-// calls the blocking methods from commands, never from Update.
+// calls the blocking methods from commands, never from Update. A Control
+// that is also a StepControl (held.go) gives the debugger's keys, and one
+// that is a ConsoleControl (pdbconsole.go) answers pdb in the app.
 type Control interface {
 	Reload() // manual reload (the key 'R')
 	// Replay sends a request to the app again and compares the answer;
@@ -108,6 +111,7 @@ type common struct {
 	opts          Options
 	done          chan struct{} // closed when the program has ended
 	explain       bool          // explain mode is on (the key 'X')
+	debug         *debugState   // held requests and breakpoints
 }
 
 // component is what each part of the screen is.
@@ -151,6 +155,10 @@ type Model struct {
 	help   help.Model
 	input  inputLine
 
+	editor    *environEditor  // a held request's environ, being edited
+	pdb       *pdbConsole     // the app's pdb sessions
+	breakLine textinput.Model // a breakpoint expression, being typed
+
 	showLog  bool
 	ticking  bool
 	helpView string // rendered in sync, so layout knows its height
@@ -174,6 +182,7 @@ func NewModel(opts Options) Model {
 		opts:    opts,
 		done:    make(chan struct{}),
 		explain: opts.ExplainOn && opts.Explain != nil,
+		debug:   newDebugState(opts.Control),
 	}
 	m := Model{
 		c:      c,
@@ -184,13 +193,20 @@ func NewModel(opts Options) Model {
 		pane:   newPane(c),
 		help:   help.New(),
 		input:  newInputLine(c),
+
+		editor:    newEnvironEditor(c),
+		pdb:       newPdbConsole(c, opts.Control),
+		breakLine: newLineInput(c, "break on: "),
 	}
 	m.help.Styles = c.styles.Help
 	m.sync()
 	return m
 }
 
-func (m Model) Init() tea.Cmd { return m.wait(time.Time{}, 0) }
+// Init starts the updates, and asks which breakpoints --break set.
+func (m Model) Init() tea.Cmd {
+	return tea.Batch(m.wait(time.Time{}, 0), m.c.debug.refreshBreaks())
+}
 
 // Drains are spaced so a flood of requests is ingested and drawn in
 // batches: at most 60 times a second, and 15 times once a batch shows the
@@ -252,6 +268,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.key(msg)
 	case tea.MouseMsg:
 		m.mouse(msg)
+	case debugResultMsg:
+		m.debugResult(msg)
 	default:
 		cmd = m.replayUpdate(msg)
 	}
@@ -264,10 +282,14 @@ func (m *Model) ingest(updates []exchange.Update) tea.Cmd {
 	var b batch
 	reloaded := false
 	m.c.store.prepare(updates)
+	var cmds []tea.Cmd
 	for _, u := range updates {
 		switch {
 		case u.Started != nil || u.Event != nil || u.Done != nil:
 			m.c.store.apply(u, &b)
+			if cmd := m.ingestDebug(u); cmd != nil {
+				cmds = append(cmds, cmd)
+			}
 		default:
 			m.status.apply(u)
 			m.logs.apply(u)
@@ -277,9 +299,9 @@ func (m *Model) ingest(updates []exchange.Update) tea.Cmd {
 	m.c.store.finish(&b)
 	m.list.ingested(b)
 	if reloaded {
-		return tea.Batch(m.tick(), m.runPins())
+		cmds = append(cmds, m.runPins())
 	}
-	return m.tick()
+	return tea.Batch(append(cmds, m.tick())...)
 }
 
 // tick keeps running times fresh while requests are in flight.
@@ -293,6 +315,9 @@ func (m *Model) tick() tea.Cmd {
 
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	k := &m.c.keys
+	if cmd, ok := m.debugKey(msg); ok {
+		return cmd
+	}
 	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && !m.input.active() {
 		// Keys typed faster than they are read arrive together ("L5");
 		// each is a command of its own.
@@ -369,6 +394,7 @@ func (m *Model) listKey(msg tea.KeyMsg) {
 	case key.Matches(msg, k.Clear):
 		m.c.store.reset()
 		m.list.reset()
+		m.keepHeld()
 	default:
 		m.list.Update(msg)
 	}

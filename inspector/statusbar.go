@@ -149,7 +149,7 @@ func (s *statusBar) title() string {
 func (s *statusBar) View() string {
 	st := &s.c.styles
 	left := append([]seg{{" ", st.StatusLine}}, s.reloadView()...)
-	right := append(s.countsView(), seg{" ", st.StatusLine})
+	right := append(append(s.debugSegs(), s.countsView()...), seg{" ", st.StatusLine})
 	return s.bar(st.StatusLine, left, right)
 }
 

@@ -59,6 +59,9 @@ type Styles struct {
 	// Spacious puts a blank line between entries of the environ and the
 	// wire view, for reading at a distance.
 	Spacious bool
+	Held     lipgloss.Style // a request held in the debugger: the list mark, its position
+	Edited   lipgloss.Style // an environ key edited in the debugger
+	Console  lipgloss.Style // the pdb console's transcript
 
 	Help help.Styles
 }
@@ -122,6 +125,7 @@ func LargeStyles(r *lipgloss.Renderer) Styles {
 		&s.Method, &s.Live, &s.Status2, &s.Status3, &s.Status4, &s.Status5, &s.Warn, &s.Error, &s.OK,
 		&s.TabActive, &s.TabInactive, &s.Section, &s.Key, &s.String, &s.Object, &s.Offset, &s.StatusLine,
 		&s.Prompt, &s.Input, &s.PaneTitle, &s.Stderr, &s.Explain, &s.ExplainWhere, &s.Arrow,
+		&s.Held, &s.Edited, &s.Console,
 		&s.Help.Ellipsis, &s.Help.ShortKey, &s.Help.ShortDesc, &s.Help.ShortSeparator,
 		&s.Help.FullKey, &s.Help.FullDesc, &s.Help.FullSeparator,
 	} {
@@ -176,6 +180,9 @@ func paletteStyles(r *lipgloss.Renderer, p palette) Styles {
 	s.Explain = r.NewStyle().Foreground(dim).Italic(true)
 	s.ExplainWhere = r.NewStyle().Foreground(dim)
 	s.Arrow = r.NewStyle().Foreground(accent).Bold(true)
+	s.Held = r.NewStyle().Foreground(yellow).Bold(true)
+	s.Edited = r.NewStyle().Foreground(accent)
+	s.Console = r.NewStyle().Foreground(fg)
 
 	key := r.NewStyle().Foreground(dim).Bold(true)
 	desc := r.NewStyle().Foreground(faint)
@@ -230,7 +237,7 @@ func (p paint) render(s string) string {
 type rowPaints struct {
 	renderer                          *lipgloss.Renderer
 	dim, method, selected, live, warn paint
-	errorMark                         paint
+	errorMark, held                   paint
 	status                            [6]paint // by hundreds: 0 for none, 1-5
 }
 
@@ -239,6 +246,7 @@ func (s *Styles) rowPaints() *rowPaints {
 		renderer: s.renderer,
 		dim:      paintOf(s.Dim), method: paintOf(s.Method), selected: paintOf(s.Selected),
 		live: paintOf(s.Live), warn: paintOf(s.Warn), errorMark: paintOf(s.Error),
+		held: paintOf(s.Held),
 	}
 	for i := range p.status {
 		p.status[i] = paintOf(s.status(i * 100))

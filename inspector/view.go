@@ -9,7 +9,8 @@ import (
 // sync brings everything derived up to date after an Update: which keys
 // apply, what the status bar says about the list, the help, the layout.
 func (m *Model) sync() {
-	m.c.keys.apply(keyState{
+	m.editor.follow()
+	ks := keyState{
 		state:      m.state,
 		typing:     m.input.active(),
 		filtering:  m.c.store.filter.active(),
@@ -24,7 +25,9 @@ func (m *Model) sync() {
 		explaining: m.c.explain,
 		bodyViewOK: m.detail.tab.showsBody(),
 		fullHelp:   m.help.ShowAll,
-	})
+	}
+	m.debugKeyState(&ks)
+	m.c.keys.apply(ks)
 	m.status.newCount, m.status.paused = m.list.newCount, !m.list.follow
 	m.help.Width = m.c.width
 	m.helpView = m.fitHelp(m.help.View(m))
@@ -57,6 +60,7 @@ func (m *Model) layout() {
 	if m.inputShown() {
 		avail--
 	}
+	avail -= m.debugLayout(w, avail)
 	logH := 0
 	if m.showLog {
 		logH = min(max(5, avail/3), avail-6)
@@ -68,6 +72,7 @@ func (m *Model) layout() {
 	m.list.SetSize(w, body)
 	m.detail.SetSize(w, body)
 	m.pane.SetSize(w, body)
+	m.editor.SetSize(w, body)
 	m.logs.SetSize(w, logH)
 	m.status.SetSize(w, 1)
 }
@@ -79,10 +84,12 @@ func (m Model) View() string {
 	var b strings.Builder
 	b.WriteString(m.status.title())
 	b.WriteByte('\n')
-	switch m.state {
-	case stateList:
+	switch {
+	case m.editor.open:
+		b.WriteString(m.editor.View())
+	case m.state == stateList:
 		b.WriteString(m.list.View())
-	case statePane:
+	case m.state == statePane:
 		b.WriteString(m.pane.View())
 	default:
 		b.WriteString(m.detail.View())
@@ -91,6 +98,7 @@ func (m Model) View() string {
 		b.WriteByte('\n')
 		b.WriteString(m.logs.View())
 	}
+	b.WriteString(m.debugView())
 	if m.inputShown() {
 		b.WriteByte('\n')
 		b.WriteString(m.input.view(m.state, m.detail.search, m.c.width))
@@ -105,29 +113,35 @@ func (m Model) View() string {
 // ShortHelp is the help bar: the keys of what has the focus.
 func (m Model) ShortHelp() []key.Binding {
 	k := &m.c.keys
+	if keys, ok := m.debugHelp(); ok {
+		return keys
+	}
 	switch {
 	case m.input.active():
 		return []key.Binding{k.Accept, k.Cancel, k.Quit}
 	case m.state == stateList:
-		return m.list.ShortHelp()
+		return append(k.debugShortHelp(), m.list.ShortHelp()...)
 	case m.state == statePane:
 		return m.pane.ShortHelp()
 	default:
-		return m.detail.ShortHelp()
+		return append(k.debugShortHelp(), m.detail.ShortHelp()...)
 	}
 }
 
 // FullHelp is the help shown on '?'.
 func (m Model) FullHelp() [][]key.Binding {
 	k := &m.c.keys
+	if keys, ok := m.debugHelp(); ok {
+		return [][]key.Binding{keys}
+	}
 	switch {
 	case m.input.active():
 		return [][]key.Binding{{k.Accept, k.Cancel, k.Quit}}
 	case m.state == stateList:
-		return m.list.FullHelp()
+		return append(m.list.FullHelp(), k.debugHelpKeys())
 	case m.state == statePane:
 		return m.pane.FullHelp()
 	default:
-		return m.detail.FullHelp()
+		return append(m.detail.FullHelp(), k.debugHelpKeys())
 	}
 }
