@@ -35,12 +35,21 @@ func controlServer(t *testing.T, greeting string) (*control, string) {
 	t.Helper()
 	dir := t.TempDir()
 	writeGreeting(t, dir, greeting)
+	return serveControl(t, dir), dir
+}
+
+// serveControl serves the app.py in dir, with env added to the child's
+// environment, on a real child and loopback HTTP, and returns the control
+// serve would hand the inspector; the server stops when the test ends.
+func serveControl(t *testing.T, dir string, env ...string) *control {
+	t.Helper()
 	py, err := pyrunner.FindPython("", dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	runner, err := pyrunner.New(pyrunner.Config{Python: py, Spec: pyrunner.AppSpec{File: "app.py"}, Dir: dir, Threads: 2,
-		Env: []string{"PYTHONDONTWRITEBYTECODE=1"}})
+	hub := exchange.NewHub()
+	runner, err := pyrunner.New(pyrunner.Config{Python: py, Spec: pyrunner.AppSpec{File: "app.py"}, Dir: dir,
+		Env: append([]string{"PYTHONDONTWRITEBYTECODE=1"}, env...)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,8 +61,7 @@ func controlServer(t *testing.T, greeting string) (*control, string) {
 	if _, err := runner.Loaded(ctx); err != nil {
 		t.Fatal(err)
 	}
-	hub := exchange.NewHub()
-	srv, err := devserver.New(devserver.Config{Backend: runner, Hub: hub, Version: "test"})
+	srv, err := devserver.New(devserver.Config{Backend: runner, Hub: hub, BodyCap: 1 << 20, Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,11 +74,10 @@ func controlServer(t *testing.T, greeting string) (*control, string) {
 		sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer scancel()
 		srv.Shutdown(sctx)
-		runner.Stop(time.Second)
+		runner.Stop(2 * time.Second)
 	})
-	ctl := &control{reloader: &reloader{runner: runner, hub: hub}, srv: srv, hub: hub,
-		base: strings.TrimSuffix(serverURL(l.Addr(), ""), "/")}
-	return ctl, dir
+	reloads := &reloader{runner: runner, hub: hub, held: srv.Debugger(), ctx: context.Background()}
+	return &control{reloader: reloads, srv: srv, hub: hub, base: strings.TrimSuffix(serverURL(l.Addr(), ""), "/")}
 }
 
 func writeGreeting(t *testing.T, dir, greeting string) {

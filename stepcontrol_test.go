@@ -7,7 +7,6 @@ import (
 	"bufio"
 	"context"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -15,9 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wsgidev/wsgidev/devserver"
 	"github.com/wsgidev/wsgidev/devserver/exchange"
-	"github.com/wsgidev/wsgidev/pyrunner"
 )
 
 // stepApp streams two chunks that name the PATH_INFO and X-Debug header it
@@ -64,40 +61,10 @@ func startDebugServer(t *testing.T) *debugServer {
 	t.Helper()
 	dir := t.TempDir()
 	writeProjectFile(t, filepath.Join(dir, "app.py"), stepApp)
-	py, err := pyrunner.FindPython("", dir)
-	if err != nil {
-		t.Fatal(err)
-	}
 	cs := &debugServer{t: t, closeLog: filepath.Join(dir, "closed.log")}
-	hub := exchange.NewHub()
-	cs.sub = hub.Subscribe()
-	runner, err := pyrunner.New(pyrunner.Config{Python: py, Spec: pyrunner.AppSpec{File: "app.py"}, Dir: dir,
-		Env: []string{"CLOSE_LOG=" + cs.closeLog, "PYTHONDONTWRITEBYTECODE=1"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
-	defer cancel()
-	if _, err := runner.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	srv, err := devserver.New(devserver.Config{Backend: runner, Hub: hub, BodyCap: 1 << 20, Version: "test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(l)
-	t.Cleanup(func() {
-		sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer scancel()
-		srv.Shutdown(sctx)
-		runner.Stop(2 * time.Second)
-	})
-	cs.base = "http://" + l.Addr().String()
-	cs.ctl = &control{reloader: &reloader{runner: runner, hub: hub, held: srv.Debugger(), ctx: context.Background()}, srv: srv}
+	cs.ctl = serveControl(t, dir, "CLOSE_LOG="+cs.closeLog)
+	cs.sub = cs.ctl.hub.Subscribe()
+	cs.base = cs.ctl.base
 	return cs
 }
 

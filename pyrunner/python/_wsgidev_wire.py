@@ -1,0 +1,240 @@
+"""The frames of the wsgidev child protocol and one call's state.
+
+Wire writes whole frames to the parent and reads the parent's; Call holds one
+request's state, shared by the thread running the app and the thread reading
+frames: request body pulled as the app reads, flow-control credit, step gates,
+cancellation, and the lines sys.stdin waits for. PROTOCOL.md beside this file
+says what each frame means. Must run on CPython 3.8 through 3.13.
+"""
+
+import json
+import os
+import struct
+import threading
+from collections import deque
+
+from _wsgidev_streams import READ_AHEAD
+
+PROTOCOL = 1
+HEADER = struct.Struct(">IBI")
+U32 = struct.Struct(">I")
+
+# Frame types (PROTOCOL.md).
+HELLO, READY, LOAD_ERROR, START, CHUNK, WRITE, READ, LOG, LINT, DONE, MODULES, EXCINFO, LIBS, INPUT = range(1, 15)
+CALL, BODY, CREDIT, STEP, CANCEL, LINE = range(32, 38)
+
+STEP_MODE, HAS_BODY = 1, 2
+CHUNK_OVERHEAD = 256  # the flow-control cost of one frame beyond its bytes
+MAX_CHUNK = 1 << 20  # larger bodies go out in pieces, each flow-controlled
+
+
+class Cancelled(BaseException):
+    """Raised inside the app's thread when the parent cancels its call.
+
+    A BaseException so that an app's ``except Exception`` does not swallow it.
+    """
+
+
+class Wire(object):
+    """The two protocol pipes. Writes are whole frames under one lock."""
+
+    def __init__(self, rfd, wfd):
+        self.rfile = os.fdopen(rfd, "rb", 1 << 16)
+        self.wfd = wfd
+        self.lock = threading.Lock()
+
+    def write(self, data):
+        with self.lock:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(self.wfd, view):]
+
+    def send(self, typ, cid, payload=b""):
+        self.write(HEADER.pack(len(payload), typ, cid) + payload)
+
+    def send_json(self, typ, cid, obj):
+        self.send(typ, cid, json.dumps(obj).encode("utf-8"))
+
+    def read_frame(self):
+        hdr = self.rfile.read(HEADER.size)
+        if len(hdr) < HEADER.size:
+            return None
+        n, typ, cid = HEADER.unpack(hdr)
+        payload = self.rfile.read(n) if n else b""
+        if len(payload) < n:
+            return None
+        return typ, cid, payload
+
+
+_new_cond = threading.Lock()
+
+
+class Call(object):
+    """One request's state, shared by the thread running it and the frame reader.
+
+    While the reader runs the call itself (``inline``, see _wsgidev_pool.py)
+    the call may hold frames back to send them in one write; the standby that
+    takes the reader's place flushes them, so ``out`` is guarded by a lock.
+    """
+
+    def __init__(self, wire, pool, cid, flags, window, fields):
+        self.wire = wire
+        self.pool = pool
+        self.cid = cid
+        self.step_mode = bool(flags & STEP_MODE)
+        self.window = window
+        self.fields = fields
+        self.inline = False  # run by the reader itself; set by the pool
+        self.cond = None  # made when first needed: most calls never wait
+        self.out_lock = threading.Lock()
+        self.out = []  # frames waiting for the next flush
+        self.sent = 0  # flow-control cost sent
+        self.credit = 0  # flow-control cost the parent has written out
+        self.steps = 0
+        self.cancelled = False
+        self.body = deque()
+        self.body_eof = not (flags & HAS_BODY)
+        self.reading = False
+        self.lines = deque()  # sys.stdin lines the parent sent
+        self.status = None
+        self.length = None  # the Content-Length the app declared
+        self.body_size = 0  # body bytes so far
+        self.headers_sent = False
+        self.violation = None
+        self.finished = False
+        self.wrappers = None  # wsgi.file_wrapper objects the app made, to see they get closed
+
+    def condition(self):
+        cond = self.cond
+        if cond is None:
+            with _new_cond:
+                cond = self.cond
+                if cond is None:
+                    cond = self.cond = threading.Condition(threading.Lock())
+        return cond
+
+    # -- called from the frame reader ------------------------------------
+    def on_frame(self, typ, payload):
+        cond = self.condition()
+        with cond:
+            if typ == BODY:
+                if payload:
+                    self.body.append(payload)
+                else:
+                    self.body_eof = True
+                self.reading = False
+            elif typ == CREDIT:
+                self.credit += U32.unpack(payload)[0]
+            elif typ == STEP:
+                self.steps += 1
+            elif typ == CANCEL:
+                self.cancelled = True
+            elif typ == LINE:
+                self.lines.append(payload)
+            cond.notify_all()
+
+    # -- called from the thread running the call -------------------------
+    def queue(self, typ, payload=b""):
+        with self.out_lock:
+            self.out.append(HEADER.pack(len(payload), typ, self.cid))
+            self.out.append(payload)
+
+    def flush(self):
+        with self.out_lock:
+            if self.out:
+                data = b"".join(self.out)
+                self.out = []
+                self.wire.write(data)
+
+    def flush_chunk(self):
+        """After a chunk of a streamed body: send it at once, unless it completes
+        the declared Content-Length while the call runs inline. Then only close()
+        and DONE can follow, and START, CHUNK and DONE go out in one write;
+        should the app dawdle, the standby flushes it within SLOW (2 ms)."""
+        if not (self.length is not None and self.body_size >= self.length and self.inline):
+            self.flush()
+
+    def vacate(self):
+        """Before waiting for the parent: someone else must read its frames."""
+        if self.inline:
+            self.pool.vacate(self)
+
+    def check(self):
+        if self.cancelled:
+            raise Cancelled()
+
+    def wait_step(self):
+        self.flush()
+        self.vacate()
+        cond = self.condition()
+        with cond:
+            while not self.steps and not self.cancelled:
+                cond.wait()
+            self.check()
+            self.steps -= 1
+
+    def ask_line(self):
+        """sys.stdin.readline() during this call: say so and wait for the line."""
+        self.queue(INPUT)
+        self.flush()
+        self.vacate()
+        cond = self.condition()
+        with cond:
+            while not self.lines and not self.cancelled:
+                cond.wait()
+            self.check()
+            return self.lines.popleft()
+
+    def emit_body(self, typ, data):
+        """Queue body bytes, honouring the flow-control window and step gates."""
+        self.check()
+        self.headers_sent = True
+        self.body_size += len(data)
+        for i in range(0, len(data), MAX_CHUNK):
+            piece = data[i:i + MAX_CHUNK] if len(data) > MAX_CHUNK else data
+            if self.sent - self.credit >= self.window:
+                self.flush()
+                self.vacate()
+                cond = self.condition()
+                with cond:
+                    while self.sent - self.credit >= self.window and not self.cancelled:
+                        cond.wait()
+                    self.check()
+            self.queue(typ, piece)
+            self.sent += len(piece) + CHUNK_OVERHEAD
+            if self.step_mode:
+                self.wait_step()
+
+    def log(self, stream, text):
+        if text:
+            self.queue(LOG, stream + text.encode("utf-8", "replace"))
+            self.flush()
+
+    def lint(self, rule, message):
+        self.queue(LINT, json.dumps({"rule": rule, "message": message}).encode("utf-8"))
+
+    def lint_all(self, warnings):
+        for warning in warnings:
+            if warning is not None:
+                self.lint(*warning)
+
+    def read_body(self, limit):
+        """Return up to limit bytes of request body (b"" at the end), pulling from the parent."""
+        if not self.body and not self.body_eof:
+            self.vacate()
+        cond = self.condition()
+        with cond:
+            while not self.body and not self.body_eof and not self.cancelled:
+                if not self.reading:
+                    self.reading = True
+                    self.flush()
+                    self.wire.send(READ, self.cid, U32.pack(max(limit, READ_AHEAD)))
+                cond.wait()
+            self.check()
+            if not self.body:
+                return b""
+            data = self.body.popleft()
+            if len(data) > limit:
+                self.body.appendleft(data[limit:])
+                data = data[:limit]
+            return data
