@@ -32,7 +32,7 @@ type EventOf struct {
 func (u Update) essential() bool {
 	if u.Event != nil {
 		switch u.Event.Event.Kind {
-		case EventHeld, EventEnvironEdit, EventInput:
+		case EventHeld, EventEnvironEdit, EventDebug, EventInput:
 			return true
 		}
 	}

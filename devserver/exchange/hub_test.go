@@ -70,13 +70,14 @@ func TestHubKeepsHeldEvents(t *testing.T) {
 	h.Publish(Update{Event: &EventOf{ID: 2, Event: Event{Kind: EventHeld, Text: HeldBeforeApp}}})
 	h.Publish(Update{Event: &EventOf{ID: 2, Event: Event{Kind: EventEnvironEdit}}})
 	h.Publish(Update{Event: &EventOf{ID: 2, Event: Event{Kind: EventDebug}}})
+	h.Publish(Update{Event: &EventOf{ID: 2, Event: Event{Kind: EventChunk}}})
 	got, dropped := s.Drain()
 	var kinds []string
 	for _, u := range got[maxDetail:] {
 		kinds = append(kinds, u.Event.Event.Kind)
 	}
-	if len(kinds) != 2 || kinds[0] != EventHeld || kinds[1] != EventEnvironEdit || dropped != 1 {
-		t.Errorf("after a full queue: %v, %d dropped; want held and environ-edit kept, the debug detail dropped", kinds, dropped)
+	if len(kinds) != 3 || kinds[0] != EventHeld || kinds[1] != EventEnvironEdit || kinds[2] != EventDebug || dropped != 1 {
+		t.Errorf("after a full queue: %v, %d dropped; want held, environ-edit and debug kept, the chunk dropped", kinds, dropped)
 	}
 }
 
