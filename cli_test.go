@@ -136,10 +136,10 @@ func TestFlagsBeforeAndAfterAppSpec(t *testing.T) {
 	}
 	p := startServing(t, launch{args: []string{
 		"serve", "--env", "BEFORE=1", "--env-file", envFile, "app.py",
-		"--port", "0", "-e", "AFTER=two words", "--env", "OVERRIDDEN=by --env",
+		"--port", "0", "-e", "AFTER=two words", "--env", "OVERRIDDEN=by --env", "--env", "LIST=a,b",
 	}})
 	for key, want := range map[string]string{
-		"BEFORE": "'1'", "AFTER": "'two words'", "FROM_FILE": "'quoted value'",
+		"BEFORE": "'1'", "AFTER": "'two words'", "FROM_FILE": "'quoted value'", "LIST": "'a,b'",
 		"OVERRIDDEN": "'by --env'", "NOT_SET": "None",
 	} {
 		if got := p.getText("/env?key="+key, http.StatusOK); got != want {

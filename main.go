@@ -43,6 +43,9 @@ func main() {
 		Usage:                "a development server for Python WSGI apps that shows every request",
 		Version:              version,
 		EnableBashCompletion: true,
+		// A repeatable flag's value is taken whole: --env LIST=a,b,
+		// --filter method:get,post and --break header:Accept=a,b hold commas.
+		DisableSliceFlagSeparator: true,
 		Commands: []*cli.Command{
 			{
 				Name:        "serve",
