@@ -95,6 +95,7 @@ func (s *Server) relay(w http.ResponseWriter, r *http.Request, rec *recorder, ca
 	resp := &response{w: w, declared: -1}
 	resp.flusher, _ = w.(http.Flusher)
 	var excInfo string
+	readsStdin := false // the app asked for a line of sys.stdin (pdb)
 	for {
 		ev, _ := call.Next(r.Context())
 		switch ev.Kind {
@@ -120,10 +121,13 @@ func (s *Server) relay(w http.ResponseWriter, r *http.Request, rec *recorder, ca
 		case pyrunner.EventLint:
 			rec.lint(ev.Rule, ev.Text)
 		case pyrunner.EventInput:
+			readsStdin = true
 			s.stdin.add(rec.ex.ID, call)
 			rec.event(exchange.Event{Kind: exchange.EventInput})
 		case pyrunner.EventDone:
-			s.stdin.forget(rec.ex.ID)
+			if readsStdin { // most calls never do: no lock on their way out
+				s.stdin.forget(rec.ex.ID)
+			}
 			if st != nil && st.aborted != "" {
 				rec.event(exchange.Event{Kind: exchange.EventClose})
 				s.abortPage(w, r, rec, resp, st)
