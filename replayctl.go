@@ -28,7 +28,7 @@ const replayTimeout = 30 * time.Second
 
 // Replay sends req.Request again and compares the server's record of the
 // answer with req.Against's, volatile headers ignored as in `wsgidev replay`.
-func (c *control) Replay(req inspector.ReplayRequest) inspector.ReplayResult {
+func (c *control) Replay(req exchange.ReplayRequest) exchange.ReplayResult {
 	sent := *req.Request
 	if a := req.Against; a != nil {
 		sent.Status, sent.ResponseHeaders, sent.ResponseBody, sent.Failure = a.Status, a.ResponseHeaders, a.ResponseBody, a.Failure
@@ -45,8 +45,8 @@ func (c *control) Replay(req inspector.ReplayRequest) inspector.ReplayResult {
 }
 
 // replayResult turns a replay into the plain data the inspector shows.
-func replayResult(res devserver.Replayed) inspector.ReplayResult {
-	out := inspector.ReplayResult{New: res.New, Notes: res.Notes}
+func replayResult(res devserver.Replayed) exchange.ReplayResult {
+	out := exchange.ReplayResult{New: res.New, Notes: res.Notes}
 	switch {
 	case res.Err != nil:
 		out.Err, out.Changed = res.Err.Error(), true

@@ -16,7 +16,6 @@ import (
 
 	"github.com/wsgidev/wsgidev/devserver"
 	"github.com/wsgidev/wsgidev/devserver/exchange"
-	"github.com/wsgidev/wsgidev/inspector"
 	"github.com/wsgidev/wsgidev/pyrunner"
 )
 
@@ -120,7 +119,7 @@ func TestControlReplaysAgainstTheCurrentApp(t *testing.T) {
 	ctl, dir := controlServer(t, "hello")
 	orig := original(t, ctl, "POST", "/greet?x=1", "body!")
 
-	same := ctl.Replay(inspector.ReplayRequest{Request: orig, Of: orig.ID, Against: orig})
+	same := ctl.Replay(exchange.ReplayRequest{Request: orig, Of: orig.ID, Against: orig})
 	if same.Err != "" || same.Changed || same.New == nil {
 		t.Fatalf("replay of an unchanged app: %+v", same)
 	}
@@ -146,7 +145,7 @@ func TestControlReplaysAgainstTheCurrentApp(t *testing.T) {
 	case <-time.After(startTimeout):
 		t.Fatal("the reload never finished")
 	}
-	changed := ctl.Replay(inspector.ReplayRequest{Request: orig, Of: orig.ID, Against: same.New})
+	changed := ctl.Replay(exchange.ReplayRequest{Request: orig, Of: orig.ID, Against: same.New})
 	if changed.Err != "" || !changed.Changed || changed.What != "body" {
 		t.Fatalf("replay after the change: %+v", changed)
 	}
@@ -165,7 +164,7 @@ func TestControlReplaysAgainstTheCurrentApp(t *testing.T) {
 			edited.RequestHeaders = append(edited.RequestHeaders, h)
 		}
 	}
-	res := ctl.Replay(inspector.ReplayRequest{Request: &edited, Of: orig.ID, Against: orig})
+	res := ctl.Replay(exchange.ReplayRequest{Request: &edited, Of: orig.ID, Against: orig})
 	if res.New == nil || res.New.ReplayOf != orig.ID || string(res.New.ResponseBody.Data) != "PUT /edited says goodbye\nnew body" {
 		t.Errorf("edited replay: %+v", res)
 	}
@@ -193,7 +192,7 @@ func TestControlReplayWhenTheServerIsGone(t *testing.T) {
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	ctl.srv.Shutdown(sctx)
-	res := ctl.Replay(inspector.ReplayRequest{Request: orig, Of: orig.ID, Against: orig})
+	res := ctl.Replay(exchange.ReplayRequest{Request: orig, Of: orig.ID, Against: orig})
 	if res.Err == "" || !res.Changed || res.New != nil {
 		t.Errorf("replay to a server that is gone: %+v", res)
 	}

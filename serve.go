@@ -320,7 +320,7 @@ func warmReloads(c *cli.Context) bool {
 }
 
 func childState(s pyrunner.State) *exchange.ChildState {
-	cs := &exchange.ChildState{At: s.At, Kind: s.Kind, PID: s.PID, Note: s.Note}
+	cs := &exchange.ChildState{At: s.At, Kind: exchange.ChildKind(s.Kind), PID: s.PID, Note: s.Note}
 	if s.LoadErr != nil {
 		cs.Detail = s.LoadErr.Traceback
 	}

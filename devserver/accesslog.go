@@ -143,7 +143,7 @@ func (l Log) access(b *strings.Builder, ex *exchange.Exchange) {
 	line := AccessLine(ex)
 	if f := ex.Failure; f != nil {
 		switch {
-		case f.Kind == "cancelled":
+		case f.Kind == exchange.FailCancelled:
 			line += " (client went away; close() called)"
 		case f.Cut:
 			line += " (connection cut: the app failed after the body started)"
@@ -154,13 +154,13 @@ func (l Log) access(b *strings.Builder, ex *exchange.Exchange) {
 	for _, w := range ex.Lint {
 		fmt.Fprintf(b, "%s %s [%s]\n", l.paint("33", "  WSGI warning:"), w.Message, w.Rule)
 	}
-	if f := ex.Failure; f != nil && f.Kind != "cancelled" && f.Kind != "not-mounted" && f.Kind != "bad-request" {
+	if f := ex.Failure; f != nil && f.Kind != exchange.FailCancelled && f.Kind != exchange.FailNotMounted && f.Kind != exchange.FailBadRequest {
 		msg := f.Message
 		if f.Rule != "" {
 			msg = "WSGI rule broken: " + msg + " [" + f.Rule + "]"
 		}
 		fmt.Fprintf(b, "%s %s\n", l.paint("31", "  error:"), msg)
-		if f.Kind != "load-error" {
+		if f.Kind != exchange.FailLoadError {
 			l.Traceback(b, f.Traceback)
 		}
 	}
@@ -179,7 +179,7 @@ func (l Log) appLines(b *strings.Builder, label, stream, text string) {
 // child reports a crash; import outcomes come from reloads (and the banner
 // for the first import), so they are not repeated here.
 func (l Log) child(b *strings.Builder, c *exchange.ChildState) {
-	if c.Kind == "exited" {
+	if c.Kind == exchange.ChildExited {
 		fmt.Fprintf(b, "%s %s\n", l.paint("31", "wsgidev:"), c.Note)
 	}
 }

@@ -32,7 +32,7 @@ func (ts *testServer) stillServing(t *testing.T) {
 	}
 }
 
-func wantFailure(t *testing.T, ex *exchange.Exchange, kind, rule string) *exchange.Failure {
+func wantFailure(t *testing.T, ex *exchange.Exchange, kind exchange.FailureKind, rule string) *exchange.Failure {
 	t.Helper()
 	f := ex.Failure
 	if f == nil || f.Kind != kind || f.Rule != rule {
@@ -73,7 +73,9 @@ func TestRaiseBeforeStartResponse(t *testing.T) {
 func TestFailureAfterFirstChunkCutsTheConnection(t *testing.T) {
 	ts := startBroken(t)
 	tests := []struct {
-		path, kind, rule, traceback string
+		path            string
+		kind            exchange.FailureKind
+		rule, traceback string
 	}{
 		{"/raise-after", "exception", "", "RuntimeError: boom after the first chunk"},
 		{"/str-second-chunk", "wsgi", "chunk-type", "yielded str"},

@@ -22,13 +22,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			Title:   "Not under the app's mount point",
 			Summary: "The app is mounted at " + s.cfg.ScriptName + " (--script-name), and " + r.URL.Path + " is outside it.",
 			Hint:    "Request a path under " + s.cfg.ScriptName + "/, or drop --script-name.",
-		}, &exchange.Failure{Kind: "not-mounted", Message: "path outside --script-name"})
+		}, &exchange.Failure{Kind: exchange.FailNotMounted, Message: "path outside --script-name"})
 		return
 	}
 	env, err := buildEnviron(r, rec.names, scriptName, pathInfo, s.software)
 	if err != nil {
 		s.sendPage(w, r, rec, http.StatusBadRequest, pageData{Title: "Bad request", Summary: err.Error()},
-			&exchange.Failure{Kind: "bad-request", Message: err.Error()})
+			&exchange.Failure{Kind: exchange.FailBadRequest, Message: err.Error()})
 		return
 	}
 	rec.setEnviron(env)
@@ -38,7 +38,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		defer st.finish()
 		if st.wait(r.Context(), exchange.HeldBeforeApp, &env) == actAbort {
 			if st.gone {
-				rec.fail(&exchange.Failure{Kind: pyrunner.FailCancelled, Message: "the client went away while the request was held in the debugger"})
+				rec.fail(&exchange.Failure{Kind: exchange.FailCancelled, Message: "the client went away while the request was held in the debugger"})
 				return
 			}
 			s.abortPage(w, r, rec, nil, st)
@@ -64,13 +64,13 @@ func (s *Server) callFailed(w http.ResponseWriter, r *http.Request, rec *recorde
 	switch {
 	case errors.As(err, &le):
 		s.sendPage(w, r, rec, http.StatusInternalServerError, loadErrorPage(le),
-			&exchange.Failure{Kind: "load-error", Message: le.Error(), Traceback: le.Traceback})
+			&exchange.Failure{Kind: exchange.FailLoadError, Message: le.Error(), Traceback: le.Traceback})
 	case r.Context().Err() != nil:
-		rec.fail(&exchange.Failure{Kind: pyrunner.FailCancelled, Message: "the client went away before the app was ready"})
+		rec.fail(&exchange.Failure{Kind: exchange.FailCancelled, Message: "the client went away before the app was ready"})
 	default:
 		s.sendPage(w, r, rec, http.StatusServiceUnavailable, pageData{
 			Title: "The app is not available", Summary: err.Error(),
-		}, &exchange.Failure{Kind: "unavailable", Message: err.Error()})
+		}, &exchange.Failure{Kind: exchange.FailUnavailable, Message: err.Error()})
 	}
 }
 
@@ -201,7 +201,7 @@ func (s *Server) done(w http.ResponseWriter, r *http.Request, rec *recorder, res
 	if f == nil { // defensive: the runner reports a missing start_response itself
 		f = &pyrunner.Failure{Kind: pyrunner.FailWSGI, Rule: "start-response-missing", Message: "the app never called start_response()"}
 	}
-	failure := &exchange.Failure{Kind: f.Kind, Rule: f.Rule, Message: f.Message, Traceback: f.Traceback}
+	failure := &exchange.Failure{Kind: exchange.FailureKind(f.Kind), Rule: f.Rule, Message: f.Message, Traceback: f.Traceback}
 	switch {
 	case f.Kind == pyrunner.FailCancelled || resp.clientErr:
 		rec.fail(failure)

@@ -235,7 +235,7 @@ func skipReason(was, now *exchange.Exchange, fromHub, noBody bool) (string, bool
 	if was.Status == 0 {
 		return "no answer was captured for this request", noBody
 	}
-	if f := was.Failure; f != nil && f.Kind == "cancelled" {
+	if f := was.Failure; f != nil && f.Kind == exchange.FailCancelled {
 		return "at capture the client went away before the answer was complete", noBody
 	}
 	if !fromHub && (was.Method == http.MethodHead || now.Status == http.StatusNoContent || now.Status == http.StatusNotModified) {

@@ -187,7 +187,7 @@ func (s *Server) abortPage(w http.ResponseWriter, r *http.Request, rec *recorder
 	case st.aborted == exchange.HeldAfterStart:
 		at = "after start_response(), before any body was sent; the app's iterable was closed"
 	}
-	f := &exchange.Failure{Kind: "aborted", Message: "aborted in the debugger " + at}
+	f := &exchange.Failure{Kind: exchange.FailAborted, Message: "aborted in the debugger " + at}
 	if resp != nil && resp.committed {
 		f.Cut = true
 		rec.fail(f)

@@ -132,7 +132,7 @@ func (d *detailModel) logBlocks() []block {
 func (d *detailModel) failureBlocks(f *exchange.Failure) []block {
 	st := &d.c.styles
 	blocks := []block{{heading: true, lines: []string{""}},
-		{heading: true, lines: []string{st.Section.Render("Failure") + "  " + st.Error.Render(f.Kind)}}}
+		{heading: true, lines: []string{st.Section.Render("Failure") + "  " + st.Error.Render(string(f.Kind))}}}
 	msg := f.Message
 	if f.Rule != "" {
 		msg = "WSGI rule broken: " + msg + " [" + f.Rule + "]"

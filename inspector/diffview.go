@@ -7,6 +7,8 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+
+	"github.com/wsgidev/wsgidev/devserver/exchange"
 )
 
 // lineKind is how a line of the pane is drawn.
@@ -146,7 +148,7 @@ func (p *pane) FullHelp() [][]key.Binding {
 
 // resultLines describe one replay's outcome: what differs from what it
 // was compared with, line by line, a body as a unified diff.
-func resultLines(res ReplayResult) []paneLine {
+func resultLines(res exchange.ReplayResult) []paneLine {
 	var out []paneLine
 	switch {
 	case res.Err != "":

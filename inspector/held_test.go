@@ -29,8 +29,8 @@ func newFakeDebugger() *fakeDebugger { return &fakeDebugger{calls: make(chan str
 func (f *fakeDebugger) Reload() { f.calls <- "reload" }
 
 // The fake replays nothing: held_test drives the debugger only.
-func (f *fakeDebugger) Replay(ReplayRequest) ReplayResult {
-	return ReplayResult{Err: "no replays here"}
+func (f *fakeDebugger) Replay(exchange.ReplayRequest) exchange.ReplayResult {
+	return exchange.ReplayResult{Err: "no replays here"}
 }
 func (f *fakeDebugger) Curl(*exchange.Exchange) string { return "" }
 

@@ -49,16 +49,16 @@ func (p *logPane) apply(u exchange.Update) {
 		p.addText(u.Notice.At, "wsgidev", u.Notice.Text, false)
 	case u.Child != nil:
 		c := u.Child
-		text := c.Kind
+		text := string(c.Kind)
 		if c.PID != 0 {
 			text += " (pid " + strconv.Itoa(c.PID) + ")"
 		}
 		if c.Note != "" {
 			text += ": " + c.Note
 		}
-		bad := c.Kind == "load-error" || c.Kind == "exited"
+		bad := c.Kind == exchange.ChildLoadError || c.Kind == exchange.ChildExited
 		p.addText(c.At, "child", text, bad)
-		if c.Kind == "load-error" {
+		if c.Kind == exchange.ChildLoadError {
 			p.addText(c.At, "child", c.Detail, true)
 		}
 	case u.Reload != nil:

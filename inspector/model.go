@@ -49,7 +49,7 @@ type Control interface {
 	Reload() // manual reload (the key 'R')
 	// Replay sends a request to the app again and compares the answer;
 	// it blocks until the answer is in or the replay failed.
-	Replay(req ReplayRequest) ReplayResult
+	Replay(req exchange.ReplayRequest) exchange.ReplayResult
 	// Curl is the request of ex as a curl command line for this server.
 	Curl(ex *exchange.Exchange) string
 }

@@ -10,10 +10,10 @@ import (
 
 // pin is a request replayed after every successful reload.
 type pin struct {
-	ex      *exchange.Exchange // the pinned exchange: its request is sent
-	last    *exchange.Exchange // the newest run's exchange; nil before the first run
-	res     *ReplayResult      // the newest run's outcome
-	changed bool               // it differs from the run before (from ex on the first)
+	ex      *exchange.Exchange     // the pinned exchange: its request is sent
+	last    *exchange.Exchange     // the newest run's exchange; nil before the first run
+	res     *exchange.ReplayResult // the newest run's outcome
+	changed bool                   // it differs from the run before (from ex on the first)
 }
 
 // pins are the pinned requests, in the order pinned, and how their
@@ -29,7 +29,7 @@ type pins struct {
 // pinRun is one pin's replay in a run.
 type pinRun struct {
 	p   *pin
-	res ReplayResult
+	res exchange.ReplayResult
 }
 
 // pinsRanMsg is a finished run of every pin.
@@ -84,7 +84,7 @@ func (m *Model) runPins() tea.Cmd {
 	return func() tea.Msg {
 		runs := make(pinsRanMsg, len(jobs))
 		for i, j := range jobs {
-			runs[i] = pinRun{j.p, ctl.Replay(ReplayRequest{Request: j.req, Of: j.req.ID, Against: j.against})}
+			runs[i] = pinRun{j.p, ctl.Replay(exchange.ReplayRequest{Request: j.req, Of: j.req.ID, Against: j.against})}
 		}
 		return runs
 	}

@@ -13,28 +13,11 @@ import (
 	"github.com/wsgidev/wsgidev/devserver/exchange"
 )
 
-// ReplayRequest is a request the inspector asks the server to send again.
-type ReplayRequest struct {
-	Request *exchange.Exchange // what to send: method, target, headers and body
-	Of      uint64             // the exchange the new one is recorded as a replay of
-	Against *exchange.Exchange // the answer to compare with
-}
-
-// ReplayResult is a replay's outcome, as plain data the inspector shows.
-type ReplayResult struct {
-	New     *exchange.Exchange // the new exchange as the server recorded it; nil when no answer came
-	Err     string             // why no answer came
-	Changed bool               // the answer differs from Against's (or none came)
-	What    string             // what differs: "status, headers, body"
-	Diff    []string           // the differences, a line each; a body's as a unified diff
-	Notes   []string           // about what was sent or compared
-}
-
 // replayedMsg is the answer to the replay or edit key.
 type replayedMsg struct {
 	orig   *exchange.Exchange
 	edited bool
-	res    ReplayResult
+	res    exchange.ReplayResult
 }
 
 // copiedMsg is the answer to the copy key.
@@ -97,7 +80,7 @@ func (m *Model) replay(orig, req *exchange.Exchange, edited bool) tea.Cmd {
 	ctl := m.c.opts.Control
 	m.status.say(fmt.Sprintf("replaying #%d…", orig.ID), false)
 	return func() tea.Msg {
-		res := ctl.Replay(ReplayRequest{Request: req, Of: orig.ID, Against: orig})
+		res := ctl.Replay(exchange.ReplayRequest{Request: req, Of: orig.ID, Against: orig})
 		return replayedMsg{orig: orig, edited: edited, res: res}
 	}
 }

@@ -12,7 +12,9 @@ import (
 	"github.com/wsgidev/wsgidev/devserver/exchange"
 )
 
-func (f fakeControl) Replay(ReplayRequest) ReplayResult { return ReplayResult{Err: "not in this test"} }
+func (f fakeControl) Replay(exchange.ReplayRequest) exchange.ReplayResult {
+	return exchange.ReplayResult{Err: "not in this test"}
+}
 func (f fakeControl) Curl(ex *exchange.Exchange) string { return "curl " + ex.Target }
 func (c *replayControl) Reload()                        {}
 func (c *replayControl) Curl(ex *exchange.Exchange) string {
@@ -24,11 +26,11 @@ func (c *replayControl) Curl(ex *exchange.Exchange) string {
 type replayControl struct {
 	mu     sync.Mutex
 	nextID uint64
-	asked  []ReplayRequest
-	answer func(n int, req ReplayRequest) ReplayResult
+	asked  []exchange.ReplayRequest
+	answer func(n int, req exchange.ReplayRequest) exchange.ReplayResult
 }
 
-func (c *replayControl) Replay(req ReplayRequest) ReplayResult {
+func (c *replayControl) Replay(req exchange.ReplayRequest) exchange.ReplayResult {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.asked = append(c.asked, req)
@@ -40,16 +42,16 @@ func (c *replayControl) Replay(req ReplayRequest) ReplayResult {
 	return res
 }
 
-func (c *replayControl) requests() []ReplayRequest {
+func (c *replayControl) requests() []exchange.ReplayRequest {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return append([]ReplayRequest(nil), c.asked...)
+	return append([]exchange.ReplayRequest(nil), c.asked...)
 }
 
 // fixed answers 200 "fixed" to every replay, which differs from /boom's 500.
-func fixed(_ int, req ReplayRequest) ReplayResult {
+func fixed(_ int, req exchange.ReplayRequest) exchange.ReplayResult {
 	ex := &exchange.Exchange{Method: req.Request.Method, Target: req.Request.Target, Status: 200, Done: true, Start: base.Add(100 * time.Second)}
-	return ReplayResult{New: ex, Changed: true, What: "status, body", Diff: []string{
+	return exchange.ReplayResult{New: ex, Changed: true, What: "status, body", Diff: []string{
 		"status: captured 500, replayed 200",
 		"body: captured 22 bytes, replayed 6 bytes",
 		"  --- captured", "  +++ replayed", "  @@ -1 +1 @@", "  -Internal Server Error", "  +fixed",
@@ -190,11 +192,11 @@ func TestFlowCopyCurl(t *testing.T) {
 }
 
 func TestFlowPins(t *testing.T) {
-	ctl := &replayControl{nextID: 6, answer: func(n int, req ReplayRequest) ReplayResult {
+	ctl := &replayControl{nextID: 6, answer: func(n int, req exchange.ReplayRequest) exchange.ReplayResult {
 		if n == 1 {
 			return fixed(n, req)
 		}
-		return ReplayResult{New: &exchange.Exchange{Method: "GET", Target: "/boom", Status: 200, Done: true}}
+		return exchange.ReplayResult{New: &exchange.Exchange{Method: "GET", Target: "/boom", Status: 200, Done: true}}
 	}}
 	tm, _ := replayFlow(t, ctl, nil)
 	keys(tm, "p")
@@ -231,12 +233,12 @@ func replayModel(w, h int) Model {
 	opts.Control = ctl
 	m := send(newTestModel(w, h, opts), UpdatesMsg(sampleUpdates()))
 	m = press(m, "k", "k", "k", "p")
-	m = send(m, pinsRanMsg{{p: m.c.pins.list[0], res: ctl.Replay(ReplayRequest{Request: m.list.selected.ex, Of: 3, Against: m.list.selected.ex})}})
+	m = send(m, pinsRanMsg{{p: m.c.pins.list[0], res: ctl.Replay(exchange.ReplayRequest{Request: m.list.selected.ex, Of: 3, Against: m.list.selected.ex})}})
 	pinned := begin(7, 85*time.Second, "GET", "/boom").environ(200*time.Microsecond).
 		startResponse(ms, "200 OK", "", exchange.Header{Name: "Content-Type", Value: "text/plain"}).chunk(ms, "fixed\n")
 	pinned.ex.ReplayOf = 3
 	m = send(m, UpdatesMsg(pinned.done(2*ms)))
-	return send(m, replayedMsg{orig: m.list.selected.ex, res: ctl.Replay(ReplayRequest{Request: m.list.selected.ex, Of: 3, Against: m.list.selected.ex})})
+	return send(m, replayedMsg{orig: m.list.selected.ex, res: ctl.Replay(exchange.ReplayRequest{Request: m.list.selected.ex, Of: 3, Against: m.list.selected.ex})})
 }
 
 func TestViewReplayPane(t *testing.T) {

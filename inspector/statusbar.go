@@ -55,14 +55,14 @@ func (s *statusBar) apply(u exchange.Update) {
 	switch {
 	case u.Child != nil:
 		switch c := u.Child; c.Kind {
-		case "started":
+		case exchange.ChildStarted:
 			s.reload = reloadStarting
-		case "ready":
+		case exchange.ChildReady:
 			s.reload, s.ready = reloadIdle, true
-		case "load-error":
+		case exchange.ChildLoadError:
 			note := strings.TrimPrefix(firstLine(c.Note), "the app failed to import: ")
 			s.reload, s.errText = reloadFailed, firstNonEmpty(note, lastLine(c.Detail), "the app failed to import")
-		case "exited":
+		case exchange.ChildExited:
 			s.reload, s.errText = reloadExited, firstNonEmpty(firstLine(c.Note), "the app's process exited")
 		}
 	case u.Reload != nil:

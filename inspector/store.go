@@ -32,7 +32,7 @@ type row struct {
 
 func (r *row) refresh() {
 	r.methodLower, r.search = "", ""
-	r.isError = r.status >= 500 || (r.ex.Failure != nil && r.ex.Failure.Kind != "cancelled")
+	r.isError = r.status >= 500 || (r.ex.Failure != nil && r.ex.Failure.Kind != exchange.FailCancelled)
 }
 
 // texts makes the lowercase texts the filter matches on.

@@ -51,7 +51,7 @@ func writeTest(b *strings.Builder, n int, ex *exchange.Exchange, scriptName stri
 	}
 	b.WriteString("    }\n")
 	fmt.Fprintf(b, "    request_body = %s\n", pyBytes(ex.RequestBody.Data, "    "))
-	if f := ex.Failure; f != nil && f.Kind == "exception" {
+	if f := ex.Failure; f != nil && f.Kind == exchange.FailException {
 		fmt.Fprintf(b, "    # at capture the app raised: %s\n", oneLine(f.Message))
 		b.WriteString("    with pytest.raises(Exception):\n        call(app, environ, request_body)\n")
 		return
@@ -74,7 +74,7 @@ func writeTest(b *strings.Builder, n int, ex *exchange.Exchange, scriptName stri
 
 // skipReason says why a request cannot be a test, or "".
 func skipReason(ex *exchange.Exchange) string {
-	if f := ex.Failure; f != nil && f.Kind != "exception" {
+	if f := ex.Failure; f != nil && f.Kind != exchange.FailException {
 		return fmt.Sprintf("at capture it ended with %s: %s", f.Kind, oneLine(f.Message))
 	}
 	switch {

@@ -129,12 +129,29 @@ type Event struct {
 
 // Failure says why the exchange did not end well and what the client got.
 type Failure struct {
-	Kind      string `json:"kind"` // exception, wsgi, cancelled, child-exit, load-error, unavailable
-	Rule      string `json:"rule,omitempty"`
-	Message   string `json:"message"`
-	Traceback string `json:"traceback,omitempty"`
-	Cut       bool   `json:"cut,omitempty"` // the connection was cut mid-body
+	Kind      FailureKind `json:"kind"`
+	Rule      string      `json:"rule,omitempty"`
+	Message   string      `json:"message"`
+	Traceback string      `json:"traceback,omitempty"`
+	Cut       bool        `json:"cut,omitempty"` // the connection was cut mid-body
 }
+
+// FailureKind names why an exchange failed.
+type FailureKind string
+
+// Failure kinds. The first four are the child's own (pyrunner's Fail*
+// values, carried over as they are); the rest are decided by the server.
+const (
+	FailException   FailureKind = "exception"   // the app raised
+	FailWSGI        FailureKind = "wsgi"        // the app broke a PEP 3333 rule (Rule names it)
+	FailCancelled   FailureKind = "cancelled"   // the client went away
+	FailChildExit   FailureKind = "child-exit"  // the Python process ended mid-call
+	FailLoadError   FailureKind = "load-error"  // the app could not be imported
+	FailUnavailable FailureKind = "unavailable" // no child could take the call
+	FailAborted     FailureKind = "aborted"     // aborted in the debugger
+	FailNotMounted  FailureKind = "not-mounted" // the path is outside --script-name
+	FailBadRequest  FailureKind = "bad-request" // the request could not be turned into a call
+)
 
 // Warning is a WSGI rule bent but not broken.
 type Warning struct {
@@ -152,11 +169,22 @@ type Output struct {
 // ChildState is a change in the child process's life.
 type ChildState struct {
 	At     time.Time `json:"at"`
-	Kind   string    `json:"kind"` // started, ready, load-error, exited
+	Kind   ChildKind `json:"kind"`
 	PID    int       `json:"pid"`
 	Note   string    `json:"note,omitempty"`
 	Detail string    `json:"detail,omitempty"` // a traceback, for load errors
 }
+
+// ChildKind names a change in the child's life.
+type ChildKind string
+
+// Child kinds, as pyrunner's State* values.
+const (
+	ChildStarted   ChildKind = "started"
+	ChildReady     ChildKind = "ready"
+	ChildLoadError ChildKind = "load-error"
+	ChildExited    ChildKind = "exited"
+)
 
 // Reload is one restart of the app after a change (or a manual reload).
 type Reload struct {
