@@ -160,7 +160,7 @@ func export(c *cli.Context) error {
 			return cli.Exit("wsgidev export: "+err.Error(), 2)
 		}
 		write = func(w io.Writer) error {
-			return capture.WritePytest(w, entries, capture.PytestOptions{App: spec, Dir: dir, ScriptName: hdr.ScriptName, Source: filepath.Base(src.Name)})
+			return capture.WritePytest(w, entries, capture.PytestOptions{App: spec, Dir: dir, ScriptName: hdr.ScriptName, Software: "wsgidev/" + version, Source: filepath.Base(src.Name)})
 		}
 	default:
 		return cli.Exit(fmt.Sprintf("wsgidev export: --format %q: choose har, curl or pytest", format), 2)
