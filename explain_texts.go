@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/wsgidev/wsgidev/devserver/wsgi"
 	"github.com/wsgidev/wsgidev/inspector"
 	"github.com/wsgidev/wsgidev/templates"
 )
@@ -14,7 +15,7 @@ type explainTexts struct{}
 var _ inspector.Explainer = explainTexts{}
 
 func (explainTexts) Environ(key string) (inspector.Explanation, bool) {
-	e, ok := templates.ExplainEnviron(key)
+	e, ok := templates.ExplainEnviron(key, wsgi.IsHopByHop)
 	return toInspector(e), ok
 }
 
