@@ -1,11 +1,10 @@
-package main
+package devserver_test
 
-// The inspector's control against a real server and Python child: the
-// same calls the stepping keys and the pdb console make.
+// A session's Control against a real server and Python child: the same
+// calls the inspector's stepping keys and pdb console make.
 
 import (
 	"bufio"
-	"context"
 	"io"
 	"net/http"
 	"os"
@@ -14,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wsgidev/wsgidev/devserver"
 	"github.com/wsgidev/wsgidev/devserver/exchange"
 )
 
@@ -46,62 +46,18 @@ def application(environ, start_response):
     return Body(environ)
 `
 
-// debugServer is a server on a real child, with the inspector's control
-// and a subscription that sees what the inspector would.
-type debugServer struct {
-	t        *testing.T
-	ctl      *control
-	sub      *exchange.Subscription
-	base     string
+// debugSession serves stepApp; close() calls are logged in closeLog.
+type debugSession struct {
+	*testSession
+	ctl      *devserver.Control
 	closeLog string
-	pending  []exchange.Update
 }
 
-func startDebugServer(t *testing.T) *debugServer {
+func startDebugSession(t *testing.T) *debugSession {
 	t.Helper()
-	dir := t.TempDir()
-	writeProjectFile(t, filepath.Join(dir, "app.py"), stepApp)
-	cs := &debugServer{t: t, closeLog: filepath.Join(dir, "closed.log")}
-	cs.ctl = serveControl(t, dir, "CLOSE_LOG="+cs.closeLog)
-	cs.sub = cs.ctl.hub.Subscribe()
-	cs.base = cs.ctl.base
-	return cs
-}
-
-// next returns the first update that match accepts, skipping others.
-func (cs *debugServer) next(what string, match func(exchange.Update) bool) exchange.Update {
-	cs.t.Helper()
-	deadline := time.NewTimer(startTimeout)
-	defer deadline.Stop()
-	for {
-		for len(cs.pending) > 0 {
-			u := cs.pending[0]
-			cs.pending = cs.pending[1:]
-			if match(u) {
-				return u
-			}
-		}
-		select {
-		case <-cs.sub.Wake():
-			cs.pending, _ = cs.sub.Drain()
-		case <-deadline.C:
-			cs.t.Fatalf("never saw %s", what)
-		}
-	}
-}
-
-// held waits until a request is held at pos and returns its ID.
-func (cs *debugServer) held(pos string) uint64 {
-	cs.t.Helper()
-	u := cs.next("a request held at "+pos, func(u exchange.Update) bool {
-		return u.Event != nil && u.Event.Event.Kind == exchange.EventHeld && u.Event.Event.Text == pos
-	})
-	return u.Event.ID
-}
-
-func (cs *debugServer) done(id uint64) *exchange.Exchange {
-	cs.t.Helper()
-	return cs.next("the request's end", func(u exchange.Update) bool { return u.Done != nil && u.Done.ID == id }).Done
+	closeLog := filepath.Join(t.TempDir(), "closed.log")
+	ts := startSession(t, stepApp, devserver.SessionConfig{Inspector: true}, "CLOSE_LOG="+closeLog)
+	return &debugSession{testSession: ts, ctl: ts.Control(), closeLog: closeLog}
 }
 
 // streamLines requests path and passes on what the client sees: the status
@@ -143,7 +99,7 @@ func receive(t *testing.T, c <-chan string, want string) {
 		if got != want {
 			t.Fatalf("the client saw %q, want %q", got, want)
 		}
-	case <-time.After(startTimeout):
+	case <-time.After(sessionTimeout):
 		t.Fatalf("the client never saw %q", want)
 	}
 }
@@ -161,14 +117,14 @@ func nothingYet(t *testing.T, c <-chan string, when string) {
 
 func TestControlStepsAHeldRequest(t *testing.T) {
 	t.Parallel()
-	cs := startDebugServer(t)
+	cs := startDebugSession(t)
 	if err := cs.ctl.Break("next"); err != nil {
 		t.Fatal(err)
 	}
 	if got := cs.ctl.Breaks(); len(got) != 1 || got[0] != "next" {
 		t.Fatalf("breaks %q, want [next]", got)
 	}
-	client := streamLines(cs.base, "/orig")
+	client := streamLines(cs.BaseURL(), "/orig")
 	id := cs.held(exchange.HeldBeforeApp)
 	if got := cs.ctl.Breaks(); len(got) != 0 {
 		t.Errorf("breaks %q after the next request was held, want none", got)
@@ -229,14 +185,14 @@ func TestControlStepsAHeldRequest(t *testing.T) {
 
 func TestControlAbortsAHeldRequest(t *testing.T) {
 	t.Parallel()
-	cs := startDebugServer(t)
+	cs := startDebugSession(t)
 	if err := cs.ctl.Break("GET /abort"); err != nil {
 		t.Fatal(err)
 	}
 	if err := cs.ctl.Break("get"); err == nil {
 		t.Error("a bad breakpoint was taken")
 	}
-	client := streamLines(cs.base, "/abort")
+	client := streamLines(cs.BaseURL(), "/abort")
 	id := cs.held(exchange.HeldBeforeApp)
 	cs.ctl.Step(id)
 	cs.held(exchange.HeldAfterStart)
@@ -255,7 +211,7 @@ func TestControlAbortsAHeldRequest(t *testing.T) {
 		t.Errorf("close() log %q; want the aborted request's iterable closed", closed)
 	}
 	cs.ctl.ClearBreaks()
-	resp, err := http.Get(cs.base + "/abort")
+	resp, err := http.Get(cs.BaseURL() + "/abort")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -269,8 +225,8 @@ func TestControlAbortsAHeldRequest(t *testing.T) {
 // drive pdb, and the request finishes.
 func TestControlAnswersPdb(t *testing.T) {
 	t.Parallel()
-	cs := startDebugServer(t)
-	client := streamLines(cs.base, "/pdb")
+	cs := startDebugSession(t)
+	client := streamLines(cs.BaseURL(), "/pdb")
 	var transcript strings.Builder
 	prompt := func() uint64 {
 		u := cs.next("pdb's prompt", func(u exchange.Update) bool {
@@ -310,14 +266,12 @@ func TestControlAnswersPdb(t *testing.T) {
 // traceback, and the shutdown does not wait out its grace.
 func TestShutdownEndsAPdbSession(t *testing.T) {
 	t.Parallel()
-	cs := startDebugServer(t)
-	client := streamLines(cs.base, "/pdb")
+	cs := startDebugSession(t)
+	client := streamLines(cs.BaseURL(), "/pdb")
 	cs.next("pdb's prompt", func(u exchange.Update) bool {
 		return u.Event != nil && u.Event.Event.Kind == exchange.EventInput
 	})
-	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
-	defer cancel()
-	if err := cs.ctl.srv.Shutdown(ctx); err != nil {
+	if err := cs.Stop(); err != nil {
 		t.Fatalf("shutdown with pdb waiting: %v", err)
 	}
 	receive(t, client, "500 Internal Server Error")
