@@ -7,7 +7,7 @@ import (
 )
 
 // explainTexts hands the inspector explain mode's texts from templates:
-// the inspector may import only the exchange model (DESIGN.md), and main
+// the inspector may import only the exchange model (ARCHITECTURE.md), and main
 // is where packages meet, so the texts cross here, through an interface
 // the inspector declares.
 type explainTexts struct{}
