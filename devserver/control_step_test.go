@@ -4,14 +4,11 @@ package devserver_test
 // calls the inspector's stepping keys and pdb console make.
 
 import (
-	"bufio"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/wsgidev/wsgidev/devserver"
 	"github.com/wsgidev/wsgidev/devserver/exchange"
@@ -60,60 +57,9 @@ func startDebugSession(t *testing.T) *debugSession {
 	return &debugSession{testSession: ts, ctl: ts.Control(), closeLog: closeLog}
 }
 
-// streamLines requests path and passes on what the client sees: the status
-// line, then each line of the body as it arrives, then "EOF".
-func streamLines(base, path string) <-chan string {
-	out := make(chan string, 8)
-	go func() {
-		defer close(out)
-		resp, err := http.Get(base + path)
-		if err != nil {
-			out <- "error: " + err.Error()
-			return
-		}
-		defer resp.Body.Close()
-		out <- resp.Status
-		r := bufio.NewReader(resp.Body)
-		for {
-			line, err := r.ReadString('\n')
-			if line != "" {
-				out <- strings.TrimSuffix(line, "\n")
-			}
-			if err == io.EOF {
-				out <- "EOF"
-				return
-			}
-			if err != nil {
-				out <- "error: " + err.Error()
-				return
-			}
-		}
-	}()
-	return out
-}
-
-func receive(t *testing.T, c <-chan string, want string) {
-	t.Helper()
-	select {
-	case got := <-c:
-		if got != want {
-			t.Fatalf("the client saw %q, want %q", got, want)
-		}
-	case <-time.After(sessionTimeout):
-		t.Fatalf("the client never saw %q", want)
-	}
-}
-
-// nothingYet checks the client has seen nothing more: the request is held
-// at a step, so nothing more can have been sent.
-func nothingYet(t *testing.T, c <-chan string, when string) {
-	t.Helper()
-	select {
-	case got := <-c:
-		t.Fatalf("%s, the client already saw %q", when, got)
-	default:
-	}
-}
+// The client's side of stepping, a chunk at a time, is the debugger's
+// (debugger_test.go TestStepsReachTheClientOneAtATime); these check that
+// each call reaches the debugger.
 
 func TestControlStepsAHeldRequest(t *testing.T) {
 	t.Parallel()
@@ -124,7 +70,7 @@ func TestControlStepsAHeldRequest(t *testing.T) {
 	if got := cs.ctl.Breaks(); len(got) != 1 || got[0] != "next" {
 		t.Fatalf("breaks %q, want [next]", got)
 	}
-	client := streamLines(cs.BaseURL(), "/orig")
+	client := cs.fetch("/orig")
 	id := cs.held(exchange.HeldBeforeApp)
 	if got := cs.ctl.Breaks(); len(got) != 0 {
 		t.Errorf("breaks %q after the next request was held, want none", got)
@@ -151,24 +97,20 @@ func TestControlStepsAHeldRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 	cs.held(exchange.HeldAfterStart)
-	nothingYet(t, client, "held after start_response")
 	if err := cs.ctl.Step(id); err != nil {
 		t.Fatal(err)
 	}
 	cs.held(exchange.HeldBeforeChunk + " 1")
-	nothingYet(t, client, "held before chunk 1")
 	if err := cs.ctl.Step(id); err != nil {
 		t.Fatal(err)
 	}
 	cs.held(exchange.HeldBeforeChunk + " 2")
-	receive(t, client, "200 OK")
-	receive(t, client, "chunk1 /edited 2")
-	nothingYet(t, client, "held before chunk 2")
 	if err := cs.ctl.Continue(id); err != nil {
 		t.Fatal(err)
 	}
-	receive(t, client, "chunk2 /edited 2")
-	receive(t, client, "EOF")
+	if got := answer(t, client); got != "chunk1 /edited 2\nchunk2 /edited 2\n" {
+		t.Errorf("the client got %q, want both chunks of the edited request", got)
+	}
 
 	ex := cs.done(id)
 	var ops []string
@@ -192,7 +134,7 @@ func TestControlAbortsAHeldRequest(t *testing.T) {
 	if err := cs.ctl.Break("get"); err == nil {
 		t.Error("a bad breakpoint was taken")
 	}
-	client := streamLines(cs.BaseURL(), "/abort")
+	client := cs.fetch("/abort")
 	id := cs.held(exchange.HeldBeforeApp)
 	cs.ctl.Step(id)
 	cs.held(exchange.HeldAfterStart)
@@ -201,7 +143,9 @@ func TestControlAbortsAHeldRequest(t *testing.T) {
 	if err := cs.ctl.Abort(id); err != nil {
 		t.Fatal(err)
 	}
-	receive(t, client, "503 Service Unavailable")
+	if got := answer(t, client); got != "503 Service Unavailable" {
+		t.Errorf("the client got %q, want 503", got)
+	}
 	ex := cs.done(id)
 	if ex.Status != http.StatusServiceUnavailable || ex.Failure == nil || !strings.Contains(ex.Failure.Message, "aborted in the debugger") {
 		t.Errorf("the exchange: status %d, failure %+v", ex.Status, ex.Failure)
@@ -226,7 +170,7 @@ func TestControlAbortsAHeldRequest(t *testing.T) {
 func TestControlAnswersPdb(t *testing.T) {
 	t.Parallel()
 	cs := startDebugSession(t)
-	client := streamLines(cs.BaseURL(), "/pdb")
+	client := cs.fetch("/pdb")
 	var transcript strings.Builder
 	prompt := func() uint64 {
 		u := cs.next("pdb's prompt", func(u exchange.Update) bool {
@@ -252,9 +196,9 @@ func TestControlAnswersPdb(t *testing.T) {
 	if err := cs.ctl.Input(id, "c\n", false); err != nil {
 		t.Fatal(err)
 	}
-	receive(t, client, "200 OK")
-	receive(t, client, "stepped")
-	receive(t, client, "EOF")
+	if got := answer(t, client); got != "stepped" {
+		t.Errorf("the client got %q after c", got)
+	}
 	cs.done(id)
 	if err := cs.ctl.Input(id, "c\n", false); err == nil {
 		t.Error("a finished request took a line")
@@ -267,12 +211,14 @@ func TestControlAnswersPdb(t *testing.T) {
 func TestShutdownEndsAPdbSession(t *testing.T) {
 	t.Parallel()
 	cs := startDebugSession(t)
-	client := streamLines(cs.BaseURL(), "/pdb")
+	client := cs.fetch("/pdb")
 	cs.next("pdb's prompt", func(u exchange.Update) bool {
 		return u.Event != nil && u.Event.Event.Kind == exchange.EventInput
 	})
 	if err := cs.Stop(); err != nil {
 		t.Fatalf("shutdown with pdb waiting: %v", err)
 	}
-	receive(t, client, "500 Internal Server Error")
+	if got := answer(t, client); got != "500 Internal Server Error" {
+		t.Errorf("the client got %q, want pdb's BdbQuit as a 500", got)
+	}
 }
