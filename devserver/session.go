@@ -69,13 +69,11 @@ type Session struct {
 	console *console
 	ctl     *Control
 
-	ctx       context.Context // ends at the first stop
-	cancel    context.CancelFunc
+	ctx       context.Context    // ends at the first stop
+	beginStop context.CancelFunc // the first stop: a signal, the end of Start's ctx, Stop
 	sigs      chan os.Signal
 	served    chan error
-	stopping  chan struct{} // closed at the first stop
 	atOnce    chan struct{} // closed at a stop during the shutdown
-	stopOnce  sync.Once
 	atOnceSet sync.Once
 	stopped   sync.Once
 	stopErr   error
@@ -88,9 +86,8 @@ func NewSession(cfg SessionConfig) (*Session, error) {
 	if cfg.Host == "" {
 		cfg.Host = "127.0.0.1"
 	}
-	s := &Session{cfg: cfg, hub: exchange.NewHub(), served: make(chan error, 1),
-		stopping: make(chan struct{}), atOnce: make(chan struct{}), capture: func() {}}
-	s.ctx, s.cancel = context.WithCancel(context.Background())
+	s := &Session{cfg: cfg, hub: exchange.NewHub(), served: make(chan error, 1), atOnce: make(chan struct{}), capture: func() {}}
+	s.ctx, s.beginStop = context.WithCancel(context.Background())
 	s.console = &console{s: s, atImport: make(chan struct{}, 1)}
 	s.ctl = &Control{s: s}
 	var err error
@@ -236,12 +233,10 @@ func (s *Session) handleSignals() {
 func (s *Session) do(act sessionAction, source string) {
 	switch act {
 	case doStop:
-		select {
-		case <-s.stopping:
+		if s.ctx.Err() != nil { // stopping already: now at once
 			s.atOnceSet.Do(func() { close(s.atOnce) })
-		default:
-			s.beginStop()
 		}
+		s.beginStop()
 	case doReload:
 		s.reloads.start(nil)
 	case doRelease:
@@ -249,13 +244,6 @@ func (s *Session) do(act sessionAction, source string) {
 		s.srv.debug.ReleaseAll()
 		s.notice(source + ": released " + exchange.Plural(n, "request") + " held in the debugger")
 	}
-}
-
-func (s *Session) beginStop() {
-	s.stopOnce.Do(func() {
-		close(s.stopping)
-		s.cancel()
-	})
 }
 
 // Stop stops accepting, lets requests in flight finish (3 s), stops the
