@@ -1,6 +1,7 @@
 package main
 
-// --break on the command line, and a reload while a request is held.
+// --break on the command line, a reload while a request is held, and the
+// headless commands typed on wsgidev's terminal.
 
 import (
 	"io"
