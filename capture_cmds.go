@@ -41,7 +41,7 @@ func startCapture(c *cli.Context, hub *exchange.Hub, h capture.Header) (stop fun
 	if err != nil {
 		return nil, fmt.Errorf("--capture: %w", err)
 	}
-	if note := w.Repaired(); note != "" {
+	for _, note := range w.Notes() {
 		fmt.Fprintln(c.App.ErrWriter, "wsgidev:", note)
 	}
 	sub := hub.Subscribe()
@@ -210,7 +210,7 @@ func writeOutput(path string, stdout io.Writer, write func(io.Writer) error) err
 		err = cerr
 	}
 	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644)
+		err = os.Chmod(tmp.Name(), capture.Private) // what is exported holds the captured secrets
 	}
 	if err == nil {
 		err = os.Rename(tmp.Name(), path)

@@ -86,8 +86,8 @@ func TestCreateAppendsAndRepairs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if note := w.Repaired(); !strings.Contains(note, "cut short (27 bytes") {
-		t.Errorf("Repaired() = %q", note)
+	if notes := w.Notes(); len(notes) == 0 || !strings.Contains(notes[0], "cut short (27 bytes") {
+		t.Errorf("Notes() = %q", notes)
 	}
 	w.Write(sample(9, "/after"))
 	w.Close()
@@ -97,6 +97,29 @@ func TestCreateAppendsAndRepairs(t *testing.T) {
 	}
 	if got := targets(src); got != "/1@2 /2@3 /after@5" || len(src.Problems) != 0 || len(src.Headers) != 2 {
 		t.Errorf("entries %s, problems %v, %d headers", got, src.Problems, len(src.Headers))
+	}
+}
+
+// Captures hold secrets: a new one is its owner's alone, and an old one
+// others could read is made so before anything is appended.
+func TestCreateIsPrivate(t *testing.T) {
+	dir := t.TempDir()
+	fresh, old := filepath.Join(dir, "fresh.jsonl"), filepath.Join(dir, "old.jsonl")
+	os.WriteFile(old, captureFile(1), 0o644)
+	os.Chmod(old, 0o640)
+	for _, path := range []string{fresh, old} {
+		w, err := Create(path, Header{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Close()
+		if info, _ := os.Stat(path); info.Mode().Perm() != Private {
+			t.Errorf("%s: mode %v, want %v", filepath.Base(path), info.Mode().Perm(), Private)
+		}
+		notes := strings.Join(w.Notes(), "\n")
+		if want := path == old; strings.Contains(notes, "made it private") != want {
+			t.Errorf("%s: Notes() = %q", filepath.Base(path), notes)
+		}
 	}
 }
 
