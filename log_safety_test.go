@@ -1,0 +1,59 @@
+package main
+
+// What the app prints and what a client sends reach wsgidev's own output
+// as text, whatever they hold: no escape sequence from either reaches the
+// terminal, output of any size passes, and a full thread pool is said.
+// The app is testdata/hostile/app.py.
+
+import (
+	"net/http"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"unicode/utf8"
+)
+
+// rawControls lists the control characters in s that a terminal would act
+// on: all but newline and tab (and ESC in wsgidev's own colours, which a
+// piped log never has).
+func rawControls(s string) []string {
+	var found []string
+	for i, r := range s {
+		if (r < 0x20 && r != '\n' && r != '\t') || (r >= 0x7f && r < 0xa0) || (r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD")) {
+			start := max(0, i-40)
+			found = append(found, s[start:min(len(s), i+20)])
+		}
+	}
+	return found
+}
+
+func TestHeadlessLogEscapesControls(t *testing.T) {
+	t.Parallel()
+	p := startServing(t, launch{dir: "testdata/hostile", args: []string{"serve", "app.py", "--port", "0", "--no-reload"}})
+	p.getText("/%1B]0;pwned%07", http.StatusOK)
+	p.waitOutput(regexp.MustCompile(`(?m)^app! .*wsgi\.errors got /\\x1b\]0;pwned\\x07$`))
+	p.getText("/raise?%1B]52;c;ZXZpbA==%07", http.StatusInternalServerError)
+	p.waitOutput(regexp.MustCompile(`ValueError: the client asked for \\x1b\[2J%1B\]52;c;ZXZpbA==%07`))
+	resp, _ := p.get("/%9B2J")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /%%9B2J: %d", resp.StatusCode)
+	}
+	p.waitOutput(regexp.MustCompile(`(?m)^app\| .*stdout got /\\u009b2J$`))
+	p.signal(syscall.SIGTERM)
+	p.wait()
+
+	out := p.stdout.String() + p.stderr.String()
+	for _, want := range []string{
+		`hostile: imported \x1b]0;retitled at import\x07`, // import-time output
+		`<App \x1b[2J\x1b]52;c;ZXZpbA==\x07>`,             // the app's repr in the banner
+		`stdout got /\x1b]0;pwned\x07`, `stderr got /\x1b]0;pwned\x07`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the log does not show %q:\n%s", want, out)
+		}
+	}
+	if bad := rawControls(out); len(bad) > 0 {
+		t.Errorf("raw control characters reach the terminal, around:\n%q", bad)
+	}
+}
