@@ -57,3 +57,32 @@ func TestHeadlessLogEscapesControls(t *testing.T) {
 		t.Errorf("raw control characters reach the terminal, around:\n%q", bad)
 	}
 }
+
+// Output of any size passes: a 2 MB line at import, 17 MiB printed or
+// written to wsgi.errors in a request (more than a frame holds). The app
+// imports, every request gets its answer from the same child, and the
+// log shows each with a marker where it was cut.
+func TestBigOutputPasses(t *testing.T) {
+	t.Parallel()
+	p := startServing(t, launch{dir: "testdata/hostile", env: []string{"HOSTILE_BIG_IMPORT=1"},
+		args: []string{"serve", "app.py", "--port", "0", "--no-reload"}})
+	p.waitOutput(regexp.MustCompile(`(?m)^app\| x{100,}… \[line cut: \d+ more bytes\]$`))
+	p.waitOutput(regexp.MustCompile(`(?m)^app\| hostile: after the big line$`))
+	for _, path := range []string{"/big-stdout", "/big-errors", "/x"} {
+		if body := p.getText(path, http.StatusOK); body != "ok\n" {
+			t.Errorf("GET %s = %q", path, body)
+		}
+		p.waitOutput(accessLine(path, 200, 3))
+	}
+	p.waitOutput(regexp.MustCompile(`(?m)^app\| \[GET /big-stdout\] y+… \[cut: the request printed more than 256 KiB; the rest is not kept\]$`))
+	p.waitOutput(regexp.MustCompile(`(?m)^app! \[GET /big-errors\] e+… \[cut: the request printed more than 256 KiB; the rest is not kept\]$`))
+	out := p.stdout.String()
+	for _, bad := range []string{"failed to import", "Python process", "BrokenPipeError"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("the log says %q:\n%.3000s", bad, out)
+		}
+	}
+	if len(out) > 2<<20 {
+		t.Errorf("the log printed %d bytes for 34 MiB of output; it should show what was kept", len(out))
+	}
+}

@@ -74,10 +74,23 @@ func (l Log) print(sub *exchange.Subscription, st *logState) {
 			fmt.Fprintf(&b, "wsgidev: %s\n", Printable(u.Notice.Text))
 		}
 	}
-	if dropped > 0 {
-		fmt.Fprintf(&b, "wsgidev: the log fell behind and skipped %d updates\n", dropped)
+	if dropped.Total() > 0 {
+		skipped(&b, dropped)
 	}
 	io.WriteString(l.Out, b.String())
+}
+
+// skipped says what the log lost by falling behind; every request's
+// access line is still printed (finished exchanges are never dropped).
+func skipped(b *strings.Builder, d exchange.Dropped) {
+	var what []string
+	if d.Output > 0 {
+		what = append(what, fmt.Sprintf("%d lines of the app's output", d.Output))
+	}
+	if d.Other > 0 {
+		what = append(what, fmt.Sprintf("%d other updates", d.Other))
+	}
+	fmt.Fprintf(b, "wsgidev: the log fell behind and skipped %s (the inspector and the capture keep each request's own)\n", strings.Join(what, " and "))
 }
 
 // requestOutput prints the lines a request's output completes. print()

@@ -54,6 +54,18 @@ func Printable(s string) string {
 	return b.String()
 }
 
+// clipText is s cut to at most n bytes, at a rune's start, then marker;
+// s itself when it fits.
+func clipText(s string, n int, marker string) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + marker
+}
+
 // plainByte is printable ASCII or a tab: the common case, copied as is.
 func plainByte(c byte) bool { return (c >= 0x20 && c < 0x7f) || c == '\t' }
 

@@ -12,11 +12,18 @@ import (
 
 // recorder fills one Exchange as the request runs and publishes it.
 type recorder struct {
-	hub   *exchange.Hub
-	ex    *exchange.Exchange
-	tap   *bodyTap // nil when the request has no body
-	names []string // the request's header names, sorted
+	hub     *exchange.Hub
+	ex      *exchange.Exchange
+	tap     *bodyTap // nil when the request has no body
+	names   []string // the request's header names, sorted
+	logKept int      // bytes of output text kept in the exchange, about logKeep at most
+	logCut  bool     // the output passed logKeep: the rest is not kept
 }
+
+// logKeep is the most of what one request prints (stdout, stderr,
+// wsgi.errors) its exchange keeps: the inspector, the log and the capture
+// show that much and a marker, however much the app prints.
+const logKeep = 256 << 10
 
 // wsgiKeys are the environ keys the child adds (runner.py make_environ),
 // described for the record since they are objects, not strings.
@@ -138,7 +145,16 @@ var streamNames = map[byte]string{
 }
 
 func (rec *recorder) log(ev pyrunner.Event) {
-	rec.eventAt(exchange.Event{Kind: exchange.EventLog, Stream: streamNames[ev.Stream], Text: ev.Text}, ev.At, nil)
+	if rec.logCut {
+		return // and said so
+	}
+	text := ev.Text
+	if room := logKeep - rec.logKept; len(text) > room {
+		text = clipText(text, room, fmt.Sprintf("… [cut: the request printed more than %d KiB; the rest is not kept]\n", logKeep>>10))
+		rec.logCut = true
+	}
+	rec.logKept += len(text)
+	rec.eventAt(exchange.Event{Kind: exchange.EventLog, Stream: streamNames[ev.Stream], Text: text}, ev.At, nil)
 }
 
 func (rec *recorder) lint(rule, message string) {

@@ -312,14 +312,16 @@ func (c *child) reportModules(files []string) {
 	}
 }
 
-// drain reads one of the child's output pipes line by line.
+// drain reads one of the child's output pipes line by line, to its end.
 func (c *child) drain(r *os.File, stream byte, done *sync.WaitGroup) {
 	defer done.Done()
 	defer r.Close()
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 4096), 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
+	lines := newLineReader(r)
+	for {
+		line, err := lines.next()
+		if err != nil {
+			return
+		}
 		if stream == StreamStderr {
 			c.tail.add(line)
 		}

@@ -13,6 +13,7 @@ import struct
 import threading
 from collections import deque
 
+from _wsgidev_loader import clip
 from _wsgidev_streams import READ_AHEAD
 
 PROTOCOL = 1
@@ -26,6 +27,8 @@ CALL, BODY, CREDIT, STEP, CANCEL, LINE = range(32, 38)
 STEP_MODE, HAS_BODY = 1, 2
 CHUNK_OVERHEAD = 256  # the flow-control cost of one frame beyond its bytes
 MAX_CHUNK = 1 << 20  # larger bodies go out in pieces, each flow-controlled
+MAX_LOG_CHARS = MAX_CHUNK // 4  # printed text goes out in pieces of at most this, 1 MiB once encoded
+MAX_FRAME = 16 << 20  # the most one frame may carry (PROTOCOL.md)
 
 
 class Cancelled(BaseException):
@@ -206,12 +209,14 @@ class Call(object):
                 self.wait_step()
 
     def log(self, stream, text):
-        if text:
-            self.queue(LOG, stream + text.encode("utf-8", "replace"))
+        """Text printed while the call ran, in pieces that each fit a frame:
+        output of any size passes."""
+        for i in range(0, len(text), MAX_LOG_CHARS):
+            self.queue(LOG, stream + text[i:i + MAX_LOG_CHARS].encode("utf-8", "replace"))
             self.flush()
 
     def lint(self, rule, message):
-        self.queue(LINT, json.dumps({"rule": rule, "message": message}).encode("utf-8"))
+        self.queue(LINT, json.dumps({"rule": rule, "message": clip(message)}).encode("utf-8"))
 
     def lint_all(self, warnings):
         for warning in warnings:
