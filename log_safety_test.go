@@ -6,12 +6,18 @@ package main
 // The app is testdata/hostile/app.py.
 
 import (
+	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"syscall"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/wsgidev/wsgidev/devserver/capture"
+	"github.com/wsgidev/wsgidev/devserver/exchange"
 )
 
 // rawControls lists the control characters in s that a terminal would act
@@ -84,5 +90,56 @@ func TestBigOutputPasses(t *testing.T) {
 	}
 	if len(out) > 2<<20 {
 		t.Errorf("the log printed %d bytes for 34 MiB of output; it should show what was kept", len(out))
+	}
+}
+
+// With --threads 4 and four requests holding their threads, the fifth
+// waits: the log says when the queue forms and when it drains, the
+// request's line says how long it waited, and its timeline holds the wait.
+func TestFullThreadPoolIsAnnounced(t *testing.T) {
+	t.Parallel()
+	tmp := t.TempDir()
+	release, capturePath := filepath.Join(tmp, "release"), filepath.Join(tmp, "capture.jsonl")
+	p := startServing(t, launch{dir: "testdata/hostile", args: []string{"serve", "app.py", "--port", "0", "--no-reload", "--threads", "4", "--capture", capturePath}})
+	var answers []<-chan result
+	for i := 1; i <= 5; i++ {
+		answers = append(answers, p.getAsync(fmt.Sprintf("/block/%d?%s", i, release)))
+	}
+	p.waitOutput(regexp.MustCompile(`(?m)^wsgidev: all 4 threads of the app are busy \(--threads 4\): new requests wait for one`))
+	if err := os.WriteFile(release, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, answer := range answers {
+		if r := <-answer; r.err != nil || r.status != http.StatusOK {
+			t.Fatalf("a blocked request: %d %v\n%s", r.status, r.err, p.dump())
+		}
+	}
+	p.waitOutput(regexp.MustCompile(`(?m)^wsgidev: no request waits for a thread any more: 1 request waited, the longest \d`))
+	waited := regexp.MustCompile(`(?m)"GET /block/\d\?\S+ HTTP/1\.1" 200 3 \S+ \(waited \S+ for a thread\)$`)
+	if n := len(waited.FindAllString(p.stdout.String(), -1)); n != 1 {
+		t.Errorf("%d access lines say the request waited for a thread, want 1:\n%s", n, p.dump())
+	}
+	// Each waiting request's timeline holds its wait.
+	p.signal(syscall.SIGTERM)
+	p.wait()
+	src, err := capture.ReadFile(capturePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var timelines []string
+	for _, e := range src.Entries {
+		var kinds []string
+		for _, ev := range e.Exchange.Events {
+			if ev.Kind == exchange.EventWaitThread || ev.Kind == exchange.EventGotThread {
+				kinds = append(kinds, ev.Kind+": "+ev.Text)
+			}
+		}
+		if len(kinds) > 0 {
+			timelines = append(timelines, strings.Join(kinds, "; "))
+		}
+	}
+	want := regexp.MustCompile(`^wait-thread: all 4 threads busy; number 1 in the queue for one; got-thread: after waiting \S+$`)
+	if len(timelines) != 1 || !want.MatchString(timelines[0]) {
+		t.Errorf("the waits in the exchanges' timelines: %q", timelines)
 	}
 }

@@ -157,6 +157,9 @@ func AccessLine(ex *exchange.Exchange) string {
 
 func (l Log) access(b *strings.Builder, ex *exchange.Exchange) {
 	line := AccessLine(ex)
+	if waited := threadWait(ex); waited != "" {
+		line += " (waited " + waited + " for a thread)"
+	}
 	if f := ex.Failure; f != nil {
 		switch {
 		case f.Kind == exchange.FailCancelled:
@@ -180,6 +183,21 @@ func (l Log) access(b *strings.Builder, ex *exchange.Exchange) {
 			l.Traceback(b, f.Traceback)
 		}
 	}
+}
+
+// threadWait is how long the request waited for a thread of the app, or
+// "" when it did not.
+func threadWait(ex *exchange.Exchange) string {
+	var from time.Duration
+	for _, e := range ex.Events {
+		switch e.Kind {
+		case exchange.EventWaitThread:
+			from = e.Offset
+		case exchange.EventGotThread:
+			return FormatDuration(e.Offset - from)
+		}
+	}
+	return ""
 }
 
 func (l Log) appLines(b *strings.Builder, label, stream, text string) {

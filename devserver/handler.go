@@ -120,6 +120,10 @@ func (s *Server) relay(w http.ResponseWriter, r *http.Request, rec *recorder, ca
 			rec.log(ev)
 		case pyrunner.EventLint:
 			rec.lint(ev.Rule, ev.Text)
+		case pyrunner.EventWait:
+			rec.waitThread(ev)
+		case pyrunner.EventRun:
+			rec.gotThread(ev)
 		case pyrunner.EventInput:
 			readsStdin = true
 			s.stdin.add(rec.ex.ID, call)

@@ -14,10 +14,11 @@ import (
 type recorder struct {
 	hub     *exchange.Hub
 	ex      *exchange.Exchange
-	tap     *bodyTap // nil when the request has no body
-	names   []string // the request's header names, sorted
-	logKept int      // bytes of output text kept in the exchange, about logKeep at most
-	logCut  bool     // the output passed logKeep: the rest is not kept
+	tap     *bodyTap  // nil when the request has no body
+	names   []string  // the request's header names, sorted
+	logKept int       // bytes of output text kept in the exchange, about logKeep at most
+	logCut  bool      // the output passed logKeep: the rest is not kept
+	waitFor time.Time // when the request began to wait for a thread
 }
 
 // logKeep is the most of what one request prints (stdout, stderr,
@@ -155,6 +156,17 @@ func (rec *recorder) log(ev pyrunner.Event) {
 	}
 	rec.logKept += len(text)
 	rec.eventAt(exchange.Event{Kind: exchange.EventLog, Stream: streamNames[ev.Stream], Text: text}, ev.At, nil)
+}
+
+// waitThread records that every thread of the app is busy and the
+// request waits for one: why a page hangs.
+func (rec *recorder) waitThread(ev pyrunner.Event) {
+	rec.waitFor = ev.At
+	rec.eventAt(exchange.Event{Kind: exchange.EventWaitThread, Text: ev.Text}, ev.At, nil)
+}
+
+func (rec *recorder) gotThread(ev pyrunner.Event) {
+	rec.eventAt(exchange.Event{Kind: exchange.EventGotThread, Text: "after waiting " + FormatDuration(ev.At.Sub(rec.waitFor))}, ev.At, nil)
 }
 
 func (rec *recorder) lint(rule, message string) {

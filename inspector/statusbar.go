@@ -198,6 +198,9 @@ func (s *statusBar) countsView() []seg {
 	if store.evicted > 0 {
 		segs = append(segs, sep, seg{"kept " + formatCount(len(store.rows)), st.Dim})
 	}
+	if store.waiting > 0 { // why pages hang: every thread of the app is busy
+		segs = append(segs, sep, seg{plural(store.waiting, "request waits", "requests wait") + " for a thread", st.Warn})
+	}
 	if s.lostOutput > 0 {
 		segs = append(segs, sep, seg{formatCount(s.lostOutput) + " output lines skipped", st.Warn})
 	}

@@ -151,6 +151,16 @@ func (c *Call) receive(f frame, at time.Time) error {
 		ev.Kind, ev.Text = EventExcInfo, string(f.payload)
 	case frameInput:
 		ev.Kind = EventInput
+	case frameWait:
+		if len(f.payload) != 4 {
+			return fmt.Errorf("bad WAIT for call %d", c.id)
+		}
+		c.child.queue.wait(c.id, at)
+		ev.Kind = EventWait
+		ev.Text = fmt.Sprintf("all %d threads busy; number %d in the queue for one", c.child.queue.threads, binary.BigEndian.Uint32(f.payload))
+	case frameRun:
+		c.child.queue.run(c.id, at)
+		ev.Kind = EventRun
 	case frameChunk:
 		ev.Kind, ev.Data = EventChunk, f.payload
 	case frameWrite:
@@ -211,5 +221,7 @@ func (c *Call) feedBody(n int) {
 
 // childGone ends a call whose process died under it.
 func (c *Call) childGone(reason string) {
-	c.push(Event{Kind: EventDone, At: time.Now(), Failure: &Failure{Kind: FailChildExit, Message: reason}})
+	now := time.Now()
+	c.child.queue.run(c.id, now) // it waits for a thread no more
+	c.push(Event{Kind: EventDone, At: now, Failure: &Failure{Kind: FailChildExit, Message: reason}})
 }

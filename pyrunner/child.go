@@ -61,6 +61,7 @@ type child struct {
 	onLibs    func([]string) // library modules imported while serving
 	onOutput  func(Output)
 	onInput   func()
+	queue     *threadQueue // calls waiting for a thread in the child
 	stopOnce  sync.Once
 	retired   atomic.Bool // replaced by a reload: its exit is expected
 	forked    bool        // a fork of a warm template, not started by us
@@ -152,7 +153,7 @@ func newChild(cfg *Config, p *pipes) *child {
 		calls: map[uint32]*Call{}, hello: make(chan Hello, 1),
 		loaded: make(chan struct{}), exited: make(chan struct{}),
 		tail: &lineTail{max: 20}, onModules: cfg.OnModules, onOutput: cfg.OnOutput, onLibs: cfg.onLibs,
-		onInput: cfg.OnInput,
+		onInput: cfg.OnInput, queue: newThreadQueue(cfg.Threads, cfg.OnNotice),
 	}
 }
 

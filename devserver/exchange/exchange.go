@@ -104,6 +104,8 @@ const (
 	EventDebug         = "debug"          // the user acted in the debugger: Text is step, continue, abort, released
 	EventEnvironEdit   = "environ-edit"   // the environ was edited while held: Text summarises it
 	EventInput         = "input"          // the app waits for a line of sys.stdin (pdb's prompt): see Server.Input
+	EventWaitThread    = "wait-thread"    // every thread of the app was busy: the request waits for one (Text says how many wait)
+	EventGotThread     = "got-thread"     // the request got a thread after waiting (Text says how long)
 )
 
 // Positions of a request held in the debugger (Exchange.Held, EventHeld).

@@ -21,7 +21,8 @@ HEADER = struct.Struct(">IBI")
 U32 = struct.Struct(">I")
 
 # Frame types (PROTOCOL.md).
-HELLO, READY, LOAD_ERROR, START, CHUNK, WRITE, READ, LOG, LINT, DONE, MODULES, EXCINFO, LIBS, INPUT = range(1, 15)
+(HELLO, READY, LOAD_ERROR, START, CHUNK, WRITE, READ, LOG, LINT, DONE, MODULES, EXCINFO, LIBS, INPUT, WAIT,
+ RUN) = range(1, 17)
 CALL, BODY, CREDIT, STEP, CANCEL, LINE = range(32, 38)
 
 STEP_MODE, HAS_BODY = 1, 2
@@ -106,6 +107,7 @@ class Call(object):
         self.violation = None
         self.finished = False
         self.wrappers = None  # wsgi.file_wrapper objects the app made, to see they get closed
+        self.waited = False  # it waited in the pool's backlog for a thread
 
     def condition(self):
         cond = self.cond
@@ -136,7 +138,15 @@ class Call(object):
                 self.lines.append(payload)
             cond.notify_all()
 
+    def wait_thread(self, waiting):
+        """Every thread is busy: this call waits, one of ``waiting``."""
+        self.waited = True
+        self.wire.send(WAIT, self.cid, U32.pack(waiting))
+
     # -- called from the thread running the call -------------------------
+    def got_thread(self):
+        self.wire.send(RUN, self.cid)
+
     def queue(self, typ, payload=b""):
         with self.out_lock:
             self.out.append(HEADER.pack(len(payload), typ, self.cid))

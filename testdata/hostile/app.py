@@ -27,7 +27,7 @@ class App(object):
             sys.stdout.write("\n")
         elif path == "/big-errors":
             environ["wsgi.errors"].write("e" * BIG)
-        elif path == "/block":
+        elif path.startswith("/block"):
             # Holds its thread until the test creates the file named in
             # the query (bounded).
             release = environ["QUERY_STRING"]
