@@ -37,11 +37,12 @@ type Call struct {
 	body   io.Reader
 	window int
 
-	mu       sync.Mutex
-	queue    []Event
-	wake     chan struct{} // a token when the queue gains events
-	finished bool          // EventDone queued
-	cancel   sync.Once
+	mu        sync.Mutex
+	queue     []Event
+	wake      chan struct{} // a token when the queue gains events
+	finished  bool          // EventDone queued
+	cancel    sync.Once
+	inputLeft int64 // request-body bytes the child fetched that the app never read
 
 	// Used only by the goroutine calling Next.
 	owed    int // cost of chunks handed out but not yet credited
@@ -103,6 +104,15 @@ func lineFrame(line string, eof bool) []byte {
 		line += "\n"
 	}
 	return []byte(line)
+}
+
+// InputLeft is how many request-body bytes the child fetched for the
+// app's wsgi.input (which reads ahead) that the app never read; final once
+// EventDone has come.
+func (c *Call) InputLeft() int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.inputLeft
 }
 
 // Cancel stops the call: the app's iterable is closed and EventDone follows.
@@ -184,6 +194,14 @@ func (c *Call) receive(f frame, at time.Time) error {
 				return fmt.Errorf("bad DONE for call %d: %w", c.id, err)
 			}
 		}
+	case frameLeft:
+		if len(f.payload) != 4 {
+			return fmt.Errorf("bad LEFT for call %d", c.id)
+		}
+		c.mu.Lock()
+		c.inputLeft = int64(binary.BigEndian.Uint32(f.payload))
+		c.mu.Unlock()
+		return nil
 	case frameRead:
 		if len(f.payload) != 4 {
 			return fmt.Errorf("bad READ for call %d", c.id)

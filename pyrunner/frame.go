@@ -27,6 +27,7 @@ const (
 	frameInput     byte = 14
 	frameWait      byte = 15
 	frameRun       byte = 16
+	frameLeft      byte = 17
 
 	frameCall   byte = 32
 	frameBody   byte = 33

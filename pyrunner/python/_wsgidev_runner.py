@@ -23,8 +23,8 @@ from _wsgidev_pool import Pool
 from _wsgidev_rules import (HEADERS_AFTER_BODY, Violation, check_headers, check_status, explain_headers,
                             lint_content_type, lint_exc_info, start_args, unclosed_wrapper)
 from _wsgidev_streams import Errors, FileWrapper, Input, RequestStream, Stdin, current
-from _wsgidev_wire import (CALL, CHUNK, DONE, EXCINFO, HEADER, HELLO, INPUT, LIBS, LINE, LOAD_ERROR, MAX_FRAME,
-                           MODULES, PROTOCOL, READY, START, U32, WRITE, Call, Cancelled, Wire)
+from _wsgidev_wire import (CALL, CHUNK, DONE, EXCINFO, HEADER, HELLO, INPUT, LEFT, LIBS, LINE, LOAD_ERROR,
+                           MAX_FRAME, MODULES, PROTOCOL, READY, START, U32, WRITE, Call, Cancelled, Wire)
 
 
 # -- one WSGI call ---------------------------------------------------------
@@ -149,6 +149,9 @@ def run_call(app, call):
                 payload = json.dumps(names).encode("utf-8")
                 call.out.append(HEADER.pack(len(payload), typ, 0))
                 call.out.append(payload)
+    left = call.input_left()
+    if left:
+        call.queue(LEFT, U32.pack(min(left, 0xFFFFFFFF)))
     if error is not None:
         error["after_body"] = call.headers_sent
         call.queue(DONE, json.dumps(error).encode("utf-8"))
@@ -182,7 +185,7 @@ def make_environ(call):
     fields = iter(call.fields)
     environ = dict(zip(fields, fields))  # key, value, key, value…
     environ["wsgi.version"] = (1, 0)
-    environ["wsgi.input"] = Input(call)
+    environ["wsgi.input"] = call.input = Input(call)
     environ["wsgi.errors"] = Errors(call)
     environ["wsgi.multithread"] = True
     environ["wsgi.multiprocess"] = False

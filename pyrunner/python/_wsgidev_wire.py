@@ -22,7 +22,7 @@ U32 = struct.Struct(">I")
 
 # Frame types (PROTOCOL.md).
 (HELLO, READY, LOAD_ERROR, START, CHUNK, WRITE, READ, LOG, LINT, DONE, MODULES, EXCINFO, LIBS, INPUT, WAIT,
- RUN) = range(1, 17)
+ RUN, LEFT) = range(1, 18)
 CALL, BODY, CREDIT, STEP, CANCEL, LINE = range(32, 38)
 
 STEP_MODE, HAS_BODY = 1, 2
@@ -108,6 +108,7 @@ class Call(object):
         self.finished = False
         self.wrappers = None  # wsgi.file_wrapper objects the app made, to see they get closed
         self.waited = False  # it waited in the pool's backlog for a thread
+        self.input = None  # the call's wsgi.input (make_environ)
 
     def condition(self):
         cond = self.cond
@@ -232,6 +233,14 @@ class Call(object):
         for warning in warnings:
             if warning is not None:
                 self.lint(*warning)
+
+    def input_left(self):
+        """Request-body bytes fetched for wsgi.input (it reads ahead) that the
+        app never read: the parent counts them as unread."""
+        if self.input is None:
+            return 0
+        with self.condition():
+            return self.input.buffered() + sum(len(data) for data in self.body)
 
     def read_body(self, limit):
         """Return up to limit bytes of request body (b"" at the end), pulling from the parent."""
