@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -29,33 +30,32 @@ var captureFlags = []cli.Flag{
 	&cli.IntFlag{Name: "capture-body-max", Value: defaultBodyCap, Usage: "bytes of each request and response body kept, in the capture and the inspector; longer bodies are cut and marked"},
 }
 
-// startCapture subscribes a capture writer to the hub when --capture is
-// given. The returned stop writes what is still queued and closes the
-// file; call it after the server has shut down.
-func startCapture(c *cli.Context, hub *exchange.Hub, h capture.Header) (stop func(), err error) {
+// startCapture opens the capture file when --capture is given. It returns
+// what the server calls with each finished exchange (devserver.Config's
+// Record: before the client has its whole answer, so a kill -9 never loses
+// an answered request), and stop, which closes the file; call stop after
+// the server has shut down.
+func startCapture(c *cli.Context, hub *exchange.Hub, h capture.Header) (record func(*exchange.Exchange), stop func(), err error) {
 	path := c.String("capture")
 	if path == "" {
-		return func() {}, nil
+		return nil, func() {}, nil
 	}
 	w, err := capture.Create(path, h)
 	if err != nil {
-		return nil, fmt.Errorf("--capture: %w", err)
+		return nil, nil, fmt.Errorf("--capture: %w", err)
 	}
 	for _, note := range w.Notes() {
 		fmt.Fprintln(c.App.ErrWriter, "wsgidev:", note)
 	}
-	sub := hub.Subscribe()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		w.Run(ctx, sub, func(err error) {
-			hub.Publish(exchange.Update{Notice: &exchange.Notice{At: time.Now(), Text: err.Error() + "; capture stopped"}})
-		})
-		sub.Close()
-		w.Close()
-	}()
-	return func() { cancel(); <-done }, nil
+	var reported sync.Once
+	record = func(ex *exchange.Exchange) {
+		if err := w.Write(ex); err != nil { // the first error stops the capture
+			reported.Do(func() {
+				hub.Publish(exchange.Update{Notice: &exchange.Notice{At: time.Now(), Text: err.Error() + "; capture stopped"}})
+			})
+		}
+	}
+	return record, func() { w.Close() }, nil
 }
 
 const exportHelp = `Write the requests of a capture (serve --capture) or a HAR file to stdout:

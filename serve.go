@@ -238,7 +238,7 @@ func serve(c *cli.Context) error {
 	if bodyCap <= 0 {
 		return fail(fmt.Errorf("--capture-body-max %d: give a number of bytes above 0", bodyCap))
 	}
-	stopCapture, err := startCapture(c, hub, capture.Header{
+	record, stopCapture, err := startCapture(c, hub, capture.Header{
 		Started: time.Now(), App: choice.spec.String(), Dir: dir, URL: strings.TrimSuffix(serverURL(l.Addr(), ""), "/"),
 		ScriptName: scriptName, BodyMax: bodyCap, Wsgidev: version, Python: hello.Executable,
 	})
@@ -246,7 +246,7 @@ func serve(c *cli.Context) error {
 		return fail(err)
 	}
 	defer stopCapture() // after the shutdown below: what finished meanwhile is written too
-	srv, err := devserver.New(devserver.Config{Backend: runner, Hub: hub, ScriptName: scriptName, BodyCap: bodyCap, Version: version})
+	srv, err := devserver.New(devserver.Config{Backend: runner, Hub: hub, ScriptName: scriptName, BodyCap: bodyCap, Version: version, Record: record})
 	if err != nil {
 		return fail(err)
 	}

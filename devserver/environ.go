@@ -44,7 +44,10 @@ func buildEnviron(r *http.Request, names []string, scriptName, pathInfo, softwar
 	if ct, ok := r.Header["Content-Type"]; ok {
 		add("CONTENT_TYPE", strings.Join(ct, ","))
 	}
-	if r.ContentLength > 0 { // absent when there is no body, and for chunked bodies
+	// As the client sent it, an explicit 0 included (gunicorn passes it);
+	// absent when there is no body, and for chunked bodies (net/http drops
+	// the header then).
+	if _, ok := r.Header["Content-Length"]; ok && r.ContentLength >= 0 {
 		add("CONTENT_LENGTH", strconv.FormatInt(r.ContentLength, 10))
 	}
 	serverName, serverPort := localAddr(r)

@@ -12,13 +12,17 @@ import (
 
 // recorder fills one Exchange as the request runs and publishes it.
 type recorder struct {
-	hub     *exchange.Hub
-	ex      *exchange.Exchange
-	tap     *bodyTap  // nil when the request has no body
-	names   []string  // the request's header names, sorted
-	logKept int       // bytes of output text kept in the exchange, about logKeep at most
-	logCut  bool      // the output passed logKeep: the rest is not kept
-	waitFor time.Time // when the request began to wait for a thread
+	hub    *exchange.Hub
+	ex     *exchange.Exchange
+	tap    *bodyTap // nil when the request has no body
+	length int64    // the request's Content-Length, -1 when chunked
+	names  []string // the request's header names, sorted
+	// bothLengths: the head has Content-Length and Transfer-Encoding
+	// (framing.go refuses it).
+	bothLengths bool
+	logKept     int       // bytes of output text kept in the exchange, about logKeep at most
+	logCut      bool      // the output passed logKeep: the rest is not kept
+	waitFor     time.Time // when the request began to wait for a thread
 }
 
 // logKeep is the most of what one request prints (stdout, stderr,
@@ -54,7 +58,8 @@ func (s *Server) begin(r *http.Request) *recorder {
 	if of, ok := s.replays.Load(r.RemoteAddr); ok {
 		ex.ReplayOf = of.(uint64)
 	}
-	ex.RawHead, _ = rawHead(r)
+	head, _ := rawHead(r)
+	ex.RawHead = head.raw
 	ex.RequestHeaders = append(ex.RequestHeaders, exchange.Header{Name: "Host", Value: r.Host})
 	names := headerNames(r.Header)
 	for _, name := range names {
@@ -62,7 +67,7 @@ func (s *Server) begin(r *http.Request) *recorder {
 			ex.RequestHeaders = append(ex.RequestHeaders, exchange.Header{Name: name, Value: v})
 		}
 	}
-	rec := &recorder{hub: s.cfg.Hub, ex: ex, names: names}
+	rec := &recorder{hub: s.cfg.Hub, ex: ex, names: names, length: r.ContentLength, bothLengths: head.bothLengths}
 	if r.ContentLength != 0 {
 		rec.tap = &bodyTap{r: r.Body, limit: s.cfg.BodyCap}
 		r.Body = rec.tap
@@ -73,13 +78,38 @@ func (s *Server) begin(r *http.Request) *recorder {
 	return rec
 }
 
-func (s *Server) finish(rec *recorder) {
+// finish records the exchange as done, then lets the response's last
+// byte go: Config.Record (the capture file) has it before the client has
+// its whole answer.
+func (s *Server) finish(rec *recorder, resp *response) {
 	rec.ex.Duration = time.Since(rec.ex.Start)
 	if rec.tap != nil {
-		rec.ex.RequestBody = rec.tap.snapshot()
+		rec.ex.RequestBody = rec.tap.snapshot(rec.length)
 	}
 	rec.ex.Done = true
+	if s.cfg.Record != nil {
+		s.cfg.Record(rec.ex)
+	}
 	s.cfg.Hub.Publish(exchange.Update{Done: rec.ex})
+	resp.release()
+}
+
+// settleBody reads what the app left of the request body, for the record,
+// before the response head goes out (net/http discards the rest once the
+// head is written), and returns the body's framing error, if it has one:
+// the client then gets a 400 instead of the app's answer. A client that
+// waits for 100 Continue has sent nothing unless the app read: its body
+// is not asked for, and the connection closes after the answer.
+func (rec *recorder) settleBody(r *http.Request, resp *response) error {
+	if rec.tap == nil {
+		return nil
+	}
+	if expectsContinue(r) && !rec.tap.started() {
+		resp.close = true
+	} else {
+		rec.tap.keepRest()
+	}
+	return rec.tap.malformed()
 }
 
 func (rec *recorder) setEnviron(kv []string) {

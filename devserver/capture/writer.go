@@ -2,7 +2,6 @@ package capture
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -155,35 +154,4 @@ func (w *Writer) Close() error {
 	}
 	w.closed = true
 	return w.f.Close()
-}
-
-// Run writes every finished exchange from sub until ctx ends, then what is
-// left in sub. Only Done updates matter here, and the hub never drops those
-// for detail. onError hears the first write error; Run then keeps draining
-// so the subscription never backs up, but writes nothing more.
-func (w *Writer) Run(ctx context.Context, sub *exchange.Subscription, onError func(error)) {
-	reported := false
-	drain := func() {
-		updates, _ := sub.Drain()
-		for _, u := range updates {
-			if u.Done == nil {
-				continue
-			}
-			if err := w.Write(u.Done); err != nil && !reported {
-				reported = true
-				if onError != nil {
-					onError(err)
-				}
-			}
-		}
-	}
-	for {
-		select {
-		case <-sub.Wake():
-			drain()
-		case <-ctx.Done():
-			drain()
-			return
-		}
-	}
 }

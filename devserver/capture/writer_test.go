@@ -2,51 +2,14 @@ package capture
 
 import (
 	"bytes"
-	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/wsgidev/wsgidev/devserver/exchange"
 )
-
-func TestWriterFollowsHub(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "cap.jsonl")
-	w, err := Create(path, Header{App: "app.py", BodyMax: 16})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hub := exchange.NewHub()
-	sub := hub.Subscribe()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { w.Run(ctx, sub, func(err error) { t.Error(err) }); close(done) }()
-	for i := 1; i <= 3; i++ {
-		ex := sample(uint64(i), fmt.Sprintf("/%d", i))
-		hub.Publish(exchange.Update{Started: ex})
-		hub.Publish(exchange.Update{Event: &exchange.EventOf{ID: ex.ID}})
-		hub.Publish(exchange.Update{Done: ex})
-		hub.Publish(exchange.Update{Notice: &exchange.Notice{Text: "hi"}})
-	}
-	cancel()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		t.Fatal("Run did not return")
-	}
-	w.Close()
-	src, err := ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := targets(src); got != "/1@2 /2@3 /3@4" || len(src.Problems) != 0 || src.Header().BodyMax != 16 {
-		t.Errorf("entries %s, problems %v, header %+v", got, src.Problems, src.Header())
-	}
-}
 
 // Lines written at once from many goroutines stay whole.
 func TestWriterConcurrent(t *testing.T) {

@@ -79,6 +79,11 @@ type Body struct {
 	Data      []byte `json:"data,omitempty"`
 	Size      int64  `json:"size"`
 	Truncated bool   `json:"truncated,omitempty"` // Data stops at the capture cap
+	// Unread is how much of a request body the app itself never read:
+	// wsgidev read it after the app, so that the exchange (and a replay)
+	// has what the client sent. Exchanges recorded before it existed hold
+	// only what the app read, so 0 is right for them too.
+	Unread int64 `json:"unread,omitempty"`
 }
 
 // Append records p, keeping at most limit bytes.
