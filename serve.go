@@ -375,7 +375,7 @@ func printBanner(w io.Writer, b banner) {
 		// What the app says of itself is printed as text, never as escapes.
 		fmt.Fprintf(w, "           %s → %s  %s\n", devserver.Printable(target), devserver.Printable(b.info.Callable), devserver.Printable(b.info.Repr))
 	}
-	fmt.Fprintf(w, "  python   %s (Python %s, from %s)\n", b.hello.Executable, b.hello.Python, b.python.Source)
+	fmt.Fprintf(w, "  python   %s (Python %s, from %s)\n", devserver.Printable(b.hello.Executable), devserver.Printable(b.hello.Python), b.python.Source)
 	fmt.Fprintf(w, "  threads  %d\n", b.threads)
 	if b.watcher != nil {
 		fmt.Fprintf(w, "  reload   on changes to %s (--no-reload to turn off; SIGHUP or R reloads)\n", b.watcher.Describe())

@@ -203,3 +203,27 @@ func latin1(s string) string {
 	}
 	return b.String()
 }
+
+// OPTIONS * is the app's to answer, as under gunicorn; net/http would
+// answer it itself. (wsgiref.validate wants PATH_INFO to start with a
+// slash, which "*" cannot, so the app runs without it.)
+func TestOptionsStarReachesTheApp(t *testing.T) {
+	ts := startServer(t, "rules.py", serverOptions{raw: true})
+	c := ts.dial(t)
+	io.WriteString(c, "OPTIONS * HTTP/1.1\r\nHost: test\r\n\r\n")
+	resp, err := http.ReadResponse(c.br, &http.Request{Method: "OPTIONS"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	ex := ts.waitExchange(t, byPath("*"))
+	var pathInfo string
+	for _, kv := range ex.Environ {
+		if kv.Key == "PATH_INFO" {
+			pathInfo = kv.Value
+		}
+	}
+	if ex.Method != "OPTIONS" || pathInfo != "*" || ex.Failure != nil {
+		t.Errorf("OPTIONS * reached the app as %s with PATH_INFO %q (failure %+v)", ex.Method, pathInfo, ex.Failure)
+	}
+}

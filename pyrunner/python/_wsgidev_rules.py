@@ -20,11 +20,16 @@ class Violation(Exception):
         self.rule = rule
 
 
+# A good status in one look: three digits, a space, then latin-1 without
+# control characters. Any other goes through the checks that name the rule.
+_status_ok = re.compile(r"[1-9][0-9][0-9] [\x20-\x7e\x80-\xff]*\Z").match
 _status_control = re.compile(r"[\x00-\x1f\x7f]").search
 _status_format = re.compile(r"[1-9][0-9][0-9] ").match
 
 
 def check_status(status):
+    if type(status) is str and _status_ok(status):
+        return
     if not isinstance(status, str):
         raise Violation("status-type", "start_response() got a status of type %s; PEP 3333 "
                         "requires a str such as '200 OK'" % type(status).__name__)

@@ -237,10 +237,11 @@ class Call(object):
     def input_left(self):
         """Request-body bytes fetched for wsgi.input (it reads ahead) that the
         app never read: the parent counts them as unread."""
-        if self.input is None:
+        buffered = self.input.buffered() if self.input is not None else 0
+        if not buffered and not self.body:  # nearly every call: no lock, no condition made
             return 0
         with self.condition():
-            return self.input.buffered() + sum(len(data) for data in self.body)
+            return buffered + sum(len(data) for data in self.body)
 
     def read_body(self, limit):
         """Return up to limit bytes of request body (b"" at the end), pulling from the parent."""
