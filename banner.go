@@ -55,9 +55,10 @@ func printBanner(w io.Writer, b banner) {
 		fmt.Fprintf(w, "  app      %s: failed to import (see below; the server stays up)\n", b.choice.label)
 	default:
 		fmt.Fprintf(w, "  app      %s\n", b.choice.label)
-		fmt.Fprintf(w, "           %s → %s  %s\n", target, b.info.Callable, b.info.Repr)
+		// What the app says of itself is printed as text, never as escapes.
+		fmt.Fprintf(w, "           %s → %s  %s\n", devserver.Printable(target), devserver.Printable(b.info.Callable), devserver.Printable(b.info.Repr))
 	}
-	fmt.Fprintf(w, "  python   %s (Python %s, from %s)\n", b.hello.Executable, b.hello.Python, b.python.Source)
+	fmt.Fprintf(w, "  python   %s (Python %s, from %s)\n", devserver.Printable(b.hello.Executable), devserver.Printable(b.hello.Python), b.python.Source)
 	fmt.Fprintf(w, "  threads  %d\n", b.threads)
 	printReload(w, b)
 	if b.capture != "" {
@@ -70,7 +71,7 @@ func printBanner(w io.Writer, b banner) {
 	}
 	var le *pyrunner.LoadError
 	if errors.As(b.loadErr, &le) {
-		fmt.Fprintf(w, "wsgidev: the app failed to import: %s: %s\n", le.Kind, le.Message)
+		fmt.Fprintf(w, "wsgidev: the app failed to import: %s: %s\n", devserver.Printable(le.Kind), devserver.Printable(le.Message))
 		var tb strings.Builder
 		devserver.Log{}.Traceback(&tb, le.Traceback)
 		io.WriteString(w, tb.String())

@@ -98,6 +98,10 @@ func (d *detailModel) renderBody(title string, body exchange.Body, contentType s
 		note := fmt.Sprintf("captured the first %s of %s (the capture cap)", formatSize(int64(len(body.Data))), formatSize(body.Size))
 		blocks = append(blocks, block{heading: true, lines: []string{st.Warn.Render(note)}})
 	}
+	if body.Unread > 0 {
+		note := fmt.Sprintf("the app read %s of it; wsgidev read the rest after the app, for the record", formatSize(body.Size-body.Unread))
+		blocks = append(blocks, block{heading: true, lines: []string{st.Warn.Render(note)}})
+	}
 	if body.Size == 0 {
 		return append(blocks, block{text: "no body", lines: []string{st.Dim.Render("(no body)")}})
 	}

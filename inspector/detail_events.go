@@ -205,6 +205,10 @@ func (d *detailModel) timelineBlocks() []block {
 			add(e.Offset, e.Stream, st.Dim, firstLine(e.Text))
 		case exchange.EventLint:
 			add(e.Offset, "⚠ WSGI warning", st.Warn, e.Text+" ["+e.Rule+"]")
+		case exchange.EventWaitThread:
+			add(e.Offset, "waits for thread", st.Warn, e.Text)
+		case exchange.EventGotThread:
+			add(e.Offset, "got a thread", plain, e.Text)
 		case exchange.EventClose:
 			add(e.Offset, "close() called", plain, "")
 			explainOnce(bodyTexts, "close")

@@ -136,7 +136,7 @@ type UpdatesMsg []exchange.Update
 // drainedMsg is one drain of the subscription.
 type drainedMsg struct {
 	updates []exchange.Update
-	dropped int
+	dropped exchange.Dropped
 	at      time.Time
 }
 
@@ -257,7 +257,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.c.width, m.c.height = msg.Width, msg.Height
 	case drainedMsg:
-		m.status.lost += msg.dropped
+		m.status.lost += msg.dropped.Other
+		m.status.lostOutput += msg.dropped.Output
 		cmd = tea.Batch(m.ingest(msg.updates), m.wait(msg.at, len(msg.updates)))
 	case UpdatesMsg:
 		cmd = m.ingest(msg)

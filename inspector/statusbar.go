@@ -31,6 +31,7 @@ type statusBar struct {
 	lastReload string // the last good reload's outcome, shown while all is well
 	ready      bool   // a child has been ready at least once
 	lost       int    // updates the hub dropped because the inspector fell behind
+	lostOutput int    // of those, lines of the app's output
 
 	newCount int  // rows that arrived below the cursor while not following
 	paused   bool // the list does not follow new requests
@@ -196,6 +197,12 @@ func (s *statusBar) countsView() []seg {
 	}
 	if store.evicted > 0 {
 		segs = append(segs, sep, seg{"kept " + formatCount(len(store.rows)), st.Dim})
+	}
+	if store.waiting > 0 { // why pages hang: every thread of the app is busy
+		segs = append(segs, sep, seg{plural(store.waiting, "request waits", "requests wait") + " for a thread", st.Warn})
+	}
+	if s.lostOutput > 0 {
+		segs = append(segs, sep, seg{formatCount(s.lostOutput) + " output lines skipped", st.Warn})
 	}
 	if s.lost > 0 {
 		segs = append(segs, sep, seg{formatCount(s.lost) + " updates skipped", st.Warn})

@@ -15,7 +15,8 @@ type row struct {
 	seq     uint64             // arrival order; rows and visible are sorted by it
 	ex      *exchange.Exchange // our own copy while live; the hub's read-only one once done
 	live    bool
-	version int // bumped on every change, so views know to redraw
+	waiting bool // waits for a thread of the app (live only)
+	version int  // bumped on every change, so views know to redraw
 
 	status  int
 	isError bool
@@ -117,6 +118,7 @@ type store struct {
 	total   int // requests since start (or the last clear)
 	errors  int
 	live    int
+	waiting int // live rows waiting for a thread of the app
 	evicted int // rows dropped to stay within keep
 
 	// finished holds the exchanges a batch ends, by ID, while the batch is
@@ -192,6 +194,12 @@ func (s *store) apply(u exchange.Update, b *batch) {
 		if r == nil || !r.live {
 			return // its start was dropped by the hub, or it is done already
 		}
+		switch u.Event.Event.Kind {
+		case exchange.EventWaitThread:
+			s.trackWait(r, true)
+		case exchange.EventGotThread:
+			s.trackWait(r, false)
+		}
 		was := s.passes(r)
 		if r.event(u.Event) && s.passes(r) != was {
 			s.dirty = true
@@ -210,12 +218,26 @@ func (s *store) apply(u exchange.Update, b *batch) {
 			if r.live {
 				s.live--
 			}
+			s.trackWait(r, false)
 			r.done(u.Done)
 			if s.passes(r) != was {
 				s.dirty = true
 			}
 		}
 		s.countError(r)
+	}
+}
+
+// trackWait counts r among the requests waiting for a thread, or no more
+// (it got one, or ended).
+func (s *store) trackWait(r *row, waiting bool) {
+	if r.waiting != waiting {
+		r.waiting = waiting
+		if waiting {
+			s.waiting++
+		} else {
+			s.waiting--
+		}
 	}
 }
 
@@ -263,6 +285,7 @@ func (s *store) finish(b *batch) {
 			if r.live {
 				s.live--
 			}
+			s.trackWait(r, false)
 			s.rows[i] = nil
 		}
 		s.rows = s.rows[n:]
@@ -334,6 +357,6 @@ func (s *store) reset() {
 	}
 	s.byID = map[uint64]*row{}
 	s.floor = s.maxID
-	s.total, s.errors, s.live, s.evicted = 0, 0, 0, 0
+	s.total, s.errors, s.live, s.waiting, s.evicted = 0, 0, 0, 0, 0
 	s.dirty = false
 }

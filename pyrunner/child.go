@@ -61,6 +61,7 @@ type child struct {
 	onLibs    func([]string) // library modules imported while serving
 	onOutput  func(Output)
 	onInput   func()
+	queue     *threadQueue // calls waiting for a thread in the child
 	stopOnce  sync.Once
 	retired   atomic.Bool // replaced by a reload: its exit is expected
 	forked    bool        // a fork of a warm template, not started by us
@@ -152,7 +153,7 @@ func newChild(cfg *Config, p *pipes) *child {
 		calls: map[uint32]*Call{}, hello: make(chan Hello, 1),
 		loaded: make(chan struct{}), exited: make(chan struct{}),
 		tail: &lineTail{max: 20}, onModules: cfg.OnModules, onOutput: cfg.OnOutput, onLibs: cfg.onLibs,
-		onInput: cfg.OnInput,
+		onInput: cfg.OnInput, queue: newThreadQueue(cfg.Threads, cfg.OnNotice),
 	}
 }
 
@@ -312,14 +313,16 @@ func (c *child) reportModules(files []string) {
 	}
 }
 
-// drain reads one of the child's output pipes line by line.
+// drain reads one of the child's output pipes line by line, to its end.
 func (c *child) drain(r *os.File, stream byte, done *sync.WaitGroup) {
 	defer done.Done()
 	defer r.Close()
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 4096), 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
+	lines := newLineReader(r)
+	for {
+		line, err := lines.next()
+		if err != nil {
+			return
+		}
 		if stream == StreamStderr {
 			c.tail.add(line)
 		}

@@ -79,6 +79,11 @@ type Body struct {
 	Data      []byte `json:"data,omitempty"`
 	Size      int64  `json:"size"`
 	Truncated bool   `json:"truncated,omitempty"` // Data stops at the capture cap
+	// Unread is how much of a request body the app itself never read:
+	// wsgidev read it after the app, so that the exchange (and a replay)
+	// has what the client sent. Exchanges recorded before it existed hold
+	// only what the app read, so 0 is right for them too.
+	Unread int64 `json:"unread,omitempty"`
 }
 
 // Append records p, keeping at most limit bytes.
@@ -104,6 +109,8 @@ const (
 	EventDebug         = "debug"          // the user acted in the debugger: Text is step, continue, abort, released
 	EventEnvironEdit   = "environ-edit"   // the environ was edited while held: Text summarises it
 	EventInput         = "input"          // the app waits for a line of sys.stdin (pdb's prompt): see Server.Input
+	EventWaitThread    = "wait-thread"    // every thread of the app was busy: the request waits for one (Text says how many wait)
+	EventGotThread     = "got-thread"     // the request got a thread after waiting (Text says how long)
 )
 
 // Positions of a request held in the debugger (Exchange.Held, EventHeld).

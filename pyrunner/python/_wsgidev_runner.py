@@ -17,14 +17,14 @@ import sys
 import threading
 from collections import deque
 
-from _wsgidev_loader import (LoadFailure, cache_own_bytecode, format_exception, library_modules, load_app,
+from _wsgidev_loader import (LoadFailure, cache_own_bytecode, clip, format_exception, library_modules, load_app,
                              new_module_files)
 from _wsgidev_pool import Pool
 from _wsgidev_rules import (HEADERS_AFTER_BODY, Violation, check_headers, check_status, explain_headers,
                             lint_content_type, lint_exc_info, start_args, unclosed_wrapper)
 from _wsgidev_streams import Errors, FileWrapper, Input, RequestStream, Stdin, current
-from _wsgidev_wire import (CALL, CHUNK, DONE, EXCINFO, HEADER, HELLO, INPUT, LIBS, LINE, LOAD_ERROR, MODULES,
-                           PROTOCOL, READY, START, U32, WRITE, Call, Cancelled, Wire)
+from _wsgidev_wire import (CALL, CHUNK, DONE, EXCINFO, HEADER, HELLO, INPUT, LEFT, LIBS, LINE, LOAD_ERROR,
+                           MAX_FRAME, MODULES, PROTOCOL, READY, START, U32, WRITE, Call, Cancelled, Wire)
 
 
 # -- one WSGI call ---------------------------------------------------------
@@ -83,8 +83,11 @@ def run_call(app, call):
             try:
                 payload = "\0".join([status] + fields).encode("latin-1")
             except UnicodeEncodeError:
-                explain_headers(headers, [])  # names the header; else the status is at fault
+                explain_headers(headers, [])  # names the header (check_status passed the status)
                 raise
+            if len(payload) > MAX_FRAME:
+                raise Violation("headers-size", "the status and headers add up to %d bytes; wsgidev carries at "
+                                "most 16 MiB of them, and clients refuse far less (often 8-64 KiB)" % len(payload))
         except Violation as v:
             call.violation = v
             raise
@@ -146,6 +149,9 @@ def run_call(app, call):
                 payload = json.dumps(names).encode("utf-8")
                 call.out.append(HEADER.pack(len(payload), typ, 0))
                 call.out.append(payload)
+    left = call.input_left()
+    if left:
+        call.queue(LEFT, U32.pack(min(left, 0xFFFFFFFF)))
     if error is not None:
         error["after_body"] = call.headers_sent
         call.queue(DONE, json.dumps(error).encode("utf-8"))
@@ -168,8 +174,8 @@ def send_item(call, data):
 def describe_failure(call, e):
     v = call.violation or (e if isinstance(e, Violation) else None)
     if v is not None:
-        return {"kind": "wsgi", "rule": v.rule, "message": str(v), "traceback": format_exception(e)}
-    return {"kind": "exception", "message": "%s: %s" % (type(e).__name__, e),
+        return {"kind": "wsgi", "rule": v.rule, "message": clip(str(v)), "traceback": format_exception(e)}
+    return {"kind": "exception", "message": clip("%s: %s" % (type(e).__name__, e)),
             "traceback": format_exception(e)}
 
 
@@ -179,7 +185,7 @@ def make_environ(call):
     fields = iter(call.fields)
     environ = dict(zip(fields, fields))  # key, value, key, value…
     environ["wsgi.version"] = (1, 0)
-    environ["wsgi.input"] = Input(call)
+    environ["wsgi.input"] = call.input = Input(call)
     environ["wsgi.errors"] = Errors(call)
     environ["wsgi.multithread"] = True
     environ["wsgi.multiprocess"] = False
@@ -289,7 +295,7 @@ def main():
 
 
 def describe_load_error(e):
-    error = {"kind": type(e).__name__, "message": str(e), "traceback": format_exception(e)}
+    error = {"kind": type(e).__name__, "message": clip(str(e)), "traceback": format_exception(e)}
     if isinstance(e, SyntaxError):
         error["file"], error["line"] = e.filename or "", e.lineno or 0
     else:
