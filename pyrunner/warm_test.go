@@ -1,3 +1,5 @@
+//go:build linux && !wsgidev_portable
+
 package pyrunner
 
 import (

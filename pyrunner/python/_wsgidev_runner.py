@@ -1,8 +1,9 @@
 """wsgidev's child runner: imports the WSGI app and runs calls for the Go parent.
 
 The parent starts this module with a tiny bootstrap (see child.go) that checks
-the Python version first. Frames arrive on fd 3 and leave on fd 4, as
-PROTOCOL.md beside this file describes; stdout and stderr stay the app's own.
+the Python version first. Frames arrive on one pipe and leave on another, and
+a third is the lifeline (_wsgidev_pipes.py), as PROTOCOL.md beside this file
+describes; stdout and stderr stay the app's own.
 Reads like wsgiref's handlers.py: one Call object per request (its state and
 the frames are _wsgidev_wire.py's), a flat environ, start_response and write()
 as closures over the call.
@@ -17,6 +18,7 @@ import sys
 import threading
 from collections import deque
 
+from _wsgidev_pipes import hold_lifeline, open_pipes
 from _wsgidev_loader import (LoadFailure, cache_own_bytecode, format_exception, library_modules, load_app,
                              new_module_files)
 from _wsgidev_pool import Pool
@@ -253,7 +255,8 @@ def main():
         from _wsgidev_template import serve_template
         del sys.path[0]
         serve_template(cold)
-    rfd, wfd = (int(fd) for fd in os.environ.pop("WSGIDEV_FDS").split(","))
+    rfd, wfd, lifeline = open_pipes(os.environ)
+    hold_lifeline(lifeline)
     spec = json.loads(os.environ.pop("WSGIDEV_APP"))
     wire = Wire(rfd, wfd)
     sys.stdout = RequestStream(sys.stdout, b"o")
