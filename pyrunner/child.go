@@ -80,7 +80,10 @@ func (c *child) run(p *pipes) {
 	drained.Add(2)
 	go c.drain(p.outR, StreamStdout, &drained)
 	go c.drain(p.errR, StreamStderr, &drained)
-	go c.readFrames(p.fromPy, &drained)
+	go func() {
+		c.readFrames(p.fromPy, &drained)
+		p.fromPy.Close() // now, not whenever the garbage collector finds it
+	}()
 }
 
 // setExit records how the process ended, once it is reaped: from our wait
