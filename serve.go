@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -316,7 +315,7 @@ func serve(c *cli.Context) error {
 
 // warmReloads says whether reloads fork from a template (pyrunner/template.go).
 func warmReloads(c *cli.Context) bool {
-	return !c.Bool("no-warm") && !c.Bool("no-reload") && runtime.GOOS == "linux"
+	return !c.Bool("no-warm") && !c.Bool("no-reload") && pyrunner.WarmReloads
 }
 
 func childState(s pyrunner.State) *exchange.ChildState {
@@ -336,7 +335,8 @@ func serverURL(addr net.Addr, scriptName string) string {
 }
 
 func useColor(w io.Writer) bool {
-	return os.Getenv("NO_COLOR") == "" && isTerminal(w)
+	f, ok := w.(*os.File)
+	return os.Getenv("NO_COLOR") == "" && ok && isTerminal(f) && enableVT(f)
 }
 
 func isTerminal(w io.Writer) bool {
