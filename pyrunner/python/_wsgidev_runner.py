@@ -18,9 +18,9 @@ import sys
 import threading
 from collections import deque
 
-from _wsgidev_pipes import hold_lifeline, open_pipes
 from _wsgidev_loader import (LoadFailure, cache_own_bytecode, format_exception, library_modules, load_app,
                              new_module_files)
+from _wsgidev_pipes import hold_lifeline, open_pipes
 from _wsgidev_pool import Pool
 from _wsgidev_rules import (HEADERS_AFTER_BODY, Violation, check_headers, check_status, explain_headers,
                             lint_content_type, lint_exc_info, start_args, unclosed_wrapper)
