@@ -20,11 +20,6 @@ Must run on CPython 3.8 through 3.13.
 import os
 import threading
 
-# The order of the pipes in WSGIDEV_FDS and WSGIDEV_HANDLES, and how each is
-# opened.
-_MODES = (os.O_RDONLY, os.O_WRONLY, os.O_RDONLY)
-
-
 def open_pipes(environ, open_handle=None):
     """Return the file descriptors of the parent's frames, ours and the
     lifeline, taking their variable out of environ. open_handle turns a
@@ -37,8 +32,9 @@ def open_pipes(environ, open_handle=None):
         if open_handle is None:
             import msvcrt
             open_handle = msvcrt.open_osfhandle
-        # Without O_TEXT the descriptor is binary: no newline translation.
-        fds = [open_handle(int(h), mode) for h, mode in zip(handles.split(","), _MODES)]
+        # Flags 0, as subprocess passes for its pipes: without _O_TEXT the
+        # descriptor is binary, no newline translation.
+        fds = [open_handle(int(h), 0) for h in handles.split(",")]
     for fd in fds:
         os.set_inheritable(fd, False)  # never passed on to what the app runs
     return fds

@@ -259,6 +259,10 @@ def main():
     hold_lifeline(lifeline)
     spec = json.loads(os.environ.pop("WSGIDEV_APP"))
     wire = Wire(rfd, wfd)
+    for stream in (sys.stdout, sys.stderr):
+        # The parent reads UTF-8. A pipe gets the locale's encoding, on
+        # Windows an ANSI code page that cannot print most of Unicode.
+        stream.reconfigure(encoding="utf-8", errors="backslashreplace")
     sys.stdout = RequestStream(sys.stdout, b"o")
     sys.stderr = RequestStream(sys.stderr, b"r")
     console = Console(wire)

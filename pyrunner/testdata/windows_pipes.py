@@ -46,7 +46,7 @@ def open_osfhandle(handle, flags):
 
 environ = {"WSGIDEV_HANDLES": "%d,%d,%d" % (from_parent, to_parent, life_child), "OTHER": "kept"}
 rfd, wfd, lifeline = _wsgidev_pipes.open_pipes(environ, open_osfhandle)
-assert opened == [(from_parent, os.O_RDONLY), (to_parent, os.O_WRONLY), (life_child, os.O_RDONLY)], opened
+assert opened == [(from_parent, 0), (to_parent, 0), (life_child, 0)], opened  # binary: no O_TEXT
 assert environ == {"OTHER": "kept"}, environ
 assert not any(os.get_inheritable(fd) for fd in (rfd, wfd, lifeline)), "the pipes would pass on to subprocesses"
 
