@@ -13,7 +13,7 @@ import (
 // Python is the interpreter the child runs on, and why it was chosen.
 type Python struct {
 	Path   string // as found, e.g. /home/me/proj/.venv/bin/python
-	Source string // why: "--python", "$VIRTUAL_ENV", "./.venv", "PATH", "the py launcher (py -3)"…
+	Source string // why: "--python", "$VIRTUAL_ENV", "./.venv", "PATH", "the py launcher, py -3"…
 }
 
 // FindPython picks the interpreter in DESIGN.md's order: the --python flag
@@ -88,7 +88,7 @@ var windowsPython = pythonPlaces{
 	sep: `\`, listSep: ";", pathChars: `\/:`,
 	venvExe: `Scripts\python.exe`, venvVar: "%VIRTUAL_ENV%", exeSuffix: ".exe", stubDir: "WindowsApps",
 	onPath: []onPath{
-		{name: "py.exe", args: []string{"-3"}, source: "the py launcher (py -3)"},
+		{name: "py.exe", args: []string{"-3"}, source: "the py launcher, py -3"},
 		{name: "python.exe", source: "PATH"},
 	},
 	noPython: "no Python found: neither the py launcher nor python.exe is on PATH and no virtualenv is active; " +
@@ -137,7 +137,7 @@ func (pl pythonPlaces) fromFlag(flag string, fs fileSystem) (Python, error) {
 		if !fs.isProgram(p) {
 			return Python{}, fmt.Errorf("--python %s: a folder without %s; give a virtualenv's folder or an interpreter", flag, pl.venvExe)
 		}
-		return Python{Path: p, Source: "--python (a virtualenv)"}, nil
+		return Python{Path: p, Source: "--python, a virtualenv"}, nil
 	}
 	var found []string
 	if strings.ContainsAny(flag, pl.pathChars) {

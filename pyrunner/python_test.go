@@ -86,7 +86,7 @@ func TestFindPythonOnUnix(t *testing.T) {
 			want: Python{Path: "/usr/bin/python3.11", Source: "--python"}},
 		{name: "--python virtualenv folder", flag: "/home/me/envs/proj",
 			tree: fakeTree{programs: []string{"/home/me/envs/proj/bin/python"}, dirs: []string{"/home/me/envs/proj"}},
-			want: Python{Path: "/home/me/envs/proj/bin/python", Source: "--python (a virtualenv)"}},
+			want: Python{Path: "/home/me/envs/proj/bin/python", Source: "--python, a virtualenv"}},
 		{name: "--python folder that is no virtualenv", flag: "/home/me/envs",
 			tree: fakeTree{dirs: []string{"/home/me/envs"}}, err: "a folder without bin/python"},
 		{name: "--python missing", flag: "python9", tree: fakeTree{env: path}, err: "--python python9: no such interpreter"},
@@ -122,7 +122,7 @@ func TestFindPythonOnWindows(t *testing.T) {
 			want: Python{Path: `C:\proj\venv\Scripts\python.exe`, Source: `.\venv`}},
 		{name: "the py launcher before python.exe", tree: fakeTree{
 			programs: []string{`C:\Python312\python.exe`, `C:\Windows\py.exe`}, env: path},
-			want: Python{Path: `C:\Windows\py.exe`, Source: "the py launcher (py -3)"}, launcher: []string{"-3"}},
+			want: Python{Path: `C:\Windows\py.exe`, Source: "the py launcher, py -3"}, launcher: []string{"-3"}},
 		{name: "python.exe on PATH, the Store's placeholder passed over", tree: fakeTree{
 			programs: []string{apps + `\python.exe`, apps + `\python3.exe`, `C:\Python312\python.exe`}, env: path},
 			want: Python{Path: `C:\Python312\python.exe`, Source: "PATH"}},
@@ -143,7 +143,7 @@ func TestFindPythonOnWindows(t *testing.T) {
 			want: Python{Path: `C:/Python311/python.exe`, Source: "--python"}},
 		{name: "--python virtualenv folder", flag: `C:\envs\web`,
 			tree: fakeTree{programs: []string{`C:\envs\web\Scripts\python.exe`}, dirs: []string{`C:\envs\web`}},
-			want: Python{Path: `C:\envs\web\Scripts\python.exe`, Source: "--python (a virtualenv)"}},
+			want: Python{Path: `C:\envs\web\Scripts\python.exe`, Source: "--python, a virtualenv"}},
 		{name: "--python folder that is no virtualenv", flag: `C:\envs`,
 			tree: fakeTree{dirs: []string{`C:\envs`}}, err: `a folder without Scripts\python.exe`},
 		{name: "--python the Store's placeholder", flag: apps + `\python.exe`,
@@ -163,8 +163,8 @@ func TestResolveLauncher(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	py, err := resolveLauncher(Python{Path: python3, Source: "the py launcher (py -3)"}, []string{"-E"})
-	if err != nil || py.Path != strings.TrimSpace(string(want)) || py.Source != "the py launcher (py -3)" {
+	py, err := resolveLauncher(Python{Path: python3, Source: "the py launcher, py -3"}, []string{"-E"})
+	if err != nil || py.Path != strings.TrimSpace(string(want)) || py.Source != "the py launcher, py -3" {
 		t.Errorf("got %+v, %v; want %s from the launcher", py, err, want)
 	}
 	// A launcher without a Python 3 says so on stderr; the error passes it on.

@@ -72,6 +72,8 @@ def application(environ, start_response):
         return explode()
     if path == "/exit":
         os._exit(7)
+    if path == "/prefix":
+        return text(start_response, sys.prefix)
     if path == "/spawn":
         return text(start_response, spawn())
     if path == "/barrier":
