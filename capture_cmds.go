@@ -4,21 +4,17 @@ package main
 // export and replay.
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/wsgidev/wsgidev/devserver"
 	"github.com/wsgidev/wsgidev/devserver/capture"
 	"github.com/wsgidev/wsgidev/devserver/exchange"
-	"github.com/wsgidev/wsgidev/pyrunner"
 )
 
 // defaultBodyCap is how much of each body an exchange keeps.
@@ -27,35 +23,6 @@ const defaultBodyCap = 256 << 10
 var captureFlags = []cli.Flag{
 	&cli.StringFlag{Name: "capture", Usage: "append every request to `FILE` (JSON Lines) for export and replay"},
 	&cli.IntFlag{Name: "capture-body-max", Value: defaultBodyCap, Usage: "bytes of each request and response body kept, in the capture and the inspector; longer bodies are cut and marked"},
-}
-
-// startCapture subscribes a capture writer to the hub when --capture is
-// given. The returned stop writes what is still queued and closes the
-// file; call it after the server has shut down.
-func startCapture(c *cli.Context, hub *exchange.Hub, h capture.Header) (stop func(), err error) {
-	path := c.String("capture")
-	if path == "" {
-		return func() {}, nil
-	}
-	w, err := capture.Create(path, h)
-	if err != nil {
-		return nil, fmt.Errorf("--capture: %w", err)
-	}
-	if note := w.Repaired(); note != "" {
-		fmt.Fprintln(c.App.ErrWriter, "wsgidev:", note)
-	}
-	sub := hub.Subscribe()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		w.Run(ctx, sub, func(err error) {
-			hub.Publish(exchange.Update{Notice: &exchange.Notice{At: time.Now(), Text: err.Error() + "; capture stopped"}})
-		})
-		sub.Close()
-		w.Close()
-	}()
-	return func() { cancel(); <-done }, nil
 }
 
 const exportHelp = `Write the requests of a capture (serve --capture) or a HAR file to stdout:
@@ -114,12 +81,12 @@ func filtered(c *cli.Context, command string, src *capture.Source) ([]capture.En
 	entries, replays := f.Apply(src.Entries)
 	if replays > 0 {
 		fmt.Fprintf(c.App.ErrWriter, "wsgidev %s: left out %s made in the inspector (--filter is:replay selects them)\n",
-			command, plural(replays, "replay"))
+			command, exchange.Plural(replays, "replay"))
 	}
 	if len(entries) == 0 {
 		what := "has no requests"
 		if len(src.Entries) > 0 {
-			what = fmt.Sprintf("has %s but none match --filter", plural(len(src.Entries), "request"))
+			what = fmt.Sprintf("has %s but none match --filter", exchange.Plural(len(src.Entries), "request"))
 		}
 		return nil, cli.Exit(fmt.Sprintf("wsgidev %s: %s %s", command, src.Name, what), 2)
 	}
@@ -160,7 +127,7 @@ func export(c *cli.Context) error {
 			return cli.Exit("wsgidev export: "+err.Error(), 2)
 		}
 		write = func(w io.Writer) error {
-			return capture.WritePytest(w, entries, capture.PytestOptions{App: spec, Dir: dir, ScriptName: hdr.ScriptName, Source: filepath.Base(src.Name)})
+			return capture.WritePytest(w, entries, capture.PytestOptions{App: spec, Dir: dir, ScriptName: hdr.ScriptName, Software: "wsgidev/" + version, Source: filepath.Base(src.Name)})
 		}
 	default:
 		return cli.Exit(fmt.Sprintf("wsgidev export: --format %q: choose har, curl or pytest", format), 2)
@@ -169,7 +136,7 @@ func export(c *cli.Context) error {
 		return cli.Exit("wsgidev export: "+err.Error(), 1)
 	}
 	if src.HasErrors() {
-		return cli.Exit(fmt.Sprintf("wsgidev export: %s has bad lines (above); exported the good ones (%s)", src.Name, plural(len(entries), "request")), 2)
+		return cli.Exit(fmt.Sprintf("wsgidev export: %s has bad lines (above); exported the good ones (%s)", src.Name, exchange.Plural(len(entries), "request")), 2)
 	}
 	return nil
 }
@@ -216,77 +183,6 @@ func writeOutput(path string, stdout io.Writer, write func(io.Writer) error) err
 		err = os.Rename(tmp.Name(), path)
 	}
 	return err
-}
-
-// replayServer is the app run in this process for a replay, as serve runs
-// it: a child Python behind a devserver on a free loopback port.
-type replayServer struct {
-	url    string
-	sub    *exchange.Subscription
-	label  string
-	runner *pyrunner.Runner
-	srv    *devserver.Server
-}
-
-func startReplayServer(ctx context.Context, c *cli.Context, specText, dir, scriptName string, bodyCap int) (*replayServer, error) {
-	spec, err := pyrunner.ParseAppSpec(specText)
-	if err != nil {
-		return nil, err
-	}
-	if file := spec.File; file != "" {
-		if !filepath.IsAbs(file) {
-			file = filepath.Join(dir, file)
-		}
-		if _, err := os.Stat(file); err != nil {
-			return nil, fmt.Errorf("%s: no such file in %s; give --app APPSPEC, or run wsgidev replay from the app's folder", spec.File, dir)
-		}
-	}
-	py, err := pyrunner.FindPython(c.String("python"), dir)
-	if err != nil {
-		return nil, err
-	}
-	env, err := childEnv(c)
-	if err != nil {
-		return nil, err
-	}
-	errw := c.App.ErrWriter
-	runner, err := pyrunner.New(pyrunner.Config{
-		Python: py, Spec: spec, Dir: dir, Env: env, Argv: []string{spec.String()}, Threads: 4,
-		OnOutput: func(o pyrunner.Output) { fmt.Fprintln(errw, "app|", o.Line) },
-	})
-	if err != nil {
-		return nil, err
-	}
-	if _, err := runner.Start(ctx); err != nil {
-		return nil, err
-	}
-	if _, err := runner.Loaded(ctx); err != nil {
-		runner.Stop(time.Second)
-		return nil, err
-	}
-	hub := exchange.NewHub()
-	rs := &replayServer{sub: hub.Subscribe(), label: spec.String(), runner: runner}
-	rs.srv, err = devserver.New(devserver.Config{Backend: runner, Hub: hub, ScriptName: scriptName, BodyCap: bodyCap, Version: version})
-	if err != nil {
-		runner.Stop(time.Second)
-		return nil, err
-	}
-	l, err := listen("127.0.0.1", 0)
-	if err != nil {
-		runner.Stop(time.Second)
-		return nil, err
-	}
-	go rs.srv.Serve(l)
-	rs.url = "http://" + l.Addr().String()
-	return rs, nil
-}
-
-func (rs *replayServer) stop() {
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-	defer cancel()
-	rs.srv.Shutdown(ctx)
-	rs.runner.Stop(time.Second)
-	rs.sub.Close()
 }
 
 // checkURL accepts an http:// URL to replay to.

@@ -1,6 +1,7 @@
 package main
 
-// --break on the command line, and a reload while a request is held.
+// --break on the command line, a reload while a request is held, and the
+// headless commands typed on wsgidev's terminal.
 
 import (
 	"io"
@@ -80,4 +81,34 @@ func TestReloadWaitsForAHeldRequest(t *testing.T) {
 	p.waitOutput(goesAheadLine)
 	p.waitReloads(1)
 	p.waitBody("/", "v2")
+}
+
+var (
+	consoleBanner = regexp.MustCompile("(?m)reload   on changes to .*SIGHUP or type r⏎ reloads\\)\n(?s:.*)" +
+		"without the inspector held requests only wait: `kill -USR1 \\d+` or type c⏎ releases them")
+	consoleReleased = regexp.MustCompile(`(?m)^wsgidev: c⏎: released 1 request held in the debugger$`)
+	savedReload     = regexp.MustCompile(`reloaded in \S+ \(app\.py changed\)`)
+	manualReload    = regexp.MustCompile(`reloaded in \S+ \(manual reload\)`)
+)
+
+// Headless on a terminal, typing r⏎ reloads and c⏎ releases the held
+// requests: the way to do both where there is no SIGHUP or SIGUSR1.
+func TestConsoleOnWsgidevsTerminal(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeProjectFile(t, filepath.Join(dir, "app.py"), projectApp("v1"))
+	p := startServing(t, launch{dir: dir, tty: true, typing: true,
+		args: []string{"serve", "--no-tui", "--port", "0", "--break", "GET /held", "app.py"}})
+	p.waitOutput(consoleBanner)
+	held := p.getAsync("/held")
+	p.waitOutput(heldLine)
+	p.typeLine("c")
+	p.waitOutput(consoleReleased)
+	if r := <-held; r.err != nil || r.body != "v1" {
+		t.Errorf("the released request got %q (%v)", r.body, r.err)
+	}
+	writeProjectFile(t, filepath.Join(dir, "app.py"), projectApp("v2"))
+	p.waitOutput(savedReload)
+	p.typeLine("r")
+	p.waitOutput(manualReload)
 }

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wsgidev/wsgidev/devserver/wsgi"
 	"github.com/wsgidev/wsgidev/templates"
 )
 
@@ -50,7 +51,7 @@ func TestExplainCoversEnviron(t *testing.T) {
 
 	var unexplained []string
 	for key := range seen {
-		if _, ok := templates.ExplainEnviron(key); !ok {
+		if _, ok := templates.ExplainEnviron(key, wsgi.IsHopByHop); !ok {
 			unexplained = append(unexplained, key)
 		}
 	}

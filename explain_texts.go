@@ -1,12 +1,13 @@
 package main
 
 import (
+	"github.com/wsgidev/wsgidev/devserver/wsgi"
 	"github.com/wsgidev/wsgidev/inspector"
 	"github.com/wsgidev/wsgidev/templates"
 )
 
 // explainTexts hands the inspector explain mode's texts from templates:
-// the inspector may import only the exchange model (DESIGN.md), and main
+// the inspector may import only the exchange model (ARCHITECTURE.md), and main
 // is where packages meet, so the texts cross here, through an interface
 // the inspector declares.
 type explainTexts struct{}
@@ -14,7 +15,7 @@ type explainTexts struct{}
 var _ inspector.Explainer = explainTexts{}
 
 func (explainTexts) Environ(key string) (inspector.Explanation, bool) {
-	e, ok := templates.ExplainEnviron(key)
+	e, ok := templates.ExplainEnviron(key, wsgi.IsHopByHop)
 	return toInspector(e), ok
 }
 

@@ -7,7 +7,10 @@ package main
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -158,6 +161,94 @@ func TestExportCurlReplaysFaithfully(t *testing.T) {
 			t.Errorf("%s: the answer to curl differs:\n%s", what, s.String())
 		}
 	}
+}
+
+// cookieApp answers with what it read of the request: the environ keys a
+// browser-style HAR must bring back the same way, and the body.
+const cookieApp = `def application(environ, start_response):
+    keys = ("HTTP_COOKIE", "HTTP_HOST", "QUERY_STRING", "REQUEST_URI", "CONTENT_LENGTH", "SERVER_SOFTWARE")
+    body = "".join("%s=%s\n" % (k, environ.get(k)) for k in keys).encode("latin-1")
+    body += environ["wsgi.input"].read()
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [body]
+`
+
+// A HAR saved by a browser has no environ: the pytest export builds the
+// one the server built, so its test passes against the answer the server
+// gave (two Cookie headers joined as the server joins them).
+func TestExportPytestFromABrowserHAR(t *testing.T) {
+	t.Parallel()
+	py := pythonWith(t, "pytest")
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "app.py"), []byte(cookieApp), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "capture.jsonl")
+	p := startServing(t, launch{dir: dir, args: []string{"serve", "--port", "0", "--no-reload", "--capture", path}})
+	req, _ := http.NewRequest("POST", p.base+"/cookies?x=1", strings.NewReader("the body"))
+	req.Host = "example.test:9999"
+	req.Header.Add("Cookie", "a=1")
+	req.Header.Add("Cookie", "b=2")
+	resp, err := p.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(answer), "HTTP_COOKIE=a=1; b=2\n") {
+		t.Fatalf("the app saw:\n%s", answer)
+	}
+	p.signal(syscall.SIGTERM)
+	p.wait()
+
+	har := filepath.Join(dir, "capture.har")
+	if p, code := run(t, dir, "export", "--format", "har", "-o", har, path); code != 0 {
+		t.Fatalf("export --format har exited %d\n%s", code, p.dump())
+	}
+	browserHAR := filepath.Join(dir, "browser.har")
+	if err := os.WriteFile(browserHAR, withoutWsgidevFields(t, must(os.ReadFile(har))), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if p, code := run(t, dir, "export", "--format", "pytest", "--app", "app.py", "-o", "test_browser.py", browserHAR); code != 0 {
+		t.Fatalf("export --format pytest exited %d\n%s", code, p.dump())
+	}
+	out, code := command(t, dir, nil, py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_browser.py")
+	if code != 0 || !strings.Contains(out, "1 passed") {
+		t.Fatalf("pytest on the test exported from a browser-style HAR exited %d, want 1 passed:\n%s\n%s",
+			code, out, must(os.ReadFile(filepath.Join(dir, "test_browser.py"))))
+	}
+}
+
+// withoutWsgidevFields is a HAR without wsgidev's own "_" fields (the
+// environ, the events, …), as a browser saves one.
+func withoutWsgidevFields(t *testing.T, har []byte) []byte {
+	t.Helper()
+	var doc any
+	if err := json.Unmarshal(har, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var strip func(v any)
+	strip = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, child := range v {
+				if strings.HasPrefix(k, "_") {
+					delete(v, k)
+					continue
+				}
+				strip(child)
+			}
+		case []any:
+			for _, child := range v {
+				strip(child)
+			}
+		}
+	}
+	strip(doc)
+	if strings.Contains(string(must(json.Marshal(doc))), `"_`) {
+		t.Fatal("wsgidev's fields are still in the HAR")
+	}
+	return must(json.Marshal(doc))
 }
 
 // sentHeaders are a request's headers but Host, which names the server.

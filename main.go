@@ -1,6 +1,8 @@
 // Command wsgidev is a development server for Python WSGI apps: it answers
 // HTTP in Go, runs the app in a child Python, and shows every request.
-// This file is the CLI and the only place the packages are wired together.
+// Package main is the command line: the flags, choosing the app, the
+// banner, the inspector or the log, and the file watcher; a
+// devserver.Session runs the rest (ARCHITECTURE.md).
 package main
 
 import (
@@ -8,18 +10,11 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/urfave/cli/v2"
-
-	"github.com/wsgidev/wsgidev/devserver"
-	"github.com/wsgidev/wsgidev/inspector"
-	"github.com/wsgidev/wsgidev/pyrunner"
 )
 
 const version = "0.1.0"
-
-var _ devserver.Backend = (*pyrunner.Runner)(nil)
 
 const serveHelp = `Serve a WSGI app for development: HTTP in Go, the app in a child Python.
 
@@ -95,28 +90,6 @@ func main() {
 		cli.HandleExitCoder(err)
 	}
 }
-
-var serveFlags = append([]cli.Flag{
-	&cli.StringFlag{Name: "host", Value: "127.0.0.1", Usage: "address to bind; anything but loopback makes the server reachable from the network"},
-	&cli.IntFlag{Name: "port", Aliases: []string{"p"}, Value: 8000, Usage: "port to bind; 0 picks a free one"},
-	&cli.StringFlag{Name: "python", Usage: "the interpreter to run the app with (default: $VIRTUAL_ENV, ./.venv, ./venv, then python3)"},
-	&cli.IntFlag{Name: "threads", Value: 32, Usage: "worker threads in the child (streaming requests each hold one)"},
-	&cli.StringSliceFlag{Name: "env", Aliases: []string{"e"}, Usage: "KEY=VALUE for the app's environment (repeatable)"},
-	&cli.StringFlag{Name: "env-file", Usage: "a file of KEY=VALUE lines for the app's environment"},
-	&cli.StringFlag{Name: "script-name", Usage: "mount the app under a prefix such as /api: SCRIPT_NAME is the prefix, other paths get 404"},
-	&cli.IntFlag{Name: "keep", Value: inspector.DefaultKeep, Usage: "how many requests the inspector holds; older ones are dropped"},
-	&cli.StringSliceFlag{Name: "break", Usage: "hold requests matching `EXPR` in the debugger before the app runs (repeatable): next, GET, /api/*, header:X-Debug=1, terms combined; the inspector steps them, SIGUSR1 releases them all"},
-	&cli.BoolFlag{Name: "no-tui", Usage: "plain log output instead of the inspector (also when stdout is not a terminal)"},
-	&cli.BoolFlag{Name: "explain", Usage: "start the inspector in explain mode: what each environ key means and where it came from, per PEP 3333 (the key X toggles it)"},
-	&cli.BoolFlag{Name: "large", Usage: "a high-contrast, bold inspector theme that reads on a projector (NO_COLOR still drops colour)"},
-	&cli.BoolFlag{Name: "no-reload", Usage: "do not restart the app when files change"},
-	&cli.BoolFlag{Name: "no-warm", Usage: "reload by starting a new Python instead of forking one that has the app's libraries imported"},
-	&cli.StringSliceFlag{Name: "watch", Usage: "also watch this file or folder for changes (repeatable)"},
-	&cli.StringSliceFlag{Name: "ignore", Usage: "gitignore-style glob of paths whose changes never reload (repeatable)"},
-	&cli.StringFlag{Name: "ext", Value: "py", Usage: "comma-separated extensions whose changes reload, e.g. py,html,toml"},
-	&cli.BoolFlag{Name: "poll", Usage: "poll for changes instead of inotify (for file systems that send no events)"},
-	&cli.DurationFlag{Name: "grace", Value: 5 * time.Second, Usage: "how long requests in flight may finish on the old code after a reload"},
-}, captureFlags...)
 
 // flagsFirst moves the flags of the named command ahead of its arguments,
 // so "wsgidev serve app.py --port 9000" works as people type it for flask

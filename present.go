@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"time"
 
 	"golang.org/x/term"
@@ -13,8 +12,14 @@ import (
 	"github.com/wsgidev/wsgidev/devserver"
 	"github.com/wsgidev/wsgidev/devserver/exchange"
 	"github.com/wsgidev/wsgidev/inspector"
-	"github.com/wsgidev/wsgidev/pyrunner"
-	"github.com/wsgidev/wsgidev/reload"
+)
+
+// The session's Control is what the inspector is handed: the method sets
+// match, so devserver need not import the inspector.
+var (
+	_ inspector.Control        = (*devserver.Control)(nil)
+	_ inspector.StepControl    = (*devserver.Control)(nil)
+	_ inspector.ConsoleControl = (*devserver.Control)(nil)
 )
 
 // presentation is whichever shows the exchanges: the inspector on a
@@ -40,7 +45,19 @@ func (p presentation) wait() {
 // wantTUI: the inspector when stdout and stdin are terminals and --no-tui
 // was not given.
 func wantTUI(noTUI bool, out io.Writer) bool {
-	return !noTUI && isTerminal(out) && term.IsTerminal(int(os.Stdin.Fd()))
+	return !noTUI && isTerminal(out) && stdinIsTerminal()
+}
+
+func stdinIsTerminal() bool { return term.IsTerminal(int(os.Stdin.Fd())) }
+
+func useColor(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return os.Getenv("NO_COLOR") == "" && ok && isTerminal(f) && enableVT(f)
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // present starts the inspector or the headless log.
@@ -64,18 +81,4 @@ func present(out io.Writer, sub *exchange.Subscription, tui bool, opts inspector
 		close(p.done)
 	}()
 	return p
-}
-
-func appLabel(choice appChoice, info pyrunner.AppInfo, loadErr error) string {
-	if loadErr != nil {
-		return choice.label + " (failed to import)"
-	}
-	return filepath.Base(info.File) + " → " + info.Callable
-}
-
-func watching(w *reload.Watcher) string {
-	if w == nil {
-		return ""
-	}
-	return w.Describe()
 }

@@ -3,11 +3,12 @@ package main
 // wsgidev replay: send captured requests again and compare the answers.
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -39,6 +40,8 @@ are not compared: Date, Server, Last-Modified, Expires, Age, Set-Cookie values
 body differs anyway, and any --headers-volatile. A body the capture cut at its
 cap is compared as far as it was kept, and the sizes.
 
+--python, --env and --env-file say how to run an app started here (no --url).
+
 --filter (repeatable; all must match):
    ` + capture.FilterHelp + `
 
@@ -46,7 +49,7 @@ Exit status: 0 when every answer matches (or --update wrote them), 1 when any
 differs, 2 on bad input (bad lines in the file, a bad flag, an app that does
 not import) or when the server is down.`
 
-var replayFlags = []cli.Flag{
+var replayFlags = append([]cli.Flag{
 	&cli.StringSliceFlag{Name: "filter", Usage: "only the requests that match (repeatable; see above)"},
 	&cli.StringFlag{Name: "app", Usage: "start this `APPSPEC` here and replay to it (default: the capture's app)"},
 	&cli.StringFlag{Name: "url", Usage: "replay to a running server at `URL` instead of starting the app"},
@@ -56,148 +59,128 @@ var replayFlags = []cli.Flag{
 	&cli.BoolFlag{Name: "keep-host", Usage: "send the captured Host header, for apps that build absolute URLs from it"},
 	&cli.DurationFlag{Name: "timeout", Value: 30 * time.Second, Usage: "how long to wait for each answer"},
 	&cli.IntFlag{Name: "diff-lines", Value: 200, Usage: "show at most this many lines of each body diff (0: all)"},
-	&cli.StringFlag{Name: "python", Usage: "when the app is started here (no --url): the interpreter to run it with"},
-	&cli.StringSliceFlag{Name: "env", Aliases: []string{"e"}, Usage: "when the app is started here: KEY=VALUE for its environment (repeatable)"},
-	&cli.StringFlag{Name: "env-file", Usage: "when the app is started here: a file of KEY=VALUE lines for its environment"},
-}
-
-// replayCounts tallies the outcomes.
-type replayCounts struct{ match, differ, skipped, failed, down int }
+}, childFlags...)
 
 func replay(c *cli.Context) error {
 	fail := func(msg string) error { return cli.Exit("wsgidev replay: "+msg, 2) }
-	if c.String("app") != "" && c.String("url") != "" {
-		return fail("give --app or --url, not both")
-	}
-	src, err := readSource(c, "replay")
-	if err != nil {
-		return err
-	}
-	if c.Bool("update") && src.Format != capture.FormatCapture {
-		return fail(fmt.Sprintf("--update rewrites wsgidev capture files; %s is a %s file", src.Name, src.Format))
-	}
-	if c.Bool("update") && src.HasErrors() {
-		return fail(fmt.Sprintf("--update would rewrite %s, which has bad lines (above); fix or remove them first", src.Name))
-	}
-	entries, err := filtered(c, "replay", src)
+	src, entries, err := replaySource(c)
 	if err != nil {
 		return err
 	}
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	bodyCap := max(src.Header().BodyMax, defaultBodyCap)
-	target := devserver.ReplayTarget{
-		URL: c.String("url"), Client: devserver.NewReplayClient(c.Duration("timeout")),
-		BodyCap: bodyCap, KeepHost: c.Bool("keep-host"),
+	run := devserver.ReplayRun{
+		Compare:   capture.CompareOptions{Volatile: splitList(c.StringSlice("headers-volatile")), CompareETag: c.Bool("compare-etag")},
+		DiffLines: c.Int("diff-lines"), Out: c.App.Writer,
 	}
-	out := c.App.Writer
-	against := target.URL
-	if target.URL != "" {
-		if err := checkURL(target.URL); err != nil {
-			return fail(err.Error())
-		}
-	} else {
-		spec, dir, err := appFor(c, src)
-		if err != nil {
-			return fail(err.Error() + ", or --url URL")
-		}
-		rs, err := startReplayServer(ctx, c, spec, dir, src.Header().ScriptName, bodyCap)
-		if err != nil {
-			var le *pyrunner.LoadError
-			if errors.As(err, &le) {
-				return fail(fmt.Sprintf("%s failed to import: %s: %s\n%s", spec, le.Kind, le.Message, le.Traceback))
-			}
-			return fail(err.Error())
-		}
-		defer rs.stop()
-		target.URL, target.Recorded = rs.url, rs.sub
-		against = fmt.Sprintf("%s (started here from %s, at %s)", rs.label, dir, rs.url)
+	against, stopApp, err := replayTarget(ctx, c, src, &run.Target)
+	if err != nil {
+		return fail(err.Error())
 	}
-	fmt.Fprintf(out, "replaying %d of %s from %s against %s\n", len(entries), plural(len(src.Entries), "request"), src.Name, against)
-	opts := capture.CompareOptions{Volatile: splitList(c.StringSlice("headers-volatile")), CompareETag: c.Bool("compare-etag")}
-	var n replayCounts
-	updates := map[int]*exchange.Exchange{} // by line, for --update
-	for _, e := range entries {
-		if ctx.Err() != nil {
-			return fail("interrupted")
-		}
-		o := opts
-		o.NoResponseBody, o.Foreign = e.NoResponseBody, e.Foreign
-		res := devserver.Replay(ctx, target, e.Exchange, o)
-		printReplayed(out, e, res, c.Int("diff-lines"), &n)
-		if !res.Match() && res.Err == nil && res.Skipped == "" {
-			updates[e.Line] = capture.WithAnswer(e.Exchange, res.New)
-		}
+	defer stopApp()
+	fmt.Fprintf(run.Out, "replaying %d of %s from %s against %s\n", len(entries), exchange.Plural(len(src.Entries), "request"), src.Name, against)
+	n, updates, err := run.Run(ctx, entries)
+	if err != nil {
+		return fail(err.Error())
 	}
-	fmt.Fprintln(out, summary(n))
-	if c.Bool("update") && len(updates) > 0 && n.down == 0 {
+	if c.Bool("update") && len(updates) > 0 && n.Down == 0 {
 		if err := capture.Rewrite(src.Name, updates, src.Header().BodyMax); err != nil {
 			return fail(err.Error())
 		}
-		fmt.Fprintf(out, "updated %s in %s with the new answers\n", plural(len(updates), "request"), src.Name)
-		n.differ = 0
+		fmt.Fprintf(run.Out, "updated %s in %s with the new answers\n", exchange.Plural(len(updates), "request"), src.Name)
+		n.Differ = 0
 	}
 	switch {
-	case n.down > 0:
-		return cli.Exit(fmt.Sprintf("wsgidev replay: the server was down for %s", plural(n.down, "request")), 2)
+	case n.Down > 0:
+		return cli.Exit(fmt.Sprintf("wsgidev replay: the server was down for %s", exchange.Plural(n.Down, "request")), 2)
 	case src.HasErrors():
 		return cli.Exit("wsgidev replay: "+src.Name+" has bad lines (above); replayed the good ones", 2)
-	case n.differ > 0 || n.failed > 0:
+	case n.Differ > 0 || n.Failed > 0:
 		return cli.Exit("", 1)
 	}
 	return nil
 }
 
-func printReplayed(w io.Writer, e capture.Entry, res devserver.Replayed, diffLines int, n *replayCounts) {
-	ex := res.Original
-	what := fmt.Sprintf("%s %s", ex.Method, ex.Target)
-	status := fmt.Sprint(ex.Status)
-	const indent = "           "
-	switch {
-	case res.Err != nil && res.Down:
-		n.down++
-		fmt.Fprintf(w, "  DOWN     %s  %s: %v\n", what, e.Label(), res.Err)
-	case res.Err != nil:
-		n.failed++
-		fmt.Fprintf(w, "  FAILED   %s  %s: %v\n", what, e.Label(), res.Err)
-	case res.Skipped != "":
-		n.skipped++
-		fmt.Fprintf(w, "  sent     %s → %d  %s: not compared: %s\n", what, res.New.Status, e.Label(), res.Skipped)
-	case res.Diff.Match():
-		n.match++
-		fmt.Fprintf(w, "  match    %s → %s  %s\n", what, status, e.Label())
-	default:
-		n.differ++
-		if res.New.Status != ex.Status {
-			status += " → " + fmt.Sprint(res.New.Status)
-		}
-		fmt.Fprintf(w, "  DIFFERS  %s → %s  %s: %s\n", what, status, e.Label(), res.Diff.What())
-		res.Diff.Write(w, indent, diffLines)
-		for _, note := range res.Notes {
-			fmt.Fprintf(w, "%snote: %s\n", indent, note)
-		}
-		return
+// replaySource reads the capture and the requests --filter selects, and
+// checks the flags that depend on it.
+func replaySource(c *cli.Context) (*capture.Source, []capture.Entry, error) {
+	fail := func(msg string) error { return cli.Exit("wsgidev replay: "+msg, 2) }
+	if c.String("app") != "" && c.String("url") != "" {
+		return nil, nil, fail("give --app or --url, not both")
 	}
-	if res.Err == nil {
-		for _, note := range append(res.Notes, res.Diff.Notes...) {
-			fmt.Fprintf(w, "%snote: %s\n", indent, note)
-		}
+	src, err := readSource(c, "replay")
+	if err != nil {
+		return nil, nil, err
 	}
+	if c.Bool("update") && src.Format != capture.FormatCapture {
+		return nil, nil, fail(fmt.Sprintf("--update rewrites wsgidev capture files; %s is a %s file", src.Name, src.Format))
+	}
+	if c.Bool("update") && src.HasErrors() {
+		return nil, nil, fail(fmt.Sprintf("--update would rewrite %s, which has bad lines (above); fix or remove them first", src.Name))
+	}
+	entries, err := filtered(c, "replay", src)
+	return src, entries, err
 }
 
-func summary(n replayCounts) string {
-	total := n.match + n.differ + n.skipped + n.failed + n.down
-	parts := []string{fmt.Sprintf("%d match", n.match), fmt.Sprintf("%d differ", n.differ)}
-	if n.skipped > 0 {
-		parts = append(parts, fmt.Sprintf("%d not compared", n.skipped))
+// replayTarget points t at --url, or at the app started here, and says
+// which for the first line; stop stops an app started here.
+func replayTarget(ctx context.Context, c *cli.Context, src *capture.Source, t *devserver.ReplayTarget) (against string, stop func(), err error) {
+	t.URL, t.Client, t.KeepHost = c.String("url"), devserver.NewReplayClient(c.Duration("timeout")), c.Bool("keep-host")
+	t.BodyCap = max(src.Header().BodyMax, defaultBodyCap)
+	if t.URL != "" {
+		return t.URL, func() {}, checkURL(t.URL)
 	}
-	if n.failed > 0 {
-		parts = append(parts, fmt.Sprintf("%d failed", n.failed))
+	spec, dir, err := appFor(c, src)
+	if err != nil {
+		return "", nil, errors.New(err.Error() + ", or --url URL")
 	}
-	if n.down > 0 {
-		parts = append(parts, fmt.Sprintf("%d not sent: server down", n.down))
+	sess, sub, err := startReplayApp(ctx, c, spec, dir, src.Header().ScriptName, t.BodyCap)
+	var le *pyrunner.LoadError
+	if errors.As(err, &le) {
+		return "", nil, fmt.Errorf("%s failed to import: %s: %s\n%s", spec, le.Kind, le.Message, le.Traceback)
+	} else if err != nil {
+		return "", nil, err
 	}
-	return fmt.Sprintf("%s: %s", plural(total, "request"), strings.Join(parts, ", "))
+	t.URL, t.Recorded = sess.BaseURL(), sub
+	return fmt.Sprintf("%s (started here from %s, at %s)", spec, dir, sess.BaseURL()), func() { sess.Stop() }, nil
+}
+
+// startReplayApp starts the app for a replay as serve starts it, on a free
+// loopback port, and subscribes to its hub: the replay compares with the
+// server's own record of each answer.
+func startReplayApp(ctx context.Context, c *cli.Context, specText, dir, scriptName string, bodyCap int) (*devserver.Session, *exchange.Subscription, error) {
+	spec, err := pyrunner.ParseAppSpec(specText)
+	if err != nil {
+		return nil, nil, err
+	}
+	if file := spec.File; file != "" {
+		if !filepath.IsAbs(file) {
+			file = filepath.Join(dir, file)
+		}
+		if _, err := os.Stat(file); err != nil {
+			return nil, nil, fmt.Errorf("%s: no such file in %s; give --app APPSPEC, or run wsgidev replay from the app's folder", spec.File, dir)
+		}
+	}
+	child, err := childConfig(c, spec, dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	errw := c.App.ErrWriter
+	child.Threads = 4
+	child.OnOutput = func(o pyrunner.Output) { fmt.Fprintln(errw, "app|", o.Line) }
+	sess, err := devserver.NewSession(devserver.SessionConfig{Child: child, Port: 0, ScriptName: scriptName, BodyCap: bodyCap, Version: version})
+	if err != nil {
+		return nil, nil, err
+	}
+	sub := sess.Hub().Subscribe()
+	if _, err = sess.Start(ctx); err == nil {
+		_, err = sess.Loaded()
+	}
+	if err != nil {
+		sess.Stop()
+		return nil, nil, err
+	}
+	return sess, sub, nil
 }
 
 // splitList accepts repeated and comma-separated values.
@@ -211,11 +194,4 @@ func splitList(values []string) []string {
 		}
 	}
 	return out
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -4,6 +4,9 @@ package main
 // terminal, driven by keys as a person would.
 
 import (
+	"bufio"
+	"io"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -149,4 +152,59 @@ func TestReloadWaitsInTmux(t *testing.T) {
 	after := streamLines(base, "/")
 	receive(t, after, "200 OK")
 	receive(t, after, "v2")
+}
+
+// streamLines requests path and passes on what the client sees: the status
+// line, then each line of the body as it arrives, then "EOF".
+func streamLines(base, path string) <-chan string {
+	out := make(chan string, 8)
+	go func() {
+		defer close(out)
+		resp, err := http.Get(base + path)
+		if err != nil {
+			out <- "error: " + err.Error()
+			return
+		}
+		defer resp.Body.Close()
+		out <- resp.Status
+		r := bufio.NewReader(resp.Body)
+		for {
+			line, err := r.ReadString('\n')
+			if line != "" {
+				out <- strings.TrimSuffix(line, "\n")
+			}
+			if err == io.EOF {
+				out <- "EOF"
+				return
+			}
+			if err != nil {
+				out <- "error: " + err.Error()
+				return
+			}
+		}
+	}()
+	return out
+}
+
+func receive(t *testing.T, c <-chan string, want string) {
+	t.Helper()
+	select {
+	case got := <-c:
+		if got != want {
+			t.Fatalf("the client saw %q, want %q", got, want)
+		}
+	case <-time.After(startTimeout):
+		t.Fatalf("the client never saw %q", want)
+	}
+}
+
+// nothingYet checks the client has seen nothing more: the request is held
+// at a step, so nothing more can have been sent.
+func nothingYet(t *testing.T, c <-chan string, when string) {
+	t.Helper()
+	select {
+	case got := <-c:
+		t.Fatalf("%s, the client already saw %q", when, got)
+	default:
+	}
 }

@@ -5,9 +5,10 @@ import (
 	"context"
 	"net"
 	"net/http"
-	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/wsgidev/wsgidev/devserver/wsgi"
 )
 
 func readRequest(t *testing.T, raw string) *http.Request {
@@ -24,11 +25,8 @@ func readRequest(t *testing.T, raw string) *http.Request {
 func environMap(t *testing.T, raw, prefix string) map[string]string {
 	t.Helper()
 	r := readRequest(t, raw)
-	sn, pi, ok := mount(prefix, r.URL.Path)
-	if !ok {
-		t.Fatalf("path %q outside mount %q", r.URL.Path, prefix)
-	}
-	kv, err := buildEnviron(r, headerNames(r.Header), sn, pi, "wsgidev/1.2.3")
+	s := &Server{cfg: Config{ScriptName: prefix}, software: "wsgidev/1.2.3"}
+	kv, err := s.environ(r, requestHeaders(r))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,28 +121,10 @@ func TestBuildEnviron(t *testing.T) {
 	}
 }
 
-func TestMount(t *testing.T) {
-	tests := []struct {
-		prefix, path, sn, pi string
-		ok                   bool
-	}{
-		{"", "/x", "", "/x", true},
-		{"/api", "/api/x", "/api", "/x", true},
-		{"/api", "/api", "/api", "", true},
-		{"/api", "/apix", "", "", false},
-		{"/api", "/", "", "", false},
-	}
-	for _, tt := range tests {
-		sn, pi, ok := mount(tt.prefix, tt.path)
-		if !reflect.DeepEqual([]any{sn, pi, ok}, []any{tt.sn, tt.pi, tt.ok}) {
-			t.Errorf("mount(%q, %q) = %q %q %v", tt.prefix, tt.path, sn, pi, ok)
-		}
-	}
-}
-
 func TestNULInPathRefused(t *testing.T) {
 	r := readRequest(t, "GET /a%00b HTTP/1.1\r\nHost: h\r\n\r\n")
-	if _, err := buildEnviron(r, headerNames(r.Header), "", r.URL.Path, "wsgidev/1.2.3"); err != errNULInPath {
+	s := &Server{software: "wsgidev/1.2.3"}
+	if _, err := s.environ(r, requestHeaders(r)); err != wsgi.ErrNULInPath {
 		t.Fatalf("got %v", err)
 	}
 }

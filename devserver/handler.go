@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/wsgidev/wsgidev/devserver/exchange"
+	"github.com/wsgidev/wsgidev/devserver/wsgi"
 	"github.com/wsgidev/wsgidev/pyrunner"
 )
 
@@ -16,8 +17,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := s.begin(r)
 	defer s.finish(rec)
 
-	scriptName, pathInfo, ok := mount(s.cfg.ScriptName, r.URL.Path)
-	if !ok {
+	if _, _, ok := wsgi.Mount(s.cfg.ScriptName, r.URL.Path); !ok {
 		s.sendPage(w, r, rec, http.StatusNotFound, pageData{
 			Title:   "Not under the app's mount point",
 			Summary: "The app is mounted at " + s.cfg.ScriptName + " (--script-name), and " + r.URL.Path + " is outside it.",
@@ -25,7 +25,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}, &exchange.Failure{Kind: exchange.FailNotMounted, Message: "path outside --script-name"})
 		return
 	}
-	env, err := buildEnviron(r, rec.names, scriptName, pathInfo, s.software)
+	env, err := s.environ(r, rec.ex.RequestHeaders)
 	if err != nil {
 		s.sendPage(w, r, rec, http.StatusBadRequest, pageData{Title: "Bad request", Summary: err.Error()},
 			&exchange.Failure{Kind: exchange.FailBadRequest, Message: err.Error()})

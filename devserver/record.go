@@ -12,10 +12,9 @@ import (
 
 // recorder fills one Exchange as the request runs and publishes it.
 type recorder struct {
-	hub   *exchange.Hub
-	ex    *exchange.Exchange
-	tap   *bodyTap // nil when the request has no body
-	names []string // the request's header names, sorted
+	hub *exchange.Hub
+	ex  *exchange.Exchange
+	tap *bodyTap // nil when the request has no body
 }
 
 // wsgiKeys are the environ keys the child adds (runner.py make_environ),
@@ -47,14 +46,8 @@ func (s *Server) begin(r *http.Request) *recorder {
 		ex.ReplayOf = of.(uint64)
 	}
 	ex.RawHead, _ = rawHead(r)
-	ex.RequestHeaders = append(ex.RequestHeaders, exchange.Header{Name: "Host", Value: r.Host})
-	names := headerNames(r.Header)
-	for _, name := range names {
-		for _, v := range r.Header[name] {
-			ex.RequestHeaders = append(ex.RequestHeaders, exchange.Header{Name: name, Value: v})
-		}
-	}
-	rec := &recorder{hub: s.cfg.Hub, ex: ex, names: names}
+	ex.RequestHeaders = requestHeaders(r)
+	rec := &recorder{hub: s.cfg.Hub, ex: ex}
 	if r.ContentLength != 0 {
 		rec.tap = &bodyTap{r: r.Body, limit: s.cfg.BodyCap}
 		r.Body = rec.tap
@@ -63,6 +56,19 @@ func (s *Server) begin(r *http.Request) *recorder {
 	started.Events = nil // no room shared with the events this request is about to record
 	s.cfg.Hub.Publish(exchange.Update{Started: &started})
 	return rec
+}
+
+// requestHeaders are r's headers as an exchange lists them: Host first,
+// then by name, the values of each in the order sent.
+func requestHeaders(r *http.Request) []exchange.Header {
+	headers := make([]exchange.Header, 1, 1+len(r.Header))
+	headers[0] = exchange.Header{Name: "Host", Value: r.Host}
+	for _, name := range headerNames(r.Header) {
+		for _, v := range r.Header[name] {
+			headers = append(headers, exchange.Header{Name: name, Value: v})
+		}
+	}
+	return headers
 }
 
 func (s *Server) finish(rec *recorder) {

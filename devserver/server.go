@@ -53,6 +53,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, pages: p, software: "wsgidev/" + cfg.Version, debug: newDebugger()}
+	s.stdin.asked = make(chan struct{}, 1)
 	s.http = &http.Server{
 		Handler:           s,
 		ReadHeaderTimeout: 30 * time.Second,

@@ -12,16 +12,35 @@ import (
 // Server.Input.
 type stdinWaits struct {
 	mu    sync.Mutex
-	calls map[uint64]*pyrunner.Call // exchange ID → call, from its first read to its end
+	calls map[uint64]*stdinCall // exchange ID → call, from its first read to its end
+	asked chan struct{}         // an app asked for a line (buffered: a wake-up, not a count)
 }
 
+// stdinCall is one call that reads stdin.
+type stdinCall struct {
+	call *pyrunner.Call
+	// owed is the reads asked for less the lines given: above 0 while the
+	// app waits for a line, below while lines typed ahead wait for it.
+	owed int
+}
+
+// add notes that exchange id's app asks for a line.
 func (w *stdinWaits) add(id uint64, call *pyrunner.Call) {
 	w.mu.Lock()
-	defer w.mu.Unlock()
 	if w.calls == nil {
-		w.calls = map[uint64]*pyrunner.Call{}
+		w.calls = map[uint64]*stdinCall{}
 	}
-	w.calls[id] = call
+	c := w.calls[id]
+	if c == nil {
+		c = &stdinCall{call: call}
+		w.calls[id] = c
+	}
+	c.owed++
+	w.mu.Unlock()
+	select {
+	case w.asked <- struct{}{}:
+	default:
+	}
 }
 
 func (w *stdinWaits) forget(id uint64) {
@@ -36,9 +55,43 @@ func (w *stdinWaits) forget(id uint64) {
 func (w *stdinWaits) endAll() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	for _, call := range w.calls {
-		call.Input("", true)
+	for _, c := range w.calls {
+		c.call.Input("", true)
 	}
+}
+
+// reader is the request a line typed now belongs to: the oldest whose app
+// waits for one, else the oldest in a pdb session (the line waits for its
+// next read). ok is false when no app reads stdin.
+func (w *stdinWaits) reader() (id uint64, ok bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var session uint64
+	for cid, c := range w.calls {
+		if c.owed > 0 && (!ok || cid < id) {
+			id, ok = cid, true
+		}
+		if session == 0 || cid < session {
+			session = cid
+		}
+	}
+	if ok {
+		return id, true
+	}
+	return session, session != 0
+}
+
+// waiting lists the requests whose app waits for a line now.
+func (w *stdinWaits) waiting() []uint64 {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var ids []uint64
+	for id, c := range w.calls {
+		if c.owed > 0 {
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }
 
 // Input answers exchange id's read of sys.stdin with one line, or with the
@@ -46,11 +99,14 @@ func (w *stdinWaits) endAll() {
 // nothing typed is lost between two pdb prompts.
 func (s *Server) Input(id uint64, line string, eof bool) error {
 	s.stdin.mu.Lock()
-	call := s.stdin.calls[id]
+	c := s.stdin.calls[id]
+	if c != nil {
+		c.owed--
+	}
 	s.stdin.mu.Unlock()
-	if call == nil {
+	if c == nil {
 		return fmt.Errorf("request #%d is not reading stdin (it may have finished)", id)
 	}
-	call.Input(line, eof)
+	c.call.Input(line, eof)
 	return nil
 }

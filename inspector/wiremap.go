@@ -25,8 +25,8 @@ type wireRow struct {
 // request line's parts, each header's HTTP_* key (CONTENT_TYPE and
 // CONTENT_LENGTH without the prefix), repeated headers comma-joined into
 // the first line's key, underscored names dropped. scriptName is the
-// decoded mount prefix ("" for the root). It follows devserver's
-// buildEnviron; the wire view checks its result against the real environ.
+// decoded mount prefix ("" for the root). It follows devserver/wsgi's
+// Environ; the wire view checks its result against the real environ.
 func mapWire(head []string, scriptName string) []wireRow {
 	if len(head) == 0 {
 		return nil

@@ -79,9 +79,11 @@ func (o Origin) String() string {
 
 // ExplainEnviron explains an environ key. Any HTTP_* key is explained, by
 // its own entry or as the request header it came from: HTTP_USER_AGENT is
-// "the User-Agent request header". ok is false for keys wsgidev has no
-// text for (an app's or a middleware's own keys).
-func ExplainEnviron(key string) (Explanation, bool) {
+// "the User-Agent request header", and a header hopByHop names (by its
+// usual spelling, "Keep-Alive") as one that belongs to the connection.
+// ok is false for keys wsgidev has no text for (an app's or a
+// middleware's own keys).
+func ExplainEnviron(key string, hopByHop func(header string) bool) (Explanation, bool) {
 	t, err := environTable()
 	if err != nil {
 		return Explanation{}, false
@@ -93,12 +95,12 @@ func ExplainEnviron(key string) (Explanation, bool) {
 	if !ok || header == "" {
 		return Explanation{}, false
 	}
+	name := headerName(header)
 	generic := genericHeaderKey
-	if hopByHop[header] {
+	if hopByHop != nil && hopByHop(name) {
 		generic = hopByHopHeaderKey
 	}
 	e := t.byKey[generic]
-	name := headerName(header)
 	e.Key = key
 	e.Means = strings.ReplaceAll(e.Means, "{header}", name)
 	e.Wsgidev = strings.ReplaceAll(e.Wsgidev, "{header}", name)
@@ -143,13 +145,6 @@ const (
 	genericHeaderKey  = "HTTP_*"
 	hopByHopHeaderKey = "HTTP_* hop-by-hop"
 )
-
-// hopByHop are the hop-by-hop headers of RFC 2616 section 13.5.1 (which
-// spells Trailer "Trailers"), as HTTP_* key suffixes.
-var hopByHop = map[string]bool{
-	"CONNECTION": true, "KEEP_ALIVE": true, "PROXY_AUTHENTICATE": true, "PROXY_AUTHORIZATION": true,
-	"TE": true, "TRAILER": true, "TRAILERS": true, "TRANSFER_ENCODING": true, "UPGRADE": true,
-}
 
 // headerName turns an HTTP_* suffix back into a header name as it is
 // usually written: USER_AGENT → User-Agent.

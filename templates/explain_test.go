@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/wsgidev/wsgidev/devserver/wsgi"
 )
 
 // maxLine is the longest text explain mode shows on one line of a wide
@@ -73,7 +75,7 @@ func TestExplainEnviron(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.key, func(t *testing.T) {
-			e, ok := ExplainEnviron(tt.key)
+			e, ok := ExplainEnviron(tt.key, wsgi.IsHopByHop)
 			if tt.notExplainedOK {
 				if ok {
 					t.Fatalf("ExplainEnviron(%q) = %+v, want no explanation", tt.key, e)
@@ -144,7 +146,7 @@ func TestEnvironKeys(t *testing.T) {
 		if strings.Contains(k, "*") {
 			t.Errorf("EnvironKeys lists the pattern %q", k)
 		}
-		if _, ok := ExplainEnviron(k); !ok {
+		if _, ok := ExplainEnviron(k, wsgi.IsHopByHop); !ok {
 			t.Errorf("EnvironKeys lists %q, which has no explanation", k)
 		}
 		seen[k] = true

@@ -4,8 +4,8 @@
 // broken WSGI rule, a child process that died), the starter apps of
 // `wsgidev new` (new/), and the texts of explain mode (explain/).
 //
-// The package imports nothing of ours; beyond embedding, it only reads its
-// own explain files.
+// The package imports nothing of ours; beyond embedding, it reads its own
+// explain files and writes a starter's files where `wsgidev new` says.
 // The variables are read-only by convention: never modify them.
 package templates
 

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/wsgidev/wsgidev/devserver/exchange"
+	"github.com/wsgidev/wsgidev/devserver/wsgi"
 )
 
 // CompareOptions says what a replay compares.
@@ -29,15 +30,6 @@ type CompareOptions struct {
 
 // volatileHeaders change from one run to the next by design.
 var volatileHeaders = []string{"Date", "Server", "Last-Modified", "Expires", "Age"}
-
-// hopByHop headers belong to one connection, not to the answer.
-var hopByHop = []string{"Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authenticate",
-	"Proxy-Authorization", "Te", "Trailer", "Transfer-Encoding", "Upgrade"}
-
-// IsHopByHop reports whether a header belongs to one connection only.
-func IsHopByHop(name string) bool {
-	return slices.Contains(hopByHop, textproto.CanonicalMIMEHeaderKey(name))
-}
 
 // Diff is how a replayed answer differs from the captured one.
 type Diff struct {
@@ -93,7 +85,7 @@ func Compare(want, got *exchange.Exchange, opts CompareOptions) Diff {
 	} else {
 		body, d.Notes = compareBodies(want.ResponseBody, got.ResponseBody)
 	}
-	ignore := append(append(append([]string{}, volatileHeaders...), hopByHop...), opts.Volatile...)
+	ignore := append(append([]string{}, volatileHeaders...), opts.Volatile...)
 	if !opts.CompareETag {
 		ignore = append(ignore, "ETag")
 	}
@@ -118,7 +110,7 @@ func compareHeaders(was, now []exchange.Header, ignore []string) []HeaderDiff {
 	add := func(hs []exchange.Header, side int) {
 		for _, h := range hs {
 			name := textproto.CanonicalMIMEHeaderKey(h.Name)
-			if skip[name] {
+			if skip[name] || wsgi.IsHopByHop(name) { // they belong to one connection, not to the answer
 				continue
 			}
 			v := strings.TrimSpace(h.Value)

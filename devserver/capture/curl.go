@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/wsgidev/wsgidev/devserver/exchange"
+	"github.com/wsgidev/wsgidev/devserver/wsgi"
 )
 
 // CurlOptions says how to write the curl script.
@@ -96,7 +97,7 @@ func ReplayHeaders(hs []exchange.Header) []exchange.Header {
 	var out []exchange.Header
 	for _, h := range hs {
 		if strings.EqualFold(h.Name, "Host") || strings.EqualFold(h.Name, "Content-Length") ||
-			strings.HasPrefix(h.Name, ":") || IsHopByHop(h.Name) {
+			strings.HasPrefix(h.Name, ":") || wsgi.IsHopByHop(h.Name) {
 			continue
 		}
 		out = append(out, h)

@@ -3,11 +3,11 @@ package capture
 import (
 	"fmt"
 	"io"
-	"net/url"
 	"strings"
 	"unicode"
 
 	"github.com/wsgidev/wsgidev/devserver/exchange"
+	"github.com/wsgidev/wsgidev/devserver/wsgi"
 )
 
 // PytestOptions says which app the tests load.
@@ -15,6 +15,7 @@ type PytestOptions struct {
 	App        string // APPSPEC, as serve takes it
 	Dir        string // the folder APPSPEC is relative to
 	ScriptName string // the mount prefix, for requests whose environ was not captured
+	Software   string // SERVER_SOFTWARE for them, "wsgidev/<version>"
 	Source     string // the capture's name, for the docstring
 }
 
@@ -26,25 +27,26 @@ func WritePytest(w io.Writer, entries []Entry, opts PytestOptions) error {
 	fmt.Fprintf(&b, pytestPrelude, orUnnamed(opts.Source), pyStr(opts.App), pyStr(opts.Dir))
 	names := map[string]int{}
 	for i, e := range entries {
-		writeTest(&b, i+1, e.Exchange, opts.ScriptName, names)
+		writeTest(&b, i+1, e.Exchange, opts, names)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-func writeTest(b *strings.Builder, n int, ex *exchange.Exchange, scriptName string, names map[string]int) {
+func writeTest(b *strings.Builder, n int, ex *exchange.Exchange, opts PytestOptions, names map[string]int) {
 	name := testName(n, ex)
 	if names[name]++; names[name] > 1 {
 		name = fmt.Sprintf("%s_%d", name, names[name])
 	}
+	environ, err := EnvironFor(ex, opts.ScriptName, opts.Software)
 	fmt.Fprintf(b, "\n\n")
-	if reason := skipReason(ex); reason != "" {
+	if reason := skipReason(ex, err); reason != "" {
 		fmt.Fprintf(b, "@pytest.mark.skip(reason=%s)\n", pyStr(reason))
 	}
 	fmt.Fprintf(b, "def %s(app):\n", name)
 	fmt.Fprintf(b, "    \"\"\"%s\"\"\"\n", docLine(ex))
 	b.WriteString("    environ = {\n")
-	for _, v := range EnvironFor(ex, scriptName) {
+	for _, v := range environ {
 		if v.Type == "str" {
 			fmt.Fprintf(b, "        %s: %s,\n", pyStr(v.Key), pyStr(latin1Text(v.Value)))
 		}
@@ -72,12 +74,15 @@ func writeTest(b *strings.Builder, n int, ex *exchange.Exchange, scriptName stri
 	fmt.Fprintf(b, "    assert body == %s\n", pyBytes(body.Data, "    "))
 }
 
-// skipReason says why a request cannot be a test, or "".
-func skipReason(ex *exchange.Exchange) string {
+// skipReason says why a request cannot be a test, or "". environErr is
+// why no environ could be made for it.
+func skipReason(ex *exchange.Exchange, environErr error) string {
 	if f := ex.Failure; f != nil && f.Kind != exchange.FailException {
 		return fmt.Sprintf("at capture it ended with %s: %s", f.Kind, oneLine(f.Message))
 	}
 	switch {
+	case environErr != nil:
+		return environErr.Error()
 	case ex.Status == 0:
 		return "no answer was captured"
 	case ex.RequestBody.Truncated:
@@ -123,66 +128,27 @@ func docLine(ex *exchange.Exchange) string {
 }
 
 // EnvironFor is the captured environ, or for an exchange without one (a
-// HAR) the CGI environ wsgidev would have built for its request. Values are
-// raw bytes, as in exchange.EnvVar.
-func EnvironFor(ex *exchange.Exchange, scriptName string) []exchange.EnvVar {
+// HAR) the CGI environ the server would have built for its request
+// (wsgi.Environ), with SERVER_NAME and SERVER_PORT from its Host header.
+// software is SERVER_SOFTWARE. Values are raw bytes, as in exchange.EnvVar.
+func EnvironFor(ex *exchange.Exchange, scriptName, software string) ([]exchange.EnvVar, error) {
 	if len(ex.Environ) > 0 {
-		return ex.Environ
+		return ex.Environ, nil
 	}
-	var env []exchange.EnvVar
-	add := func(k, v string) { env = append(env, exchange.EnvVar{Key: k, Value: v, Type: "str"}) }
-	rawPath, query, _ := strings.Cut(ex.Target, "?")
-	path, err := url.PathUnescape(rawPath)
+	path, query := wsgi.SplitTarget(ex.Target)
+	kv, err := wsgi.Environ(wsgi.Request{
+		Method: ex.Method, Target: ex.Target, Path: path, Query: query, Proto: ex.Proto,
+		Headers: ex.RequestHeaders, ScriptName: scriptName, ContentLength: ex.RequestBody.Size,
+		RemoteAddr: ex.Remote, Software: software,
+	})
 	if err != nil {
-		path = rawPath
+		return nil, err
 	}
-	script := ""
-	if scriptName != "" && (path == scriptName || strings.HasPrefix(path, scriptName+"/")) {
-		script, path = scriptName, path[len(scriptName):]
+	env := make([]exchange.EnvVar, 0, len(kv)/2)
+	for i := 0; i < len(kv); i += 2 {
+		env = append(env, exchange.EnvVar{Key: kv[i], Value: kv[i+1], Type: "str"})
 	}
-	add("REQUEST_METHOD", ex.Method)
-	add("SCRIPT_NAME", script)
-	add("PATH_INFO", path)
-	add("QUERY_STRING", query)
-	if ct := headerValue(ex.RequestHeaders, "Content-Type"); ct != "" {
-		add("CONTENT_TYPE", ct)
-	}
-	if ex.RequestBody.Size > 0 {
-		add("CONTENT_LENGTH", fmt.Sprint(ex.RequestBody.Size))
-	}
-	host := headerValue(ex.RequestHeaders, "Host")
-	name, port := host, "80"
-	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.HasSuffix(host, "]") {
-		name, port = host[:i], host[i+1:]
-	}
-	if name == "" {
-		name = "localhost"
-	}
-	add("SERVER_NAME", name)
-	add("SERVER_PORT", port)
-	add("SERVER_PROTOCOL", httpVersion(ex.Proto))
-	add("wsgi.url_scheme", "http")
-	for _, h := range ex.RequestHeaders {
-		if strings.EqualFold(h.Name, "Content-Type") || strings.EqualFold(h.Name, "Content-Length") || strings.Contains(h.Name, "_") {
-			continue
-		}
-		key := "HTTP_" + strings.ToUpper(strings.ReplaceAll(h.Name, "-", "_"))
-		if i := indexEnv(env, key); i >= 0 {
-			env[i].Value += "," + h.Value
-			continue
-		}
-		add(key, h.Value)
-	}
-	return env
-}
-
-func indexEnv(env []exchange.EnvVar, key string) int {
-	for i, v := range env {
-		if v.Key == key {
-			return i
-		}
-	}
-	return -1
+	return env, nil
 }
 
 // pyStr is a Python str literal for s (a Go string of code points), in

@@ -1,19 +1,16 @@
-package main
+package devserver_test
 
-// The inspector's control against a real server and Python child: the
-// same calls the stepping keys and the pdb console make.
+// A session's Control against a real server and Python child: the same
+// calls the inspector's stepping keys and pdb console make.
 
 import (
-	"bufio"
-	"context"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/wsgidev/wsgidev/devserver"
 	"github.com/wsgidev/wsgidev/devserver/exchange"
 )
 
@@ -46,129 +43,34 @@ def application(environ, start_response):
     return Body(environ)
 `
 
-// debugServer is a server on a real child, with the inspector's control
-// and a subscription that sees what the inspector would.
-type debugServer struct {
-	t        *testing.T
-	ctl      *control
-	sub      *exchange.Subscription
-	base     string
+// debugSession serves stepApp; close() calls are logged in closeLog.
+type debugSession struct {
+	*testSession
+	ctl      *devserver.Control
 	closeLog string
-	pending  []exchange.Update
 }
 
-func startDebugServer(t *testing.T) *debugServer {
+func startDebugSession(t *testing.T) *debugSession {
 	t.Helper()
-	dir := t.TempDir()
-	writeProjectFile(t, filepath.Join(dir, "app.py"), stepApp)
-	cs := &debugServer{t: t, closeLog: filepath.Join(dir, "closed.log")}
-	cs.ctl = serveControl(t, dir, "CLOSE_LOG="+cs.closeLog)
-	cs.sub = cs.ctl.hub.Subscribe()
-	cs.base = cs.ctl.base
-	return cs
+	closeLog := filepath.Join(t.TempDir(), "closed.log")
+	ts := startSession(t, stepApp, devserver.SessionConfig{Inspector: true}, "CLOSE_LOG="+closeLog)
+	return &debugSession{testSession: ts, ctl: ts.Control(), closeLog: closeLog}
 }
 
-// next returns the first update that match accepts, skipping others.
-func (cs *debugServer) next(what string, match func(exchange.Update) bool) exchange.Update {
-	cs.t.Helper()
-	deadline := time.NewTimer(startTimeout)
-	defer deadline.Stop()
-	for {
-		for len(cs.pending) > 0 {
-			u := cs.pending[0]
-			cs.pending = cs.pending[1:]
-			if match(u) {
-				return u
-			}
-		}
-		select {
-		case <-cs.sub.Wake():
-			cs.pending, _ = cs.sub.Drain()
-		case <-deadline.C:
-			cs.t.Fatalf("never saw %s", what)
-		}
-	}
-}
-
-// held waits until a request is held at pos and returns its ID.
-func (cs *debugServer) held(pos string) uint64 {
-	cs.t.Helper()
-	u := cs.next("a request held at "+pos, func(u exchange.Update) bool {
-		return u.Event != nil && u.Event.Event.Kind == exchange.EventHeld && u.Event.Event.Text == pos
-	})
-	return u.Event.ID
-}
-
-func (cs *debugServer) done(id uint64) *exchange.Exchange {
-	cs.t.Helper()
-	return cs.next("the request's end", func(u exchange.Update) bool { return u.Done != nil && u.Done.ID == id }).Done
-}
-
-// streamLines requests path and passes on what the client sees: the status
-// line, then each line of the body as it arrives, then "EOF".
-func streamLines(base, path string) <-chan string {
-	out := make(chan string, 8)
-	go func() {
-		defer close(out)
-		resp, err := http.Get(base + path)
-		if err != nil {
-			out <- "error: " + err.Error()
-			return
-		}
-		defer resp.Body.Close()
-		out <- resp.Status
-		r := bufio.NewReader(resp.Body)
-		for {
-			line, err := r.ReadString('\n')
-			if line != "" {
-				out <- strings.TrimSuffix(line, "\n")
-			}
-			if err == io.EOF {
-				out <- "EOF"
-				return
-			}
-			if err != nil {
-				out <- "error: " + err.Error()
-				return
-			}
-		}
-	}()
-	return out
-}
-
-func receive(t *testing.T, c <-chan string, want string) {
-	t.Helper()
-	select {
-	case got := <-c:
-		if got != want {
-			t.Fatalf("the client saw %q, want %q", got, want)
-		}
-	case <-time.After(startTimeout):
-		t.Fatalf("the client never saw %q", want)
-	}
-}
-
-// nothingYet checks the client has seen nothing more: the request is held
-// at a step, so nothing more can have been sent.
-func nothingYet(t *testing.T, c <-chan string, when string) {
-	t.Helper()
-	select {
-	case got := <-c:
-		t.Fatalf("%s, the client already saw %q", when, got)
-	default:
-	}
-}
+// The client's side of stepping, a chunk at a time, is the debugger's
+// (debugger_test.go TestStepsReachTheClientOneAtATime); these check that
+// each call reaches the debugger.
 
 func TestControlStepsAHeldRequest(t *testing.T) {
 	t.Parallel()
-	cs := startDebugServer(t)
+	cs := startDebugSession(t)
 	if err := cs.ctl.Break("next"); err != nil {
 		t.Fatal(err)
 	}
 	if got := cs.ctl.Breaks(); len(got) != 1 || got[0] != "next" {
 		t.Fatalf("breaks %q, want [next]", got)
 	}
-	client := streamLines(cs.base, "/orig")
+	client := cs.fetch("/orig")
 	id := cs.held(exchange.HeldBeforeApp)
 	if got := cs.ctl.Breaks(); len(got) != 0 {
 		t.Errorf("breaks %q after the next request was held, want none", got)
@@ -195,24 +97,20 @@ func TestControlStepsAHeldRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 	cs.held(exchange.HeldAfterStart)
-	nothingYet(t, client, "held after start_response")
 	if err := cs.ctl.Step(id); err != nil {
 		t.Fatal(err)
 	}
 	cs.held(exchange.HeldBeforeChunk + " 1")
-	nothingYet(t, client, "held before chunk 1")
 	if err := cs.ctl.Step(id); err != nil {
 		t.Fatal(err)
 	}
 	cs.held(exchange.HeldBeforeChunk + " 2")
-	receive(t, client, "200 OK")
-	receive(t, client, "chunk1 /edited 2")
-	nothingYet(t, client, "held before chunk 2")
 	if err := cs.ctl.Continue(id); err != nil {
 		t.Fatal(err)
 	}
-	receive(t, client, "chunk2 /edited 2")
-	receive(t, client, "EOF")
+	if got := answer(t, client); got != "chunk1 /edited 2\nchunk2 /edited 2\n" {
+		t.Errorf("the client got %q, want both chunks of the edited request", got)
+	}
 
 	ex := cs.done(id)
 	var ops []string
@@ -229,14 +127,14 @@ func TestControlStepsAHeldRequest(t *testing.T) {
 
 func TestControlAbortsAHeldRequest(t *testing.T) {
 	t.Parallel()
-	cs := startDebugServer(t)
+	cs := startDebugSession(t)
 	if err := cs.ctl.Break("GET /abort"); err != nil {
 		t.Fatal(err)
 	}
 	if err := cs.ctl.Break("get"); err == nil {
 		t.Error("a bad breakpoint was taken")
 	}
-	client := streamLines(cs.base, "/abort")
+	client := cs.fetch("/abort")
 	id := cs.held(exchange.HeldBeforeApp)
 	cs.ctl.Step(id)
 	cs.held(exchange.HeldAfterStart)
@@ -245,7 +143,9 @@ func TestControlAbortsAHeldRequest(t *testing.T) {
 	if err := cs.ctl.Abort(id); err != nil {
 		t.Fatal(err)
 	}
-	receive(t, client, "503 Service Unavailable")
+	if got := answer(t, client); got != "503 Service Unavailable" {
+		t.Errorf("the client got %q, want 503", got)
+	}
 	ex := cs.done(id)
 	if ex.Status != http.StatusServiceUnavailable || ex.Failure == nil || !strings.Contains(ex.Failure.Message, "aborted in the debugger") {
 		t.Errorf("the exchange: status %d, failure %+v", ex.Status, ex.Failure)
@@ -255,7 +155,7 @@ func TestControlAbortsAHeldRequest(t *testing.T) {
 		t.Errorf("close() log %q; want the aborted request's iterable closed", closed)
 	}
 	cs.ctl.ClearBreaks()
-	resp, err := http.Get(cs.base + "/abort")
+	resp, err := http.Get(cs.BaseURL() + "/abort")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -269,8 +169,8 @@ func TestControlAbortsAHeldRequest(t *testing.T) {
 // drive pdb, and the request finishes.
 func TestControlAnswersPdb(t *testing.T) {
 	t.Parallel()
-	cs := startDebugServer(t)
-	client := streamLines(cs.base, "/pdb")
+	cs := startDebugSession(t)
+	client := cs.fetch("/pdb")
 	var transcript strings.Builder
 	prompt := func() uint64 {
 		u := cs.next("pdb's prompt", func(u exchange.Update) bool {
@@ -296,9 +196,9 @@ func TestControlAnswersPdb(t *testing.T) {
 	if err := cs.ctl.Input(id, "c\n", false); err != nil {
 		t.Fatal(err)
 	}
-	receive(t, client, "200 OK")
-	receive(t, client, "stepped")
-	receive(t, client, "EOF")
+	if got := answer(t, client); got != "stepped" {
+		t.Errorf("the client got %q after c", got)
+	}
 	cs.done(id)
 	if err := cs.ctl.Input(id, "c\n", false); err == nil {
 		t.Error("a finished request took a line")
@@ -310,15 +210,15 @@ func TestControlAnswersPdb(t *testing.T) {
 // traceback, and the shutdown does not wait out its grace.
 func TestShutdownEndsAPdbSession(t *testing.T) {
 	t.Parallel()
-	cs := startDebugServer(t)
-	client := streamLines(cs.base, "/pdb")
+	cs := startDebugSession(t)
+	client := cs.fetch("/pdb")
 	cs.next("pdb's prompt", func(u exchange.Update) bool {
 		return u.Event != nil && u.Event.Event.Kind == exchange.EventInput
 	})
-	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
-	defer cancel()
-	if err := cs.ctl.srv.Shutdown(ctx); err != nil {
+	if err := cs.Stop(); err != nil {
 		t.Fatalf("shutdown with pdb waiting: %v", err)
 	}
-	receive(t, client, "500 Internal Server Error")
+	if got := answer(t, client); got != "500 Internal Server Error" {
+		t.Errorf("the client got %q, want pdb's BdbQuit as a 500", got)
+	}
 }

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/wsgidev/wsgidev/devserver"
+	"github.com/wsgidev/wsgidev/pyrunner"
+	"github.com/wsgidev/wsgidev/reload"
+)
+
+// banner is what wsgidev says when it starts serving.
+type banner struct {
+	choice     appChoice
+	info       pyrunner.AppInfo
+	loadErr    error
+	python     pyrunner.Python
+	hello      pyrunner.Hello
+	url        string
+	threads    int
+	host       string
+	watching   string // what the watcher covers; "" with --no-reload
+	reloadHint string // how to reload by hand here
+	warm       bool
+	capture    string // --capture FILE
+	bodyCap    int
+	breaks     []devserver.Breakpoint
+	heldHint   string // what becomes of held requests here
+}
+
+func bannerFor(c *cli.Context, cfg devserver.SessionConfig, choice appChoice, sess *devserver.Session,
+	w *reload.Watcher, hello pyrunner.Hello, info pyrunner.AppInfo, loadErr error) banner {
+	return banner{
+		choice: choice, info: info, loadErr: loadErr, python: cfg.Child.Python, hello: hello,
+		url: sess.URL(), threads: cfg.Child.Threads, host: cfg.Host, watching: watching(w),
+		reloadHint: sess.ReloadHint(), warm: cfg.Child.Warm, capture: cfg.Capture, bodyCap: cfg.BodyCap,
+		breaks: cfg.Breaks, heldHint: sess.HeldHint(),
+	}
+}
+
+func printBanner(w io.Writer, b banner) {
+	fmt.Fprintf(w, "wsgidev %s: development server, not for production\n", version)
+	target := b.info.File
+	if target == "" {
+		target = b.choice.spec.File
+	}
+	switch {
+	case b.loadErr != nil:
+		fmt.Fprintf(w, "  app      %s: failed to import (see below; the server stays up)\n", b.choice.label)
+	default:
+		fmt.Fprintf(w, "  app      %s\n", b.choice.label)
+		fmt.Fprintf(w, "           %s → %s  %s\n", target, b.info.Callable, b.info.Repr)
+	}
+	fmt.Fprintf(w, "  python   %s (Python %s, from %s)\n", b.hello.Executable, b.hello.Python, b.python.Source)
+	fmt.Fprintf(w, "  threads  %d\n", b.threads)
+	printReload(w, b)
+	if b.capture != "" {
+		fmt.Fprintf(w, "  capture  %s (bodies up to %d bytes)\n", b.capture, b.bodyCap)
+	}
+	printBreaks(w, b)
+	fmt.Fprintf(w, "  serving  %s  (Ctrl-C to stop)\n", b.url)
+	if !isLoopback(b.host) {
+		fmt.Fprintf(w, "  WARNING  bound to %s: anyone who can reach this machine can use this development server\n", b.host)
+	}
+	var le *pyrunner.LoadError
+	if errors.As(b.loadErr, &le) {
+		fmt.Fprintf(w, "wsgidev: the app failed to import: %s: %s\n", le.Kind, le.Message)
+		var tb strings.Builder
+		devserver.Log{}.Traceback(&tb, le.Traceback)
+		io.WriteString(w, tb.String())
+		fmt.Fprintln(w, "wsgidev: still serving: requests get this error until a save fixes it")
+	}
+}
+
+func printReload(w io.Writer, b banner) {
+	if b.watching == "" {
+		fmt.Fprintf(w, "  reload   off\n")
+		return
+	}
+	how := "--no-reload to turn off"
+	if b.reloadHint != "" {
+		how += "; " + b.reloadHint
+	}
+	fmt.Fprintf(w, "  reload   on changes to %s (%s)\n", b.watching, how)
+	if b.warm {
+		fmt.Fprintf(w, "           warm: new code runs in a fork of a Python that has the libraries imported (--no-warm: plain restarts)\n")
+	}
+}
+
+// printBreaks adds the breakpoints to the banner. Headless, nobody can step
+// a held request, so the banner says what will release it: --break still
+// has its use there (hold requests while a debugger attaches, or to see
+// them queue), and refusing it would leave no way to test a hold by script.
+func printBreaks(w io.Writer, b banner) {
+	if len(b.breaks) == 0 {
+		return
+	}
+	exprs := make([]string, len(b.breaks))
+	for i, br := range b.breaks {
+		exprs[i] = br.Expr
+	}
+	fmt.Fprintf(w, "  break    %s\n", strings.Join(exprs, " | "))
+	if b.heldHint != "" {
+		fmt.Fprintf(w, "           %s\n", b.heldHint)
+	}
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func appLabel(choice appChoice, info pyrunner.AppInfo, loadErr error) string {
+	if loadErr != nil {
+		return choice.label + " (failed to import)"
+	}
+	return filepath.Base(info.File) + " → " + info.Callable
+}
