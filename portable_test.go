@@ -8,6 +8,7 @@ package main
 
 import (
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -26,4 +27,5 @@ func TestPortableBuildStartsPythonOnEveryReload(t *testing.T) {
 	if strings.Contains(p.stdout.String(), "warm:") {
 		t.Errorf("the banner speaks of warm reloads:\n%s", p.stdout.String())
 	}
+	p.waitOutput(regexp.MustCompile(`(?m)^ +each reload starts a fresh Python \(forking one .* is Linux-only\)$`))
 }
