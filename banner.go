@@ -89,8 +89,11 @@ func printReload(w io.Writer, b banner) {
 		how += "; " + b.reloadHint
 	}
 	fmt.Fprintf(w, "  reload   on changes to %s (%s)\n", b.watching, how)
-	if b.warm {
+	switch {
+	case b.warm:
 		fmt.Fprintf(w, "           warm: new code runs in a fork of a Python that has the libraries imported (--no-warm: plain restarts)\n")
+	case !pyrunner.WarmReloads:
+		fmt.Fprintf(w, "           each reload starts a fresh Python (forking one that has the libraries imported is Linux-only)\n")
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/wsgidev/wsgidev/devserver"
 	"github.com/wsgidev/wsgidev/devserver/capture"
 	"github.com/wsgidev/wsgidev/inspector"
+	"github.com/wsgidev/wsgidev/pyrunner"
 	"github.com/wsgidev/wsgidev/reload"
 )
 
@@ -138,5 +138,5 @@ func parseBreaks(exprs []string) ([]devserver.Breakpoint, error) {
 
 // warmReloads says whether reloads fork from a template (pyrunner/template.go).
 func warmReloads(c *cli.Context) bool {
-	return !c.Bool("no-warm") && !c.Bool("no-reload") && runtime.GOOS == "linux"
+	return !c.Bool("no-warm") && !c.Bool("no-reload") && pyrunner.WarmReloads
 }

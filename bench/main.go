@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command bench measures wsgidev against the servers people use for Python
 // WSGI apps in development — gunicorn, wsgiref and werkzeug — on the same
 // apps in the same run, and checks the targets of issues 2, 3 and 4. From
@@ -8,7 +10,8 @@
 //	go run ./bench -only reload -save rename
 //	go run ./bench -d 10s -runs 3           # longer runs, median of three
 //
-// It needs wrk and tmux, and gunicorn, Flask and werkzeug importable from
+// It runs on Linux: its peers, process groups and /proc are Linux's. It
+// needs wrk and tmux, and gunicorn, Flask and werkzeug importable from
 // -python (watchdog, hupper and Django for some of the reload peers).
 // Logs and wrk's raw output go to bench/out/. See bench/README.md.
 package main

@@ -1,3 +1,5 @@
+//go:build linux
+
 package devserver_test
 
 // Differential tests: the same app served by gunicorn (the reference) and by

@@ -114,7 +114,7 @@ func (r *Runner) Start(ctx context.Context) (Hello, error) {
 			return Hello{}, fmt.Errorf("pyrunner: %s speaks protocol %d, this wsgidev speaks %d; the runner files are stale, delete %s", r.cfg.Python.Path, h.Protocol, protocolVersion, r.runnerDir)
 		}
 		exe := r.cfg.Python.Path
-		if h.Executable != "" && isExecutable(h.Executable) {
+		if h.Executable != "" && hostFiles.isProgram(h.Executable) {
 			exe = h.Executable
 		}
 		r.exe.Store(&exe)

@@ -124,6 +124,7 @@ func TestWatch(t *testing.T) {
 		{"removed folder", testRemovedFolder},
 		{"moved folder", testMovedFolder},
 		{"ignored", testIgnored},
+		{"system and office files", testSystemFiles},
 		{"ignore globs", testIgnoreGlobs},
 		{"ext html", testExtHTML},
 		{"single files", testSingleFiles},
@@ -290,6 +291,20 @@ func testIgnored(t *testing.T, poll bool) {
 		write(t, p, "changed")
 	}
 	appendLine(t, sitePy)
+	noBatch(t, w)
+	app := filepath.Join(dir, "app.py")
+	appendLine(t, app)
+	wantBatch(t, w, app)
+}
+
+// testSystemFiles: files macOS, Windows and Office write beside the user's
+// never count, even with extensions that would take them.
+func testSystemFiles(t *testing.T, poll bool) {
+	dir := project(t)
+	w := start(t, Config{Roots: []string{dir}, Exts: []string{"py", "db", "ini", "tmp", "docx"}, Poll: poll})
+	for _, name := range []string{".DS_Store", "Thumbs.db", "desktop.ini", "~$report.docx", "~WRL0001.tmp", "4913", "~$app.py"} {
+		write(t, filepath.Join(dir, "pkg", name), "changed")
+	}
 	noBatch(t, w)
 	app := filepath.Join(dir, "app.py")
 	appendLine(t, app)

@@ -1,8 +1,9 @@
 """wsgidev's child runner: imports the WSGI app and runs calls for the Go parent.
 
 The parent starts this module with a tiny bootstrap (see child.go) that checks
-the Python version first. Frames arrive on fd 3 and leave on fd 4, as
-PROTOCOL.md beside this file describes; stdout and stderr stay the app's own.
+the Python version first. Frames arrive on one pipe and leave on another, and
+a third is the lifeline (_wsgidev_pipes.py), as PROTOCOL.md beside this file
+describes; stdout and stderr stay the app's own.
 Reads like wsgiref's handlers.py: one Call object per request (its state and
 the frames are _wsgidev_wire.py's), a flat environ, start_response and write()
 as closures over the call.
@@ -19,6 +20,7 @@ from collections import deque
 
 from _wsgidev_loader import (LoadFailure, cache_own_bytecode, clip, format_exception, library_modules, load_app,
                              new_module_files)
+from _wsgidev_pipes import hold_lifeline, open_pipes
 from _wsgidev_pool import Pool
 from _wsgidev_rules import (HEADERS_AFTER_BODY, Violation, check_headers, check_status, explain_headers,
                             lint_content_type, lint_exc_info, start_args, unclosed_wrapper)
@@ -259,9 +261,14 @@ def main():
         from _wsgidev_template import serve_template
         del sys.path[0]
         serve_template(cold)
-    rfd, wfd = (int(fd) for fd in os.environ.pop("WSGIDEV_FDS").split(","))
+    rfd, wfd, lifeline = open_pipes(os.environ)
+    hold_lifeline(lifeline)
     spec = json.loads(os.environ.pop("WSGIDEV_APP"))
     wire = Wire(rfd, wfd)
+    for stream in (sys.stdout, sys.stderr):
+        # The parent reads UTF-8. A pipe gets the locale's encoding, on
+        # Windows an ANSI code page that cannot print most of Unicode.
+        stream.reconfigure(encoding="utf-8", errors="backslashreplace")
     sys.stdout = RequestStream(sys.stdout, b"o")
     sys.stderr = RequestStream(sys.stderr, b"r")
     console = Console(wire)
