@@ -99,7 +99,7 @@ func TestVersionDevelopmentBuildNamesItsCommit(t *testing.T) {
 		needTool(t, "no git")
 	}
 	dir := copyTreeIntoNewRepo(t)
-	revision := strings.TrimSpace(git(t, dir, "rev-parse", "HEAD"))
+	revision := strings.TrimSpace(runGit(t, dir, "rev-parse", "HEAD"))
 	for _, edited := range []bool{false, true} {
 		want := "\ncommit  " + revision + "\n"
 		if edited {
@@ -136,7 +136,7 @@ func buildVariant(t *testing.T, dir string, flags ...string) string {
 func copyTreeIntoNewRepo(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	for _, name := range bytes.Split([]byte(git(t, ".", "ls-files", "-z", "--cached", "--others", "--exclude-standard")), []byte{0}) {
+	for _, name := range bytes.Split([]byte(runGit(t, ".", "ls-files", "-z", "--cached", "--others", "--exclude-standard")), []byte{0}) {
 		data, err := os.ReadFile(string(name))
 		if len(name) == 0 || os.IsNotExist(err) { // a tracked file deleted here
 			continue
@@ -151,14 +151,14 @@ func copyTreeIntoNewRepo(t *testing.T) string {
 			t.Fatal(err)
 		}
 	}
-	git(t, dir, "init", "-q")
-	git(t, dir, "add", "-A")
-	git(t, dir, "-c", "user.name=wsgidev test", "-c", "user.email=test@wsgidev.invalid", "-c", "commit.gpgsign=false",
+	runGit(t, dir, "init", "-q")
+	runGit(t, dir, "add", "-A")
+	runGit(t, dir, "-c", "user.name=wsgidev test", "-c", "user.email=test@wsgidev.invalid", "-c", "commit.gpgsign=false",
 		"commit", "-q", "-m", "a copy to build")
 	return dir
 }
 
-func git(t *testing.T, dir string, args ...string) string {
+func runGit(t *testing.T, dir string, args ...string) string {
 	t.Helper()
 	cmd := exec.Command("git", args...)
 	cmd.Dir = dir
