@@ -10,7 +10,6 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/ansi"
 	"github.com/wsgidev/wsgidev/devserver/exchange"
 )
 
@@ -94,6 +93,7 @@ func (d *debugState) apply(u exchange.Update, s *store) bool {
 			first := d.held[of.ID] == nil
 			d.held[of.ID] = r
 			r.version++
+			s.heldChanged()
 			return first
 		case exchange.EventDebug:
 			if of.Event.Text == "step" {
@@ -103,6 +103,7 @@ func (d *debugState) apply(u exchange.Update, s *store) bool {
 				delete(d.held, of.ID)
 			}
 			r.version++
+			s.heldChanged()
 		case exchange.EventEnvironEdit:
 			r.ex.Environ, r.ex.EnvironEdits = of.Environ, of.Edits
 			r.version++
@@ -269,6 +270,10 @@ func (m *Model) breakKey(msg tea.KeyMsg) tea.Cmd {
 		return tea.Quit
 	case key.Matches(msg, k.Accept):
 		expr := strings.TrimSpace(m.breakLine.Value())
+		if breakProblem(expr) != nil {
+			m.breakTried = true // the line stays, the error shown as final
+			return nil
+		}
 		m.breakLine.Blur()
 		if expr == "" {
 			return nil
@@ -278,9 +283,22 @@ func (m *Model) breakKey(msg tea.KeyMsg) tea.Cmd {
 		m.breakLine.Blur()
 		return nil
 	}
+	m.breakTried = false
 	var cmd tea.Cmd
 	m.breakLine, cmd = m.breakLine.Update(msg)
 	return cmd
+}
+
+// breakProblem is what is wrong with a breakpoint being typed, in the
+// words the server would refuse it with (the same parser), or nil.
+func breakProblem(expr string) *exchange.FilterError {
+	if strings.TrimSpace(expr) == "" {
+		return nil
+	}
+	if _, err := exchange.ParseFilter(expr, exchange.InBreakpoint); err != nil {
+		return err.(*exchange.FilterError)
+	}
+	return nil
 }
 
 // act runs a debugger call on request id off the UI's goroutine.
@@ -378,9 +396,12 @@ func (m *Model) debugView() string {
 	}
 	if m.breakLine.Focused() {
 		m.breakLine.Prompt = "break on: "
-		m.breakLine.Width = max(1, m.c.width-ansi.StringWidth(m.breakLine.Prompt)-len(breakSyntax)-4)
+		right := m.c.styles.Dim.Render(breakSyntax)
+		if err := breakProblem(m.breakLine.Value()); err != nil {
+			right = filterProblem(&m.c.styles, err, !m.breakTried)
+		}
 		b.WriteByte('\n')
-		b.WriteString(spread(m.breakLine.View(), m.c.styles.Dim.Render(breakSyntax), m.c.width))
+		b.WriteString(typedBeside(&m.breakLine, right, m.c.width))
 	}
 	return b.String()
 }

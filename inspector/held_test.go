@@ -286,6 +286,21 @@ func TestFlowBreakWhen(t *testing.T) {
 	tm.Type("bogus")
 	keys(tm, "enter")
 	waitFor(t, tm, `✗ breakpoint "bogus"`)
+	// A term a breakpoint cannot evaluate is refused as it is typed, in
+	// the words the server would use, and enter leaves it to be fixed.
+	keys(tm, "W")
+	tm.Type("POST status:")
+	waitFor(t, tm, "… status:: want a status")
+	tm.Type("5xx")
+	waitFor(t, tm, "✗ status:5xx: a breakpoint holds a request before the app")
+	keys(tm, "enter")
+	for range len("status:5xx") {
+		keys(tm, "backspace")
+	}
+	tm.Type("header:X-Debug")
+	waitFor(t, tm, "break on: POST header:X-Debug")
+	keys(tm, "enter")
+	f.expect(t, "break POST header:X-Debug")
 	keys(tm, "U")
 	f.expect(t, "clear")
 	m := quit(t, tm)

@@ -155,9 +155,10 @@ type Model struct {
 	help   help.Model
 	input  inputLine
 
-	editor    *environEditor  // a held request's environ, being edited
-	pdb       *pdbConsole     // the app's pdb sessions
-	breakLine textinput.Model // a breakpoint expression, being typed
+	editor     *environEditor  // a held request's environ, being edited
+	pdb        *pdbConsole     // the app's pdb sessions
+	breakLine  textinput.Model // a breakpoint expression, being typed
+	breakTried bool            // enter was pressed on a breakpoint that does not parse
 
 	showLog  bool
 	ticking  bool

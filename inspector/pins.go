@@ -172,13 +172,13 @@ func (ps *pins) diffLines() []paneLine {
 
 // marks go before a row's path in the list: ◆ for a pin, ↻#N for a
 // replay of #N.
-func (c *common) marks(ex *exchange.Exchange) string {
+func marks(r *row) string {
 	s := ""
-	if c.pins.has(ex.ID) {
+	if r.pinned {
 		s = "◆ "
 	}
-	if ex.ReplayOf != 0 {
-		s += "↻#" + strconv.FormatUint(ex.ReplayOf, 10) + " "
+	if r.ex.ReplayOf != 0 {
+		s += "↻#" + strconv.FormatUint(r.ex.ReplayOf, 10) + " "
 	}
 	return s
 }

@@ -66,10 +66,14 @@ func (m *Model) replayKeyCmd(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.CopyCurl):
 		return m.copyCurl(ex)
 	default: // Pin
-		if m.c.pins.toggle(ex) {
+		on := m.c.pins.toggle(ex)
+		if on {
 			m.status.say(fmt.Sprintf("pinned #%d: replayed after every reload", ex.ID), false)
 		} else {
 			m.status.say(fmt.Sprintf("unpinned #%d", ex.ID), false)
+		}
+		if m.c.store.setPinned(ex.ID, on) {
+			m.list.relocate()
 		}
 		return nil
 	}

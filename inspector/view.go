@@ -13,7 +13,7 @@ func (m *Model) sync() {
 	ks := keyState{
 		state:      m.state,
 		typing:     m.input.active(),
-		filtering:  m.c.store.filter.active(),
+		filtering:  m.c.store.filter.shown(),
 		searching:  m.detail.search != "",
 		rows:       m.c.store.len() > 0,
 		canReload:  m.c.opts.Control != nil,
@@ -47,7 +47,7 @@ func (m *Model) fitHelp(view string) string {
 
 // inputShown is true when the input line takes a line of the screen.
 func (m *Model) inputShown() bool {
-	return m.input.active() || (m.state == stateList && m.c.store.filter.active()) ||
+	return m.input.active() || (m.state == stateList && m.c.store.filter.shown()) ||
 		(m.state == stateDetail && m.detail.search != "")
 }
 
