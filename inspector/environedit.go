@@ -285,7 +285,7 @@ func (e *environEditor) entry(v exchange.EnvVar, selected bool, keyW int, edited
 
 // heldBlocks head the environ of a request held before the app: it can
 // still be edited.
-func (d *detailModel) heldBlocks() []block {
+func (d *doc) heldBlocks() []block {
 	if !beforeApp(d.row) || d.c.debug.ctl == nil {
 		return nil
 	}
@@ -296,7 +296,7 @@ func (d *detailModel) heldBlocks() []block {
 
 // editBlocks list, under a finished or held exchange's environ, what was
 // edited in the debugger.
-func (d *detailModel) editBlocks() []block {
+func (d *doc) editBlocks() []block {
 	st := &d.c.styles
 	edits := d.row.ex.EnvironEdits
 	if len(edits) == 0 {

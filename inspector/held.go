@@ -13,25 +13,6 @@ import (
 	"github.com/wsgidev/wsgidev/devserver/exchange"
 )
 
-// StepControl is what a Control offers when the server has a debugger:
-// breakpoints, and stepping a held request through its call. A Control
-// that is not one leaves the inspector without stepping keys. Each method
-// returns at once; an error is for the user to read.
-type StepControl interface {
-	Break(expr string) error // add a breakpoint: the --break syntax ("next", "GET /api/*", …)
-	ClearBreaks()
-	Breaks() []string // the breakpoints set, as written
-	Step(id uint64) error
-	Continue(id uint64) error
-	Abort(id uint64) error
-	// EditEnviron sets key to value in the environ of a request held
-	// before the app, or removes key.
-	EditEnviron(id uint64, key, value string, remove bool) error
-	// ReloadWaits is true while a reload waits for held requests; the
-	// reload key then releases them.
-	ReloadWaits() bool
-}
-
 // breakSyntax reminds the user of the breakpoint terms while typing one.
 const breakSyntax = "next · GET · /api/* · header:X-Debug=1"
 
@@ -460,7 +441,7 @@ func (s *statusBar) debugSegs() []seg {
 }
 
 // debugEntry is the timeline's line for a debugger or stdin event.
-func (d *detailModel) debugEntry(e exchange.Event) (label string, style lipgloss.Style, detail string, ok bool) {
+func (d *doc) debugEntry(e exchange.Event) (label string, style lipgloss.Style, detail string, ok bool) {
 	st := &d.c.styles
 	switch e.Kind {
 	case exchange.EventHeld:
@@ -478,6 +459,6 @@ func (d *detailModel) debugEntry(e exchange.Event) (label string, style lipgloss
 
 // heldNow is the timeline's last line while a request is held: where it
 // stands and what the keys do.
-func (d *detailModel) heldNow() (label, detail string) {
+func (d *doc) heldNow() (label, detail string) {
 	return "⏸ now", describeHeld(d.row.ex.Held) + " · s steps · c continues · A aborts"
 }

@@ -16,44 +16,6 @@ import (
 	"github.com/wsgidev/wsgidev/devserver/exchange"
 )
 
-// Options configure the inspector.
-type Options struct {
-	Updates  *exchange.Subscription // from hub.Subscribe(); the inspector drains it
-	AppLabel string                 // e.g. "app.py → application"
-	Python   string                 // e.g. "Python 3.11.7"
-	URL      string                 // e.g. "http://127.0.0.1:8000/"
-	Watching string                 // e.g. "app folder (*.py)", or "" when reload is off
-	Keep     int                    // max exchanges held (default 10000); oldest dropped beyond
-	NoColor  bool                   // NO_COLOR set
-	Control  Control                // may be nil
-	// Clipboard puts text on the terminal's clipboard; nil: Run writes an
-	// OSC 52 sequence to the terminal, and a Model made by NewModel has none.
-	Clipboard func(text string) error
-	// Editor is the command that edits a request before it is replayed;
-	// "": $VISUAL, then $EDITOR, then vi.
-	Editor string
-
-	Explain   Explainer // explain mode's texts; nil turns the mode off
-	ExplainOn bool      // start with explain mode on (--explain)
-	Large     bool      // the high-contrast theme for projectors (--large)
-}
-
-// DefaultKeep is how many exchanges are held when Options.Keep is 0.
-const DefaultKeep = 10000
-
-// Control is what the inspector may ask of the server. The inspector
-// calls the blocking methods from commands, never from Update. A Control
-// that is also a StepControl (held.go) gives the debugger's keys, and one
-// that is a ConsoleControl (pdbconsole.go) answers pdb in the app.
-type Control interface {
-	Reload() // manual reload (the key 'R')
-	// Replay sends a request to the app again and compares the answer;
-	// it blocks until the answer is in or the replay failed.
-	Replay(req exchange.ReplayRequest) exchange.ReplayResult
-	// Curl is the request of ex as a curl command line for this server.
-	Curl(ex *exchange.Exchange) string
-}
-
 // Run takes over the terminal (alt screen, mouse wheel) until the user
 // quits (q, or ctrl+c) or ctx ends, then returns nil.
 func Run(ctx context.Context, opts Options) error {

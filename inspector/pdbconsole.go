@@ -11,14 +11,6 @@ import (
 	"github.com/wsgidev/wsgidev/devserver/exchange"
 )
 
-// ConsoleControl is what a Control offers when the app's reads of
-// sys.stdin (pdb's prompt, input()) can be answered: Input sends request
-// id one line, or the end of input. Lines sent before the app asks wait
-// for its next read.
-type ConsoleControl interface {
-	Input(id uint64, line string, eof bool) error
-}
-
 // maxTranscript is how much of a pdb session the console keeps.
 const maxTranscript = 64 << 10
 
