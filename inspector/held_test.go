@@ -235,7 +235,7 @@ func TestFlowHoldEditStepContinue(t *testing.T) {
 	waitFor(t, tm, "Edited in the debugger", "changed PATH_INFO from '/x' to '/edited'", "added HTTP_X_DEBUG")
 
 	m := quit(t, tm)
-	if n := m.c.debug.heldCount(); n != 0 || len(m.c.debug.held) != 0 {
+	if n := m.debug.heldCount(); n != 0 || len(m.debug.held) != 0 {
 		t.Errorf("%d held at the end, want none", n)
 	}
 }
@@ -264,7 +264,7 @@ func TestFlowAbort(t *testing.T) {
 	tm.Send(UpdatesMsg(r.done(5 * ms)[n:]))
 	waitFor(t, tm, "503", "1 request")
 	m := quit(t, tm)
-	if m.editor.open {
+	if m.debug.editor.open {
 		t.Error("the environ editor opened after the app was called")
 	}
 }
@@ -304,8 +304,8 @@ func TestFlowBreakWhen(t *testing.T) {
 	keys(tm, "U")
 	f.expect(t, "clear")
 	m := quit(t, tm)
-	if len(m.c.debug.breaks) != 0 {
-		t.Errorf("breakpoints %q after U", m.c.debug.breaks)
+	if len(m.debug.breaks) != 0 {
+		t.Errorf("breakpoints %q after U", m.debug.breaks)
 	}
 }
 
@@ -368,7 +368,7 @@ func TestPdbConsoleEndOfInput(t *testing.T) {
 	r := begin(1, 89*time.Second, "GET", "/ask").environ(ms).log(ms, "stdout", "name? ").
 		event(ms, exchange.Event{Kind: exchange.EventInput})
 	m = send(m, UpdatesMsg(r.updates))
-	if !strings.Contains(m.View(), "name? ") || m.modal() != modalConsole {
+	if !strings.Contains(m.View(), "name? ") || !m.pdb.focused() {
 		t.Fatalf("the console did not open:\n%s", m.View())
 	}
 	next, cmd := m.Update(tea.KeyMsg{Type: tea.KeyCtrlD})
@@ -394,7 +394,7 @@ func TestClearKeepsHeld(t *testing.T) {
 	}
 	r.debug(2*ms, "step").environ(2*ms).startResponse(3*ms, "200 OK", "").held(3*ms, exchange.HeldAfterStart)
 	m = send(m, UpdatesMsg(r.updates[2:]))
-	if !strings.Contains(m.View(), "200") || m.c.debug.heldCount() != 1 {
+	if !strings.Contains(m.View(), "200") || m.debug.heldCount() != 1 {
 		t.Errorf("the kept row does not follow its request:\n%s", m.View())
 	}
 	_, cmd := m.Update(keyMsg("s"))
@@ -409,8 +409,7 @@ func TestClearKeepsHeld(t *testing.T) {
 func TestNoDebuggerNoKeys(t *testing.T) {
 	m := newTestModel(100, 30, testOptions())
 	m = send(m, UpdatesMsg(begin(1, 89*time.Second, "GET", "/x").held(0, exchange.HeldBeforeApp).updates))
-	k := m.c.keys
-	for _, b := range k.debugHelpKeys() {
+	for _, b := range m.debugColumn() {
 		if b.Enabled() {
 			t.Errorf("%s is on without a debugger", b.Help().Key)
 		}

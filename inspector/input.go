@@ -19,15 +19,22 @@ type inputLine struct {
 }
 
 func newInputLine(c *common) inputLine {
+	ti := newLineInput(c, "/ ")
+	ti.CharLimit = 200
+	return inputLine{c: c, ti: ti}
+}
+
+// newLineInput is a text input in the inspector's styles.
+func newLineInput(c *common, prompt string) textinput.Model {
 	ti := textinput.New()
 	ti.Cursor.SetMode(cursor.CursorStatic)
-	ti.Prompt = "/ "
+	ti.Prompt = prompt
 	ti.PromptStyle = c.styles.Prompt
 	ti.TextStyle = c.styles.Input
 	ti.Cursor.Style = c.styles.Selected
 	ti.Cursor.TextStyle = c.styles.Input
-	ti.CharLimit = 200
-	return inputLine{c: c, ti: ti}
+	ti.CharLimit = 4096
+	return ti
 }
 
 func (in *inputLine) active() bool { return in.what != typingNone }

@@ -51,20 +51,8 @@ type KeyMap struct {
 	Help      key.Binding
 	Quit      key.Binding
 
-	// The debugger (held.go): breakpoints and requests held at a step.
-	Step        key.Binding
-	Continue    key.Binding
-	Abort       key.Binding
-	BreakNext   key.Binding
-	BreakWhen   key.Binding
-	ClearBreaks key.Binding
-	EditEnviron key.Binding
-
-	// The environ editor of a request held before the app (environedit.go).
-	EnvEdit   key.Binding
-	EnvAdd    key.Binding
-	EnvDelete key.Binding
-	EnvClose  key.Binding
+	// The debugger's, the environ editor's among them (debugger.go).
+	Debug DebugKeyMap
 
 	// The pdb console (pdbconsole.go).
 	ConsoleShow key.Binding
@@ -116,18 +104,7 @@ func DefaultKeyMap() KeyMap {
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 
-		Step:        key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "step")),
-		Continue:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "continue")),
-		Abort:       key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "abort (503)")),
-		BreakNext:   key.NewBinding(key.WithKeys("B"), key.WithHelp("B", "break on next request")),
-		BreakWhen:   key.NewBinding(key.WithKeys("W"), key.WithHelp("W", "break when…")),
-		ClearBreaks: key.NewBinding(key.WithKeys("U"), key.WithHelp("U", "clear breakpoints")),
-		EditEnviron: key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "edit environ")),
-
-		EnvEdit:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "edit value")),
-		EnvAdd:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add key")),
-		EnvDelete: key.NewBinding(key.WithKeys("x", "delete"), key.WithHelp("x", "delete key")),
-		EnvClose:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close editor")),
+		Debug: DefaultDebugKeyMap(),
 
 		ConsoleShow: key.NewBinding(key.WithKeys(":"), key.WithHelp(":", "pdb console")),
 		ConsoleSend: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "send line")),
@@ -155,12 +132,8 @@ type keyState struct {
 	bodyViewOK bool // the detail tab shows a body
 	fullHelp   bool // the full help is open
 
-	debug     bool  // the server has a debugger (a StepControl was given)
-	atGate    bool  // the request the keys act on is held at a step
-	beforeApp bool  // …before the app, where its environ can be edited
-	breaks    bool  // breakpoints are set
-	modal     modal // a debugger line or pane has the keyboard
-	pdbAway   bool  // a pdb session waits while its console is hidden
+	console bool // the pdb console has the keyboard
+	pdbAway bool // a pdb session waits while its console is hidden
 
 	reloadWaits bool // a reload waits for held requests: R releases them
 }
@@ -243,30 +216,13 @@ func (k *KeyMap) apply(ks keyState) {
 	k.applyDebug(ks)
 }
 
-// applyDebug enables the debugger's keys. A modal (the break line, the
-// environ editor, the pdb console) has the keyboard: sync marks it as
-// typing, so only its own keys and ctrl+c are on.
+// applyDebug enables the pdb console's keys, and names what R does. A
+// part of the screen that has the keyboard (the W line, the environ
+// editor, the pdb console) counts as typing: only its own keys and
+// ctrl+c are on.
 func (k *KeyMap) applyDebug(ks keyState) {
-	free := ks.modal == modalNone && !ks.typing && (ks.state == stateList || ks.state == stateDetail)
-	editor := ks.modal == modalEditor
-	k.Step.SetEnabled((free || editor) && ks.atGate)
-	k.Continue.SetEnabled((free || editor) && ks.atGate)
-	k.Abort.SetEnabled((free || editor) && ks.atGate)
-	k.BreakNext.SetEnabled(free && ks.debug)
-	k.BreakWhen.SetEnabled(free && ks.debug)
-	k.ClearBreaks.SetEnabled(free && ks.breaks)
-	k.EditEnviron.SetEnabled(free && ks.beforeApp)
-
-	for _, b := range []*key.Binding{&k.EnvEdit, &k.EnvAdd, &k.EnvDelete} {
-		b.SetEnabled(editor && ks.beforeApp)
-	}
-	k.EnvClose.SetEnabled(editor)
-	if editor {
-		k.Up.SetEnabled(true)
-		k.Down.SetEnabled(true)
-	}
-
-	console := ks.modal == modalConsole
+	free := !ks.typing && (ks.state == stateList || ks.state == stateDetail)
+	console := ks.console
 	k.ConsoleSend.SetEnabled(console)
 	k.ConsoleEOF.SetEnabled(console)
 	k.ConsoleHide.SetEnabled(console)

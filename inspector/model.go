@@ -11,7 +11,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/wsgidev/wsgidev/devserver/exchange"
 )
@@ -73,7 +72,13 @@ type common struct {
 	opts          Options
 	done          chan struct{} // closed when the program has ended
 	explain       bool          // explain mode is on (the key 'X')
-	debug         *debugState   // held requests and breakpoints
+	canStep       bool          // the Control is a StepControl: requests can be stepped
+}
+
+// rowSource is where the debugger and the pdb console look a request's
+// row up.
+type rowSource interface {
+	row(id uint64) *row
 }
 
 // component is what each part of the screen is.
@@ -117,10 +122,8 @@ type Model struct {
 	help   help.Model
 	input  inputLine
 
-	editor     *environEditor  // a held request's environ, being edited
-	pdb        *pdbConsole     // the app's pdb sessions
-	breakLine  textinput.Model // a breakpoint expression, being typed
-	breakTried bool            // enter was pressed on a breakpoint that does not parse
+	debug *debugger   // held requests, breakpoints, the environ editor
+	pdb   *pdbConsole // the app's pdb sessions
 
 	showLog  bool
 	ticking  bool
@@ -145,8 +148,8 @@ func NewModel(opts Options) Model {
 		opts:    opts,
 		done:    make(chan struct{}),
 		explain: opts.ExplainOn && opts.Explain != nil,
-		debug:   newDebugState(opts.Control),
 	}
+	_, c.canStep = opts.Control.(StepControl)
 	m := Model{
 		c:      c,
 		list:   newListModel(c),
@@ -157,9 +160,8 @@ func NewModel(opts Options) Model {
 		help:   help.New(),
 		input:  newInputLine(c),
 
-		editor:    newEnvironEditor(c),
-		pdb:       newPdbConsole(c, opts.Control),
-		breakLine: newLineInput(c, "break on: "),
+		debug: newDebugger(c, opts.Control),
+		pdb:   newPdbConsole(c, opts.Control),
 	}
 	m.help.Styles = c.styles.Help
 	m.sync()
@@ -168,7 +170,7 @@ func NewModel(opts Options) Model {
 
 // Init starts the updates, and asks which breakpoints --break set.
 func (m Model) Init() tea.Cmd {
-	return tea.Batch(m.wait(time.Time{}, 0), m.c.debug.refreshBreaks())
+	return tea.Batch(m.wait(time.Time{}, 0), m.debug.Init())
 }
 
 // Drains are spaced so a flood of requests is ingested and drawn in
@@ -232,7 +234,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.MouseMsg:
 		m.mouse(msg)
 	case debugResultMsg:
-		m.debugResult(msg)
+		m.debug.Update(msg)
 	default:
 		cmd = m.replayUpdate(msg)
 	}
@@ -250,9 +252,14 @@ func (m *Model) ingest(updates []exchange.Update) tea.Cmd {
 		switch {
 		case u.Started != nil || u.Event != nil || u.Done != nil:
 			m.c.store.apply(u, &b)
-			if cmd := m.ingestDebug(u); cmd != nil {
-				cmds = append(cmds, cmd)
+			if len(m.pdb.sessions) > 0 || (u.Event != nil && u.Event.Event.Kind == exchange.EventInput) {
+				m.pdb.apply(u, m.c.store)
 			}
+			changed, cmd := m.debug.ingest(u, m.c.store)
+			if changed {
+				m.c.store.heldChanged()
+			}
+			cmds = append(cmds, cmd)
 		default:
 			m.status.apply(u)
 			m.logs.apply(u)
@@ -278,10 +285,8 @@ func (m *Model) tick() tea.Cmd {
 
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	k := &m.c.keys
-	if cmd, ok := m.debugKey(msg); ok {
-		return cmd
-	}
-	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && !m.input.active() {
+	m.debug.note = ""
+	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && !m.typingText() {
 		// Keys typed faster than they are read arrive together ("L5");
 		// each is a command of its own.
 		var cmds []tea.Cmd
@@ -289,6 +294,16 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 			cmds = append(cmds, m.key(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}))
 		}
 		return tea.Batch(cmds...)
+	}
+	switch {
+	case m.pdb.focused():
+		return m.pdb.key(msg)
+	case m.debug.handles(msg): // the W line and the environ editor take every key
+		_, cmd := m.debug.Update(msg)
+		return cmd
+	case key.Matches(msg, k.ConsoleShow):
+		m.pdb.show()
+		return nil
 	}
 	if m.input.active() {
 		switch {
@@ -420,4 +435,43 @@ func (m *Model) mouse(msg tea.MouseMsg) {
 	default:
 		m.detail.Update(msg)
 	}
+}
+
+// typingText is true while a text is typed: keys are letters then, not
+// commands.
+func (m *Model) typingText() bool {
+	return m.input.active() || m.debug.typing() || m.pdb.focused()
+}
+
+// keyboardTaken is true when a part of the screen other than the list or
+// the detail view has the keyboard.
+func (m *Model) keyboardTaken() bool {
+	return m.input.active() || m.debug.focused() || m.pdb.focused()
+}
+
+// shown is the request the list selects or the detail view shows: the
+// one the debugger's and the replay keys act on.
+func (m *Model) shown() *row {
+	if m.state == stateList {
+		return m.list.selected
+	}
+	return m.detail.row
+}
+
+// keepHeld puts the held requests back after the list is cleared: they
+// wait for the user, who could not reach them otherwise.
+func (m *Model) keepHeld() {
+	held := m.debug.heldRows()
+	if len(held) == 0 {
+		return
+	}
+	var b batch
+	for _, old := range held {
+		r := m.c.store.add(old.ex, true, &b)
+		r.status, r.chunks, r.sent = old.status, old.chunks, old.sent
+		r.refresh()
+		m.debug.keep(r)
+	}
+	m.c.store.finish(&b)
+	m.list.ingested(b)
 }

@@ -37,6 +37,8 @@ type statusBar struct {
 
 	flash    string // a one-line answer to the last key (pins.go, replay.go); cleared by the next
 	flashBad bool
+
+	extra []seg // what the debugger and the pdb console say, before the counts (the root sets it)
 }
 
 // say shows text in place of the reload state until the next key.
@@ -149,7 +151,11 @@ func (s *statusBar) title() string {
 func (s *statusBar) View() string {
 	st := &s.c.styles
 	left := append([]seg{{" ", st.StatusLine}}, s.reloadView()...)
-	right := append(append(s.debugSegs(), s.countsView()...), seg{" ", st.StatusLine})
+	var right []seg
+	for _, g := range s.extra {
+		right = append(right, g, seg{" · ", st.StatusLine})
+	}
+	right = append(append(right, s.countsView()...), seg{" ", st.StatusLine})
 	return s.bar(st.StatusLine, left, right)
 }
 

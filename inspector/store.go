@@ -310,6 +310,9 @@ func (s *store) rebuild(from []*row, inPlace bool) {
 	s.visible = out
 }
 
+// row is the row of request id, nil when it is not in the list.
+func (s *store) row(id uint64) *row { return s.byID[id] }
+
 // setPinned marks the row of id pinned or not, and filters again when the
 // filter asks about pins.
 func (s *store) setPinned(id uint64, on bool) (changed bool) {

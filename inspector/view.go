@@ -9,10 +9,12 @@ import (
 // sync brings everything derived up to date after an Update: which keys
 // apply, what the status bar says about the list, the help, the layout.
 func (m *Model) sync() {
-	m.editor.follow()
+	free := !m.input.active() && !m.pdb.focused() && (m.state == stateList || m.state == stateDetail)
+	m.debug.setTarget(m.shown())
+	m.debug.sync(free)
 	ks := keyState{
 		state:      m.state,
-		typing:     m.input.active(),
+		typing:     m.keyboardTaken(),
 		filtering:  m.c.store.filter.shown(),
 		searching:  m.detail.search != "",
 		rows:       m.c.store.len() > 0,
@@ -25,10 +27,14 @@ func (m *Model) sync() {
 		explaining: m.c.explain,
 		bodyViewOK: m.detail.tab.showsBody(),
 		fullHelp:   m.help.ShowAll,
+
+		console:     m.pdb.focused(),
+		pdbAway:     m.pdb.away(),
+		reloadWaits: m.debug.reloadWaits,
 	}
-	m.debugKeyState(&ks)
 	m.c.keys.apply(ks)
 	m.status.newCount, m.status.paused = m.list.newCount, !m.list.follow
+	m.status.extra = m.statusSegs()
 	m.help.Width = m.c.width
 	m.helpView = m.fitHelp(m.help.View(m))
 	m.layout()
@@ -60,7 +66,15 @@ func (m *Model) layout() {
 	if m.inputShown() {
 		avail--
 	}
-	avail -= m.debugLayout(w, avail)
+	if m.debug.lineOpen() {
+		avail--
+	}
+	pdbH := 0
+	if m.pdb.visible() {
+		pdbH = max(0, min(max(8, avail/2), avail-4))
+	}
+	m.pdb.SetSize(w, pdbH)
+	avail -= pdbH
 	logH := 0
 	if m.showLog {
 		logH = min(max(5, avail/3), avail-6)
@@ -72,7 +86,7 @@ func (m *Model) layout() {
 	m.list.SetSize(w, body)
 	m.detail.SetSize(w, body)
 	m.pane.SetSize(w, body)
-	m.editor.SetSize(w, body)
+	m.debug.SetSize(w, body)
 	m.logs.SetSize(w, logH)
 	m.status.SetSize(w, 1)
 }
@@ -84,9 +98,10 @@ func (m Model) View() string {
 	var b strings.Builder
 	b.WriteString(m.status.title())
 	b.WriteByte('\n')
+	editor, editing := m.debug.editorView()
 	switch {
-	case m.editor.open:
-		b.WriteString(m.editor.View())
+	case editing:
+		b.WriteString(editor)
 	case m.state == stateList:
 		b.WriteString(m.list.View())
 	case m.state == statePane:
@@ -98,7 +113,14 @@ func (m Model) View() string {
 		b.WriteByte('\n')
 		b.WriteString(m.logs.View())
 	}
-	b.WriteString(m.debugView())
+	if m.pdb.visible() && m.pdb.height > 0 {
+		b.WriteByte('\n')
+		b.WriteString(m.pdb.View())
+	}
+	if line := m.debug.View(); line != "" {
+		b.WriteByte('\n')
+		b.WriteString(line)
+	}
 	if m.inputShown() {
 		b.WriteByte('\n')
 		b.WriteString(m.input.view(m.state, m.detail.search, m.c.width))
@@ -113,35 +135,59 @@ func (m Model) View() string {
 // ShortHelp is the help bar: the keys of what has the focus.
 func (m Model) ShortHelp() []key.Binding {
 	k := &m.c.keys
-	if keys, ok := m.debugHelp(); ok {
-		return keys
-	}
 	switch {
+	case m.pdb.focused():
+		return m.pdb.ShortHelp()
+	case m.debug.focused():
+		return m.debug.ShortHelp()
 	case m.input.active():
 		return []key.Binding{k.Accept, k.Cancel, k.Quit}
 	case m.state == stateList:
-		return append(k.debugShortHelp(), m.list.ShortHelp()...)
+		return append(m.leadingKeys(), m.list.ShortHelp()...)
 	case m.state == statePane:
 		return m.pane.ShortHelp()
 	default:
-		return append(k.debugShortHelp(), m.detail.ShortHelp()...)
+		return append(m.leadingKeys(), m.detail.ShortHelp()...)
 	}
+}
+
+// leadingKeys lead the help bar when they apply (help leaves out the
+// ones that are off): the pdb console's and the debugger's.
+func (m *Model) leadingKeys() []key.Binding {
+	return append([]key.Binding{m.c.keys.ConsoleShow}, m.debug.ShortHelp()...)
 }
 
 // FullHelp is the help shown on '?'.
 func (m Model) FullHelp() [][]key.Binding {
 	k := &m.c.keys
-	if keys, ok := m.debugHelp(); ok {
-		return [][]key.Binding{keys}
-	}
 	switch {
+	case m.pdb.focused():
+		return m.pdb.FullHelp()
+	case m.debug.focused():
+		return m.debug.FullHelp()
 	case m.input.active():
 		return [][]key.Binding{{k.Accept, k.Cancel, k.Quit}}
 	case m.state == stateList:
-		return append(m.list.FullHelp(), k.debugHelpKeys())
+		return append(m.list.FullHelp(), m.debugColumn())
 	case m.state == statePane:
 		return m.pane.FullHelp()
 	default:
-		return append(m.detail.FullHelp(), k.debugHelpKeys())
+		return append(m.detail.FullHelp(), m.debugColumn())
 	}
+}
+
+// debugColumn is the full help's column of the debugger's and the pdb
+// console's keys.
+func (m *Model) debugColumn() []key.Binding {
+	return append(m.debug.FullHelp()[0], m.c.keys.ConsoleShow)
+}
+
+// statusSegs are what the debugger and the pdb console say on the status
+// line: an error, a pdb session waiting, held requests, breakpoints.
+func (m *Model) statusSegs() []seg {
+	segs := m.debug.noteSegs()
+	if w := m.pdb.waitingLabel(); w != "" {
+		segs = append(segs, seg{"pdb waiting: " + sanitize(w), m.c.styles.Held})
+	}
+	return append(segs, m.debug.stateSegs()...)
 }
