@@ -96,6 +96,9 @@ func (d *debugger) setTarget(r *row) { d.target = r }
 // environ editor is open.
 func (d *debugger) focused() bool { return d.line.Focused() || d.editor.open }
 
+// clearNote forgets what the last action said: a key was pressed.
+func (d *debugger) clearNote() { d.note = "" }
+
 // lineOpen is true while a breakpoint is typed after W.
 func (d *debugger) lineOpen() bool { return d.line.Focused() }
 

@@ -54,13 +54,8 @@ type KeyMap struct {
 	// The debugger's, the environ editor's among them (debugger.go).
 	Debug DebugKeyMap
 
-	// The pdb console (pdbconsole.go).
-	ConsoleShow key.Binding
-	ConsoleSend key.Binding
-	ConsoleEOF  key.Binding
-	ConsoleHide key.Binding
-	ConsolePrev key.Binding // the line sent before, as in a shell
-	ConsoleNext key.Binding
+	// The pdb console's (pdbconsole.go).
+	Console ConsoleKeyMap
 }
 
 // DefaultKeyMap returns the inspector's keys: vim and arrows.
@@ -106,12 +101,7 @@ func DefaultKeyMap() KeyMap {
 
 		Debug: DefaultDebugKeyMap(),
 
-		ConsoleShow: key.NewBinding(key.WithKeys(":"), key.WithHelp(":", "pdb console")),
-		ConsoleSend: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "send line")),
-		ConsoleEOF:  key.NewBinding(key.WithKeys("ctrl+d"), key.WithHelp("ctrl+d", "end of input")),
-		ConsoleHide: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "hide console")),
-		ConsolePrev: key.NewBinding(key.WithKeys("up"), key.WithHelp("↑/↓", "history")),
-		ConsoleNext: key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "next in history")),
+		Console: DefaultConsoleKeyMap(),
 	}
 }
 
@@ -131,9 +121,6 @@ type keyState struct {
 	explaining bool // explain mode is on
 	bodyViewOK bool // the detail tab shows a body
 	fullHelp   bool // the full help is open
-
-	console bool // the pdb console has the keyboard
-	pdbAway bool // a pdb session waits while its console is hidden
 
 	reloadWaits bool // a reload waits for held requests: R releases them
 }
@@ -197,6 +184,11 @@ func (k *KeyMap) apply(ks keyState) {
 		k.Explain.SetHelp("X", "explain")
 	}
 	k.Reload.SetEnabled(!ks.typing && ks.canReload)
+	if ks.reloadWaits {
+		k.Reload.SetHelp("R", "release held, reload")
+	} else {
+		k.Reload.SetHelp("R", "reload app")
+	}
 	k.Help.SetEnabled(!ks.typing)
 	if ks.fullHelp {
 		k.Help.SetHelp("?", "less")
@@ -212,26 +204,5 @@ func (k *KeyMap) apply(ks keyState) {
 	} else {
 		k.Quit.SetKeys("q", "ctrl+c")
 		k.Quit.SetHelp("q", "quit")
-	}
-	k.applyDebug(ks)
-}
-
-// applyDebug enables the pdb console's keys, and names what R does. A
-// part of the screen that has the keyboard (the W line, the environ
-// editor, the pdb console) counts as typing: only its own keys and
-// ctrl+c are on.
-func (k *KeyMap) applyDebug(ks keyState) {
-	free := !ks.typing && (ks.state == stateList || ks.state == stateDetail)
-	console := ks.console
-	k.ConsoleSend.SetEnabled(console)
-	k.ConsoleEOF.SetEnabled(console)
-	k.ConsoleHide.SetEnabled(console)
-	k.ConsolePrev.SetEnabled(console)
-	k.ConsoleNext.SetEnabled(console)
-	k.ConsoleShow.SetEnabled(free && ks.pdbAway)
-	if ks.reloadWaits {
-		k.Reload.SetHelp("R", "release held, reload")
-	} else {
-		k.Reload.SetHelp("R", "reload app")
 	}
 }

@@ -235,6 +235,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.mouse(msg)
 	case debugResultMsg:
 		m.debug.Update(msg)
+	case consoleSentMsg:
+		m.pdb.Update(msg)
 	default:
 		cmd = m.replayUpdate(msg)
 	}
@@ -252,9 +254,7 @@ func (m *Model) ingest(updates []exchange.Update) tea.Cmd {
 		switch {
 		case u.Started != nil || u.Event != nil || u.Done != nil:
 			m.c.store.apply(u, &b)
-			if len(m.pdb.sessions) > 0 || (u.Event != nil && u.Event.Event.Kind == exchange.EventInput) {
-				m.pdb.apply(u, m.c.store)
-			}
+			m.pdb.ingest(u, m.c.store)
 			changed, cmd := m.debug.ingest(u, m.c.store)
 			if changed {
 				m.c.store.heldChanged()
@@ -285,7 +285,8 @@ func (m *Model) tick() tea.Cmd {
 
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	k := &m.c.keys
-	m.debug.note = ""
+	m.debug.clearNote()
+	m.pdb.clearNote()
 	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && !m.typingText() {
 		// Keys typed faster than they are read arrive together ("L5");
 		// each is a command of its own.
@@ -296,14 +297,12 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		return tea.Batch(cmds...)
 	}
 	switch {
-	case m.pdb.focused():
-		return m.pdb.key(msg)
+	case m.pdb.handles(msg): // while it has the keyboard, every key
+		_, cmd := m.pdb.Update(msg)
+		return cmd
 	case m.debug.handles(msg): // the W line and the environ editor take every key
 		_, cmd := m.debug.Update(msg)
 		return cmd
-	case key.Matches(msg, k.ConsoleShow):
-		m.pdb.show()
-		return nil
 	}
 	if m.input.active() {
 		switch {

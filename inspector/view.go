@@ -12,6 +12,7 @@ func (m *Model) sync() {
 	free := !m.input.active() && !m.pdb.focused() && (m.state == stateList || m.state == stateDetail)
 	m.debug.setTarget(m.shown())
 	m.debug.sync(free)
+	m.pdb.sync(free)
 	ks := keyState{
 		state:      m.state,
 		typing:     m.keyboardTaken(),
@@ -28,8 +29,6 @@ func (m *Model) sync() {
 		bodyViewOK: m.detail.tab.showsBody(),
 		fullHelp:   m.help.ShowAll,
 
-		console:     m.pdb.focused(),
-		pdbAway:     m.pdb.away(),
 		reloadWaits: m.debug.reloadWaits,
 	}
 	m.c.keys.apply(ks)
@@ -154,7 +153,7 @@ func (m Model) ShortHelp() []key.Binding {
 // leadingKeys lead the help bar when they apply (help leaves out the
 // ones that are off): the pdb console's and the debugger's.
 func (m *Model) leadingKeys() []key.Binding {
-	return append([]key.Binding{m.c.keys.ConsoleShow}, m.debug.ShortHelp()...)
+	return append(m.pdb.ShortHelp(), m.debug.ShortHelp()...)
 }
 
 // FullHelp is the help shown on '?'.
@@ -179,15 +178,11 @@ func (m Model) FullHelp() [][]key.Binding {
 // debugColumn is the full help's column of the debugger's and the pdb
 // console's keys.
 func (m *Model) debugColumn() []key.Binding {
-	return append(m.debug.FullHelp()[0], m.c.keys.ConsoleShow)
+	return append(m.debug.FullHelp()[0], m.pdb.ShortHelp()...)
 }
 
 // statusSegs are what the debugger and the pdb console say on the status
 // line: an error, a pdb session waiting, held requests, breakpoints.
 func (m *Model) statusSegs() []seg {
-	segs := m.debug.noteSegs()
-	if w := m.pdb.waitingLabel(); w != "" {
-		segs = append(segs, seg{"pdb waiting: " + sanitize(w), m.c.styles.Held})
-	}
-	return append(segs, m.debug.stateSegs()...)
+	return append(append(m.debug.noteSegs(), m.pdb.segs()...), m.debug.stateSegs()...)
 }
