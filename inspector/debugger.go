@@ -248,14 +248,14 @@ func (d *debugger) ingest(u exchange.Update, rows rowSource) (changed bool, cmd 
 	case u.Event != nil:
 		switch u.Event.Event.Kind {
 		case exchange.EventHeld, exchange.EventDebug, exchange.EventEnvironEdit:
-			return d.follow(u.Event, rows)
+			return d.apply(u.Event, rows)
 		}
 	}
 	return changed, nil
 }
 
-// follow applies a debugger event to its row.
-func (d *debugger) follow(of *exchange.EventOf, rows rowSource) (changed bool, cmd tea.Cmd) {
+// apply applies a debugger event to its row.
+func (d *debugger) apply(of *exchange.EventOf, rows rowSource) (changed bool, cmd tea.Cmd) {
 	r := rows.row(of.ID)
 	if r == nil || !r.live {
 		r = d.held[of.ID] // cleared from the list, still held
@@ -318,10 +318,13 @@ func (d *debugger) heldCount() int {
 	return n
 }
 
+// follow closes the environ editor once its request has left the point
+// before the app (stepped, continued, aborted, or gone).
+func (d *debugger) follow() { d.editor.follow() }
+
 // sync brings the keys and what the status line says up to date; free
 // is true when the list or the detail view has the keyboard.
 func (d *debugger) sync(free bool) {
-	d.editor.follow()
 	d.reloadWaits = d.ctl != nil && len(d.held) > 0 && d.ctl.ReloadWaits()
 	at, k := d.at(), &d.c.keys.Debug
 	free = free && !d.focused()

@@ -181,7 +181,7 @@ func (d *detailModel) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.Top, k.Bottom},
 		{k.NextTab, k.PrevTab, k.GotoTab, k.NextRequest, k.PrevRequest, k.BodyView},
-		{k.Replay, k.EditReplay, k.CopyCurl, k.Pin, k.PinDiffs},
+		{k.Replay.Replay, k.Replay.EditReplay, k.Replay.CopyCurl, k.Replay.Pin, k.Replay.PinDiffs},
 		{k.Filter, k.ClearFilter, k.Back, k.ToggleLog, k.Explain, k.Reload, k.Help, k.Quit},
 	}
 }

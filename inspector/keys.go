@@ -31,14 +31,8 @@ type KeyMap struct {
 	PrevRequest key.Binding
 	BodyView    key.Binding
 
-	// Replay and pins (the list and the detail view), and the pane that
-	// shows a diff or a curl command.
-	Replay     key.Binding
-	EditReplay key.Binding
-	CopyCurl   key.Binding
-	Pin        key.Binding
-	PinDiffs   key.Binding
-	OpenNew    key.Binding // in the pane: the replay's new exchange
+	// Replays and pins, and the pane that shows their answers (replay.go).
+	Replay ReplayKeyMap
 
 	// While typing a filter or search.
 	Accept key.Binding
@@ -83,12 +77,7 @@ func DefaultKeyMap() KeyMap {
 		PrevRequest: key.NewBinding(key.WithKeys("K", "ctrl+p"), key.WithHelp("K", "prev request")),
 		BodyView:    key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "body view")),
 
-		Replay:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "replay")),
-		EditReplay: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit & replay")),
-		CopyCurl:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy as curl")),
-		Pin:        key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pin")),
-		PinDiffs:   key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "pin diffs")),
-		OpenNew:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open replay")),
+		Replay: DefaultReplayKeyMap(),
 
 		Accept: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
 		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
@@ -108,15 +97,11 @@ func DefaultKeyMap() KeyMap {
 // keyState is what decides which bindings apply.
 type keyState struct {
 	state      state
-	typing     bool // a filter or search is being typed
+	typing     bool // the filter or search line, the W line, the environ editor or the pdb console has the keyboard
 	filtering  bool // a list filter is applied
 	searching  bool // a detail search is applied
 	rows       bool // the list has rows
 	canReload  bool // a Control was given
-	canReplay  bool // a finished exchange is selected (or shown) and a Control was given
-	pinned     bool // the selected exchange is pinned
-	pinRuns    bool // the pins have been replayed at least once
-	paneNew    bool // the pane shows a replay whose new exchange can be opened
 	canExplain bool // explain texts were given
 	explaining bool // explain mode is on
 	bodyViewOK bool // the detail tab shows a body
@@ -162,20 +147,14 @@ func (k *KeyMap) apply(ks keyState) {
 	}
 	k.BodyView.SetEnabled(detail && ks.bodyViewOK)
 
-	for _, b := range []*key.Binding{&k.Replay, &k.EditReplay, &k.CopyCurl, &k.Pin} {
-		b.SetEnabled((list || detail) && ks.canReplay)
-	}
-	if ks.pinned {
-		k.Pin.SetHelp("p", "unpin")
-	} else {
-		k.Pin.SetHelp("p", "pin")
-	}
-	k.PinDiffs.SetEnabled((list || detail || inPane) && ks.pinRuns)
-	k.OpenNew.SetEnabled(inPane && ks.paneNew)
-
 	k.Accept.SetEnabled(ks.typing)
 	k.Cancel.SetEnabled(ks.typing)
+	k.applyAnywhere(ks, detail)
+}
 
+// applyAnywhere enables the keys that work from the list, the detail
+// view and the pane alike.
+func (k *KeyMap) applyAnywhere(ks keyState, detail bool) {
 	k.ToggleLog.SetEnabled(!ks.typing)
 	k.Explain.SetEnabled(detail && ks.canExplain)
 	if ks.explaining {

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/wsgidev/wsgidev/devserver/exchange"
 )
@@ -68,12 +67,18 @@ type common struct {
 	keys          KeyMap
 	now           func() time.Time
 	store         *store
-	pins          *pins
 	opts          Options
 	done          chan struct{} // closed when the program has ended
 	explain       bool          // explain mode is on (the key 'X')
 	canStep       bool          // the Control is a StepControl: requests can be stepped
+
+	// Messages a component posts during an update for the root, which
+	// routes them before the update ends (Model.route).
+	out []tea.Msg
 }
+
+// post leaves msg for the root to route in this update.
+func (c *common) post(msg tea.Msg) { c.out = append(c.out, msg) }
 
 // rowSource is where the debugger and the pdb console look a request's
 // row up.
@@ -94,6 +99,9 @@ var (
 	_ component = (*statusBar)(nil)
 	_ component = (*logPane)(nil)
 	_ component = (*pane)(nil)
+	_ component = (*debugger)(nil)
+	_ component = (*pdbConsole)(nil)
+	_ component = (*replays)(nil)
 )
 
 // UpdatesMsg hands updates to the model directly (tests, benchmarks); the
@@ -110,20 +118,22 @@ type drainedMsg struct {
 // tickMsg redraws the running time of requests still in flight.
 type tickMsg struct{}
 
-// Model is the inspector's root model.
+// Model is the inspector's root model: it holds the components and
+// routes messages and keys to them.
 type Model struct {
-	c      *common
-	state  state
-	list   *listModel
-	detail *detailModel
-	status *statusBar
-	logs   *logPane
-	pane   *pane
-	help   help.Model
-	input  inputLine
+	c        *common
+	state    state
+	paneBack state // where the screen returns to when the replays' pane closes
+	list     *listModel
+	detail   *detailModel
+	status   *statusBar
+	logs     *logPane
+	help     help.Model
+	input    inputLine
 
-	debug *debugger   // held requests, breakpoints, the environ editor
-	pdb   *pdbConsole // the app's pdb sessions
+	debug   *debugger   // held requests, breakpoints, the environ editor
+	pdb     *pdbConsole // the app's pdb sessions
+	replays *replays    // replays, pins, and the pane of their answers
 
 	showLog  bool
 	ticking  bool
@@ -144,7 +154,6 @@ func NewModel(opts Options) Model {
 		keys:    DefaultKeyMap(),
 		now:     time.Now,
 		store:   newStore(opts.Keep),
-		pins:    &pins{},
 		opts:    opts,
 		done:    make(chan struct{}),
 		explain: opts.ExplainOn && opts.Explain != nil,
@@ -156,12 +165,12 @@ func NewModel(opts Options) Model {
 		detail: newDetailModel(c),
 		status: newStatusBar(c),
 		logs:   newLogPane(c),
-		pane:   newPane(c),
 		help:   help.New(),
 		input:  newInputLine(c),
 
-		debug: newDebugger(c, opts.Control),
-		pdb:   newPdbConsole(c, opts.Control),
+		debug:   newDebugger(c, opts.Control),
+		pdb:     newPdbConsole(c, opts.Control),
+		replays: newReplays(c, opts.Control),
 	}
 	m.help.Styles = c.styles.Help
 	m.sync()
@@ -238,8 +247,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case consoleSentMsg:
 		m.pdb.Update(msg)
 	default:
-		cmd = m.replayUpdate(msg)
+		_, cmd = m.replays.Update(msg)
 	}
+	m.route()
 	m.sync()
 	return m, cmd
 }
@@ -269,7 +279,7 @@ func (m *Model) ingest(updates []exchange.Update) tea.Cmd {
 	m.c.store.finish(&b)
 	m.list.ingested(b)
 	if reloaded {
-		cmds = append(cmds, m.runPins())
+		cmds = append(cmds, m.replays.runPins())
 	}
 	return tea.Batch(append(cmds, m.tick())...)
 }
@@ -281,196 +291,4 @@ func (m *Model) tick() tea.Cmd {
 	}
 	m.ticking = true
 	return tea.Tick(500*time.Millisecond, func(time.Time) tea.Msg { return tickMsg{} })
-}
-
-func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
-	k := &m.c.keys
-	m.debug.clearNote()
-	m.pdb.clearNote()
-	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && !m.typingText() {
-		// Keys typed faster than they are read arrive together ("L5");
-		// each is a command of its own.
-		var cmds []tea.Cmd
-		for _, r := range msg.Runes {
-			cmds = append(cmds, m.key(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}))
-		}
-		return tea.Batch(cmds...)
-	}
-	switch {
-	case m.pdb.handles(msg): // while it has the keyboard, every key
-		_, cmd := m.pdb.Update(msg)
-		return cmd
-	case m.debug.handles(msg): // the W line and the environ editor take every key
-		_, cmd := m.debug.Update(msg)
-		return cmd
-	}
-	if m.input.active() {
-		switch {
-		case key.Matches(msg, k.Quit):
-			return tea.Quit
-		case key.Matches(msg, k.Accept):
-			m.input.end()
-		case key.Matches(msg, k.Cancel):
-			m.input.set("")
-			m.applyInput()
-			m.input.end()
-		default:
-			cmd := m.input.update(msg)
-			m.applyInput()
-			return cmd
-		}
-		return nil
-	}
-	m.status.say("", false)
-	switch {
-	case key.Matches(msg, k.Quit):
-		return tea.Quit
-	case m.replayKey(msg):
-		return m.replayKeyCmd(msg)
-	case key.Matches(msg, k.Help):
-		m.help.ShowAll = !m.help.ShowAll
-	case key.Matches(msg, k.ToggleLog):
-		m.showLog = !m.showLog
-	case key.Matches(msg, k.Explain):
-		m.c.explain = !m.c.explain
-	case key.Matches(msg, k.Reload):
-		m.logs.note(m.c.now(), "manual reload requested")
-		ctl := m.c.opts.Control
-		return func() tea.Msg { ctl.Reload(); return nil }
-	case key.Matches(msg, k.Filter):
-		if m.state == stateList {
-			m.input.start(typingFilter, m.c.store.filter.query)
-		} else {
-			m.input.start(typingSearch, m.detail.search)
-		}
-	case key.Matches(msg, k.ClearFilter):
-		if m.state == stateList && m.c.store.setFilter("") {
-			m.list.relocate()
-		}
-		if m.state == stateDetail {
-			m.detail.setSearch("")
-		}
-	case m.state == stateList:
-		m.listKey(msg)
-	case m.state == statePane:
-		m.paneKey(msg)
-	default:
-		m.detailKey(msg)
-	}
-	return nil
-}
-
-func (m *Model) listKey(msg tea.KeyMsg) {
-	k := &m.c.keys
-	switch {
-	case key.Matches(msg, k.Open):
-		if m.list.selected != nil {
-			m.detail.show(m.list.selected)
-			m.state = stateDetail
-		}
-	case key.Matches(msg, k.Clear):
-		m.c.store.reset()
-		m.list.reset()
-		m.keepHeld()
-	default:
-		m.list.Update(msg)
-	}
-}
-
-func (m *Model) detailKey(msg tea.KeyMsg) {
-	k := &m.c.keys
-	switch {
-	case key.Matches(msg, k.Back):
-		m.state = stateList
-	case key.Matches(msg, k.NextRequest):
-		m.step(1)
-	case key.Matches(msg, k.PrevRequest):
-		m.step(-1)
-	default:
-		m.detail.Update(msg)
-	}
-}
-
-// step shows the next (+1) or previous (-1) visible request in the detail
-// view, and moves the list's cursor with it.
-func (m *Model) step(delta int) {
-	s := m.c.store
-	i, found := s.index(m.detail.row)
-	target := i + delta
-	if !found && delta > 0 {
-		target = i // the shown row is filtered out: i is the next one
-	}
-	if target < 0 || target >= s.len() {
-		return
-	}
-	m.detail.show(s.at(target))
-	m.list.moveTo(target)
-}
-
-// applyInput applies what is being typed as the filter or the search.
-func (m *Model) applyInput() {
-	switch m.input.what {
-	case typingFilter:
-		if m.c.store.setFilter(m.input.value()) {
-			m.list.relocate()
-		}
-	case typingSearch:
-		m.detail.setSearch(m.input.value())
-	}
-}
-
-func (m *Model) mouse(msg tea.MouseMsg) {
-	msg.Y-- // the title line
-	if msg.Y < 0 {
-		return
-	}
-	switch m.state {
-	case stateList:
-		if msg.Y < m.list.height {
-			m.list.Update(msg)
-		}
-	case statePane:
-		m.pane.Update(msg)
-	default:
-		m.detail.Update(msg)
-	}
-}
-
-// typingText is true while a text is typed: keys are letters then, not
-// commands.
-func (m *Model) typingText() bool {
-	return m.input.active() || m.debug.typing() || m.pdb.focused()
-}
-
-// keyboardTaken is true when a part of the screen other than the list or
-// the detail view has the keyboard.
-func (m *Model) keyboardTaken() bool {
-	return m.input.active() || m.debug.focused() || m.pdb.focused()
-}
-
-// shown is the request the list selects or the detail view shows: the
-// one the debugger's and the replay keys act on.
-func (m *Model) shown() *row {
-	if m.state == stateList {
-		return m.list.selected
-	}
-	return m.detail.row
-}
-
-// keepHeld puts the held requests back after the list is cleared: they
-// wait for the user, who could not reach them otherwise.
-func (m *Model) keepHeld() {
-	held := m.debug.heldRows()
-	if len(held) == 0 {
-		return
-	}
-	var b batch
-	for _, old := range held {
-		r := m.c.store.add(old.ex, true, &b)
-		r.status, r.chunks, r.sent = old.status, old.chunks, old.sent
-		r.refresh()
-		m.debug.keep(r)
-	}
-	m.c.store.finish(&b)
-	m.list.ingested(b)
 }

@@ -233,7 +233,7 @@ func replayModel(w, h int) Model {
 	opts.Control = ctl
 	m := send(newTestModel(w, h, opts), UpdatesMsg(sampleUpdates()))
 	m = press(m, "k", "k", "k", "p")
-	m = send(m, pinsRanMsg{{p: m.c.pins.list[0], res: ctl.Replay(exchange.ReplayRequest{Request: m.list.selected.ex, Of: 3, Against: m.list.selected.ex})}})
+	m = send(m, pinsRanMsg{{p: m.replays.pins.list[0], res: ctl.Replay(exchange.ReplayRequest{Request: m.list.selected.ex, Of: 3, Against: m.list.selected.ex})}})
 	pinned := begin(7, 85*time.Second, "GET", "/boom").environ(200*time.Microsecond).
 		startResponse(ms, "200 OK", "", exchange.Header{Name: "Content-Type", Value: "text/plain"}).chunk(ms, "fixed\n")
 	pinned.ex.ReplayOf = 3

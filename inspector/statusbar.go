@@ -38,7 +38,7 @@ type statusBar struct {
 	flash    string // a one-line answer to the last key (pins.go, replay.go); cleared by the next
 	flashBad bool
 
-	extra []seg // what the debugger and the pdb console say, before the counts (the root sets it)
+	extra []seg // what the debugger, the pdb console and the pins say, before the counts (the root sets it)
 }
 
 // say shows text in place of the reload state until the next key.
@@ -194,7 +194,7 @@ func (s *statusBar) countsView() []seg {
 	st := &s.c.styles
 	store := s.c.store
 	sep := seg{" · ", st.StatusLine}
-	segs := append(s.pinsView(), seg{plural(store.total, "request", "requests"), st.StatusLine}, sep)
+	segs := []seg{{plural(store.total, "request", "requests"), st.StatusLine}, sep}
 	if store.errors > 0 {
 		segs = append(segs, seg{plural(store.errors, "error", "errors"), st.Error})
 	} else {

@@ -9,21 +9,21 @@ import (
 // sync brings everything derived up to date after an Update: which keys
 // apply, what the status bar says about the list, the help, the layout.
 func (m *Model) sync() {
-	free := !m.input.active() && !m.pdb.focused() && (m.state == stateList || m.state == stateDetail)
+	m.debug.follow()
+	taken := m.keyboardTaken()
+	free := !taken && (m.state == stateList || m.state == stateDetail)
 	m.debug.setTarget(m.shown())
 	m.debug.sync(free)
 	m.pdb.sync(free)
+	m.replays.setTarget(m.shown())
+	m.replays.sync(free, m.state == statePane && !taken)
 	ks := keyState{
 		state:      m.state,
-		typing:     m.keyboardTaken(),
+		typing:     taken,
 		filtering:  m.c.store.filter.shown(),
 		searching:  m.detail.search != "",
 		rows:       m.c.store.len() > 0,
 		canReload:  m.c.opts.Control != nil,
-		canReplay:  m.c.opts.Control != nil && m.selectedExchange() != nil,
-		pinned:     m.selectedExchange() != nil && m.c.pins.has(m.selectedExchange().ID),
-		pinRuns:    m.c.pins.ran(),
-		paneNew:    m.pane.newID != 0,
 		canExplain: m.c.opts.Explain != nil,
 		explaining: m.c.explain,
 		bodyViewOK: m.detail.tab.showsBody(),
@@ -84,7 +84,7 @@ func (m *Model) layout() {
 	body := max(3, avail-logH)
 	m.list.SetSize(w, body)
 	m.detail.SetSize(w, body)
-	m.pane.SetSize(w, body)
+	m.replays.SetSize(w, body)
 	m.debug.SetSize(w, body)
 	m.logs.SetSize(w, logH)
 	m.status.SetSize(w, 1)
@@ -104,7 +104,7 @@ func (m Model) View() string {
 	case m.state == stateList:
 		b.WriteString(m.list.View())
 	case m.state == statePane:
-		b.WriteString(m.pane.View())
+		b.WriteString(m.replays.View())
 	default:
 		b.WriteString(m.detail.View())
 	}
@@ -144,7 +144,7 @@ func (m Model) ShortHelp() []key.Binding {
 	case m.state == stateList:
 		return append(m.leadingKeys(), m.list.ShortHelp()...)
 	case m.state == statePane:
-		return m.pane.ShortHelp()
+		return m.replays.ShortHelp()
 	default:
 		return append(m.leadingKeys(), m.detail.ShortHelp()...)
 	}
@@ -169,7 +169,7 @@ func (m Model) FullHelp() [][]key.Binding {
 	case m.state == stateList:
 		return append(m.list.FullHelp(), m.debugColumn())
 	case m.state == statePane:
-		return m.pane.FullHelp()
+		return m.replays.FullHelp()
 	default:
 		return append(m.detail.FullHelp(), m.debugColumn())
 	}
@@ -181,8 +181,10 @@ func (m *Model) debugColumn() []key.Binding {
 	return append(m.debug.FullHelp()[0], m.pdb.ShortHelp()...)
 }
 
-// statusSegs are what the debugger and the pdb console say on the status
-// line: an error, a pdb session waiting, held requests, breakpoints.
+// statusSegs are what the components say on the status line: the
+// debugger's or the pdb console's error, a pdb session waiting, held
+// requests, breakpoints, the pins.
 func (m *Model) statusSegs() []seg {
-	return append(append(m.debug.noteSegs(), m.pdb.segs()...), m.debug.stateSegs()...)
+	segs := append(append(m.debug.noteSegs(), m.pdb.segs()...), m.debug.stateSegs()...)
+	return append(segs, m.replays.segs()...)
 }
