@@ -32,8 +32,6 @@ type debugger struct {
 	editor *environEditor
 }
 
-var _ component = (*debugger)(nil)
-
 // DebugKeyMap is the debugger's keys: breakpoints, stepping the request
 // at hand, and the environ editor's.
 type DebugKeyMap struct {

@@ -52,8 +52,6 @@ type pdbConsole struct {
 	recall   int      // where ↑/↓ are in history; len(history) is the line being typed
 }
 
-var _ component = (*pdbConsole)(nil)
-
 // ConsoleKeyMap is the pdb console's keys.
 type ConsoleKeyMap struct {
 	Show key.Binding // from the list or the detail view, while a session waits

@@ -27,8 +27,6 @@ type replays struct {
 	target *exchange.Exchange // the finished exchange the keys act on; nil: none
 }
 
-var _ component = (*replays)(nil)
-
 // ReplayKeyMap is the keys of replays and pins.
 type ReplayKeyMap struct {
 	Replay     key.Binding

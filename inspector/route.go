@@ -64,8 +64,9 @@ func (m *Model) open(id uint64) {
 	m.state = stateDetail
 }
 
+// key routes a key to the part of the screen that has the keyboard, else
+// to the component whose key it is, else to the list, detail or pane.
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
-	k := &m.c.keys
 	m.debug.clearNote()
 	m.pdb.clearNote()
 	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && !m.typingText() {
@@ -84,25 +85,37 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	case m.debug.handles(msg): // the W line and the environ editor take every key
 		_, cmd := m.debug.Update(msg)
 		return cmd
-	}
-	if m.input.active() {
-		switch {
-		case key.Matches(msg, k.Quit):
-			return tea.Quit
-		case key.Matches(msg, k.Accept):
-			m.input.end()
-		case key.Matches(msg, k.Cancel):
-			m.input.set("")
-			m.applyInput()
-			m.input.end()
-		default:
-			cmd := m.input.update(msg)
-			m.applyInput()
-			return cmd
-		}
-		return nil
+	case m.input.active():
+		return m.inputKey(msg)
 	}
 	m.status.say("", false)
+	return m.screenKey(msg)
+}
+
+// inputKey edits the filter or the search.
+func (m *Model) inputKey(msg tea.KeyMsg) tea.Cmd {
+	k := &m.c.keys
+	switch {
+	case key.Matches(msg, k.Quit):
+		return tea.Quit
+	case key.Matches(msg, k.Accept):
+		m.input.end()
+	case key.Matches(msg, k.Cancel):
+		m.input.set("")
+		m.applyInput()
+		m.input.end()
+	default:
+		cmd := m.input.update(msg)
+		m.applyInput()
+		return cmd
+	}
+	return nil
+}
+
+// screenKey takes a key while the list, the detail view or the pane has
+// the keyboard.
+func (m *Model) screenKey(msg tea.KeyMsg) tea.Cmd {
+	k := &m.c.keys
 	switch {
 	case key.Matches(msg, k.Quit):
 		return tea.Quit
