@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/wsgidev/wsgidev/devserver/exchange"
 )
@@ -88,6 +89,36 @@ func TestFlowReplay(t *testing.T) {
 	}
 	if quitModel.state != stateList {
 		t.Errorf("esc left the pane for state %v", quitModel.state)
+	}
+}
+
+// Keys typed faster than they are read arrive as one message: "gr"
+// replays the request g went to, not the one selected before.
+func TestFastKeysActOnWhatTheKeyBeforeSelected(t *testing.T) {
+	ctl := &replayControl{nextID: 6, answer: fixed}
+	opts := testOptions()
+	opts.Control = ctl
+	m := send(newTestModel(100, 30, opts), UpdatesMsg(sampleUpdates()))
+	m = press(m, "k") // #5, finished
+	_, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("gr")})
+	if cmd == nil {
+		t.Fatal("gr did nothing")
+	}
+	runAll(cmd)
+	if got := ctl.requests(); len(got) != 1 || got[0].Of != 1 {
+		t.Errorf("asked for %+v; want one replay of #1", got)
+	}
+}
+
+// runAll runs a command and the batches it holds, as bubbletea would.
+func runAll(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	if batch, ok := cmd().(tea.BatchMsg); ok {
+		for _, c := range batch {
+			runAll(c)
+		}
 	}
 }
 

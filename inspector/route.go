@@ -64,20 +64,30 @@ func (m *Model) open(id uint64) {
 	m.state = stateDetail
 }
 
+// keys takes a key press. Keys typed faster than they are read arrive
+// together ("gr"): unless a text is being typed, each is a command of its
+// own, taken after what the one before did is routed and synced (the
+// request "r" replays is the one "g" went to).
+func (m *Model) keys(msg tea.KeyMsg) tea.Cmd {
+	if msg.Type != tea.KeyRunes || len(msg.Runes) < 2 || msg.Paste || m.typingText() {
+		return m.key(msg)
+	}
+	var cmds []tea.Cmd
+	for i, r := range msg.Runes {
+		if i > 0 {
+			m.route()
+			m.sync()
+		}
+		cmds = append(cmds, m.keys(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}))
+	}
+	return tea.Batch(cmds...)
+}
+
 // key routes a key to the part of the screen that has the keyboard, else
 // to the component whose key it is, else to the list, detail or pane.
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	m.debug.clearNote()
 	m.pdb.clearNote()
-	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && !m.typingText() {
-		// Keys typed faster than they are read arrive together ("L5");
-		// each is a command of its own.
-		var cmds []tea.Cmd
-		for _, r := range msg.Runes {
-			cmds = append(cmds, m.key(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}))
-		}
-		return tea.Batch(cmds...)
-	}
 	switch {
 	case m.pdb.handles(msg): // while it has the keyboard, every key
 		_, cmd := m.pdb.Update(msg)
