@@ -405,6 +405,25 @@ func TestClearKeepsHeld(t *testing.T) {
 	f.expect(t, "step 7")
 }
 
+// is:held follows the debugger: a request shows once held and goes once
+// continued, without the filter being typed again.
+func TestFilterFollowsHeld(t *testing.T) {
+	m := send(newTestModel(100, 30, debugOptions(newFakeDebugger())), UpdatesMsg(sampleUpdates()))
+	m = press(typeText(press(m, "/"), "is:held"), "enter")
+	if n := m.c.store.len(); n != 0 {
+		t.Fatalf("%d rows held before any request is", n)
+	}
+	r := begin(7, 89*time.Second, "GET", "/held").held(ms, exchange.HeldBeforeApp)
+	m = send(m, UpdatesMsg(r.updates))
+	if n := m.c.store.len(); n != 1 || m.c.store.at(0).ex.ID != 7 {
+		t.Fatalf("%d rows shown once #7 is held; want #7", n)
+	}
+	m = send(m, UpdatesMsg(r.debug(2*ms, "continue").updates[2:]))
+	if n := m.c.store.len(); n != 0 {
+		t.Errorf("%d rows shown once #7 was continued; want none", n)
+	}
+}
+
 // Without a debugger in the Control, none of its keys are on.
 func TestNoDebuggerNoKeys(t *testing.T) {
 	m := newTestModel(100, 30, testOptions())

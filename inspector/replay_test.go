@@ -110,6 +110,22 @@ func TestFastKeysActOnWhatTheKeyBeforeSelected(t *testing.T) {
 	}
 }
 
+// is:pinned follows the pins: pinning a row under -is:pinned hides it.
+func TestFilterFollowsPins(t *testing.T) {
+	opts := testOptions()
+	opts.Control = &replayControl{answer: fixed}
+	m := send(newTestModel(100, 30, opts), UpdatesMsg(sampleUpdates()))
+	m = press(typeText(press(m, "/"), "-is:pinned"), "enter", "k", "p")
+	if n := m.c.store.len(); n != 5 {
+		t.Fatalf("%d rows shown after pinning one of 6 under -is:pinned; want 5", n)
+	}
+	m = press(m, "esc", "/")
+	m = press(typeText(m, "is:pinned"), "enter")
+	if n := m.c.store.len(); n != 1 || m.c.store.at(0).ex.ID != 5 {
+		t.Errorf("is:pinned shows %d rows; want #5 alone", n)
+	}
+}
+
 // runAll runs a command and the batches it holds, as bubbletea would.
 func runAll(cmd tea.Cmd) {
 	if cmd == nil {
