@@ -250,15 +250,16 @@ func parseWord(w word) (t term, next bool, err *FilterError) {
 		t.negate, raw = true, raw[1:]
 	}
 	name, value, named := termName(raw)
+	bare := !named && !strings.ContainsRune(raw, '"') // a quoted word is text
 	switch {
-	case !named && raw == "next":
+	case bare && raw == "next":
 		if t.negate {
 			return t, false, &FilterError{Why: "next cannot be negated"}
 		}
 		return t, true, nil
-	case !named && !strings.ContainsRune(raw, '"') && isCapitals(raw):
+	case bare && isCapitals(raw):
 		t.kind, t.methods = kindMethod, []string{raw}
-	case !named && strings.HasPrefix(raw, "/"):
+	case bare && strings.HasPrefix(raw, "/"):
 		t.kind, t.arg = kindPath, raw
 	case !named:
 		t.kind, t.arg = kindText, strings.ToLower(unquote(raw))

@@ -152,6 +152,8 @@ func TestFilterMatch(t *testing.T) {
 		{"404", "3"},
 		{"ça", "8"},
 		{`"get /api"`, "3"},
+		{`/"api/users"`, "234"}, // quoted: text, not a path
+		{`"GET"`, "13567"},      // quoted: text, not a method
 		{"header:x-debug", "23"},
 		{"header:X-Debug=1", "2"},
 		{"header:X-Debug=y*", "3"},
