@@ -38,8 +38,13 @@ func (f filter) asks(word string) bool { return f.f.Asks(word) }
 // match reports whether r passes.
 func (f filter) match(r *row) bool { return f.f.Match(r.ex, r) }
 
-// The filter asks a row what its record cannot say, or says slowly.
+// The filter asks a row what its record cannot say, and what the row
+// keeps beside it: reaching into each row's exchange would cost a cache
+// miss a row.
 var _ exchange.Facts = (*row)(nil)
+
+func (r *row) Method() string { return r.method }
+func (r *row) Status() int    { return r.status }
 
 // Is answers is:live, is:error, is:held and is:pinned as the list shows them.
 func (r *row) Is(word string) bool {

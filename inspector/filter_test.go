@@ -13,7 +13,7 @@ func testRow(method, target string, status int, live, failed bool) *row {
 	if failed {
 		ex.Failure = &exchange.Failure{Kind: exchange.FailException}
 	}
-	r := &row{ex: ex, live: live, status: status}
+	r := &row{ex: ex, live: live, method: method, status: status}
 	r.refresh()
 	return r
 }

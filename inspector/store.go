@@ -17,6 +17,7 @@ type row struct {
 	live    bool
 	version int // bumped on every change, so views know to redraw
 
+	method  string // ex.Method
 	status  int
 	isError bool
 	pinned  bool  // pinned in the inspector (replayed after every reload)
@@ -214,7 +215,7 @@ func (s *store) passes(r *row) bool { return !s.filter.active() || s.filter.matc
 
 func (s *store) add(ex *exchange.Exchange, live bool, b *batch) *row {
 	s.seq++
-	r := &row{seq: s.seq, ex: ex, live: live}
+	r := &row{seq: s.seq, ex: ex, live: live, method: ex.Method}
 	if live {
 		r.refresh()
 	} else {

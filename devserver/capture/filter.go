@@ -8,7 +8,7 @@ import (
 
 // FilterHelp sums up the filter language (README "Filters") for export
 // and replay --filter.
-const FilterHelp = `method:POST        the method (method:get,post for either; a bare GET too)
+const FilterHelp = `method:POST        the whole method (method:get,post for either; a bare GET too)
    status:5xx         the captured status: 404 exact, 4xx or 40x a class
    path:/api/*        the path without the query, as a glob (a bare /api/* too):
                       * any run of characters, / included; ? one character

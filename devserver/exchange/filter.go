@@ -259,6 +259,7 @@ func parseWord(w word) (t term, next bool, err *FilterError) {
 		return t, true, nil
 	case bare && isCapitals(raw):
 		t.kind, t.methods = kindMethod, []string{raw}
+		err = checkMethod(raw, w.last)
 	case bare && strings.HasPrefix(raw, "/"):
 		t.kind, t.arg = kindPath, raw
 	case !named:
@@ -311,7 +312,11 @@ func (t *term) parseNamed(name, value string, last bool) *FilterError {
 			if !isToken(m) {
 				return &FilterError{Why: fmt.Sprintf("%q is not a method: a method is a word such as GET or POST", m)}
 			}
-			t.methods = append(t.methods, strings.ToUpper(m))
+			m = strings.ToUpper(m)
+			if err := checkMethod(m, last && i == len(list)-1); err != nil {
+				return err
+			}
+			t.methods = append(t.methods, m)
 		}
 	case "path":
 		t.kind, t.arg = kindPath, value
@@ -355,6 +360,28 @@ func (t *term) parseNamed(name, value string, last bool) *FilterError {
 		return &FilterError{Why: "unknown term: the terms are method: path: status: header: body: is: (put text with a colon in quotes: \"" + name + ":…\")"}
 	}
 	return nil
+}
+
+// standardMethods are RFC 9110's methods and PATCH (RFC 5789).
+var standardMethods = []string{"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"}
+
+// checkMethod refuses a method that is the start of a standard one and
+// not one itself ("PO"): it would match nothing, and while it is typed
+// it is unfinished.
+func checkMethod(m string, last bool) *FilterError {
+	var starts []string
+	for _, s := range standardMethods {
+		if s == m {
+			return nil
+		}
+		if strings.HasPrefix(s, m) {
+			starts = append(starts, s)
+		}
+	}
+	if len(starts) == 0 {
+		return nil
+	}
+	return &FilterError{Why: m + " is the start of " + strings.Join(starts, ", ") + ": write the whole method", Incomplete: last}
 }
 
 // isToken reports whether s is an HTTP token (a method or header name).

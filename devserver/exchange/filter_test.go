@@ -42,6 +42,12 @@ func TestParseFilterErrors(t *testing.T) {
 		{"method:GET,", InList, "name a method", true},
 		{"method:,", InCapture, "name a method", false},
 		{"method:G/T", InList, "is not a method", false},
+		{"method:pos", InList, "POS is the start of POST: write the whole method", true},
+		{"method:pos x", InCapture, "POS is the start of POST", false},
+		{"method:p,get", InList, "P is the start of POST, PUT, PATCH", false},
+		{"method:get,p", InList, "P is the start of", true},
+		{"GE", InBreakpoint, "GE is the start of GET", true},
+		{"GE /x", InBreakpoint, "GE is the start of GET", false},
 		{"path:", InList, "give a path glob", true},
 		{"path:api", InList, "write path:/api (or path:*api*", false},
 		{"header:", InBreakpoint, "header:: name a request header", true},
@@ -211,10 +217,12 @@ func (p pinnedFacts) Is(word string) bool {
 	case IsLive:
 		return p.ex.ID == 2
 	}
-	return recordIs(p.ex, word)
+	return record{p.ex}.Is(word)
 }
 
-func (p pinnedFacts) Text() string { return SearchText(p.ex) }
+func (p pinnedFacts) Text() string   { return SearchText(p.ex) }
+func (p pinnedFacts) Method() string { return p.ex.Method }
+func (p pinnedFacts) Status() int    { return p.ex.Status }
 
 func TestFilterMatchFacts(t *testing.T) {
 	facts := func(ex *Exchange) Facts { return pinnedFacts{ex} }
@@ -242,8 +250,8 @@ func TestFilterNarrows(t *testing.T) {
 		{"path:/a", "path:/a status:2", true},
 		{"", "a", false},
 		{"api", "ap", false},
-		{"method:p", "method:po", false}, // methods are whole words
-		{"path:/a", "path:/ab", false},   // a glob matches the whole path
+		{"method:put", "method:put,get", false},
+		{"path:/a", "path:/ab", false}, // a glob matches the whole path
 		{"-a", "-ab", false},
 		{"method:get", "method:get,post", false},
 		{"api", "api or b", false},
