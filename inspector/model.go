@@ -269,7 +269,9 @@ func (m *Model) ingest(updates []exchange.Update) tea.Cmd {
 			if changed {
 				m.c.store.heldChanged()
 			}
-			cmds = append(cmds, cmd)
+			if cmd != nil {
+				cmds = append(cmds, cmd)
+			}
 		default:
 			m.status.apply(u)
 			m.logs.apply(u)
