@@ -1,5 +1,8 @@
 package inspector
 
+// Edit, then replay (the replays component's e key): the request opens
+// in the user's editor as an HTTP message and is sent as saved.
+
 import (
 	"bytes"
 	"errors"

@@ -1,5 +1,8 @@
 package inspector
 
+// The pins of the replays component (replay.go): requests replayed after
+// every successful reload, each compared with its run before.
+
 import (
 	"fmt"
 	"strconv"

@@ -35,7 +35,7 @@ type statusBar struct {
 	newCount int  // rows that arrived below the cursor while not following
 	paused   bool // the list does not follow new requests
 
-	flash    string // a one-line answer to the last key (pins.go, replay.go); cleared by the next
+	flash    string // a one-line answer to the last key (a component posts flashMsg); cleared by the next
 	flashBad bool
 
 	extra []seg // what the debugger, the pdb console and the pins say, before the counts (the root sets it)
