@@ -37,7 +37,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rec.setEnviron(env)
 	var st *stepper
-	if h := s.debug.catch(r, rec.ex.ID); h != nil {
+	if h := s.debug.catch(rec.ex); h != nil {
 		st = &stepper{d: s.debug, h: h, rec: rec}
 		defer st.finish()
 		if st.wait(r.Context(), exchange.HeldBeforeApp, &env) == actAbort {

@@ -79,7 +79,7 @@ func headerValue(headers []exchange.Header, name string) string {
 
 // renderBody renders a captured body: a heading that says its size, type,
 // how it is shown and where the capture cap cut it, then its lines.
-func (d *detailModel) renderBody(title string, body exchange.Body, contentType string) []block {
+func (d *doc) renderBody(title string, body exchange.Body, contentType string) []block {
 	st := &d.c.styles
 	mode := d.bodyMode
 	if mode == bodyAuto {
@@ -142,7 +142,7 @@ func jsonLines(data []byte) ([]string, string) {
 }
 
 // formLines lists urlencoded fields in order, values as Python strs.
-func (d *detailModel) formLines(data []byte) []string {
+func (d *doc) formLines(data []byte) []string {
 	st := &d.c.styles
 	var lines []string
 	for _, pair := range strings.Split(string(data), "&") {

@@ -18,35 +18,21 @@ type row struct {
 	waiting bool // waits for a thread of the app (live only)
 	version int  // bumped on every change, so views know to redraw
 
+	method  string // ex.Method
 	status  int
 	isError bool
+	pinned  bool  // pinned in the inspector (replayed after every reload)
 	chunks  int   // body chunks seen (live: from events)
 	sent    int64 // body bytes seen (live: from events)
 
-	// Made when a filter first needs them, not for every request that
-	// passes by: most rows are never filtered.
-	methodLower string
-	search      string // lowercase "method target status" for text filters
+	search string // exchange.SearchText, made when a filter first needs it (filter.go)
 
 	view rowCache // the list line last drawn for this row
 }
 
 func (r *row) refresh() {
-	r.methodLower, r.search = "", ""
-	r.isError = r.status >= 500 || (r.ex.Failure != nil && r.ex.Failure.Kind != exchange.FailCancelled)
-}
-
-// texts makes the lowercase texts the filter matches on.
-func (r *row) texts() {
-	if r.search != "" {
-		return
-	}
-	r.methodLower = strings.ToLower(r.ex.Method)
-	s := r.methodLower + " " + strings.ToLower(r.ex.Target)
-	if r.status != 0 {
-		s += " " + strconv.Itoa(r.status)
-	}
-	r.search = s
+	r.search = ""
+	r.isError = r.ex.Failed()
 }
 
 // done takes the finished exchange.
@@ -251,7 +237,7 @@ func (s *store) passes(r *row) bool { return !s.filter.active() || s.filter.matc
 
 func (s *store) add(ex *exchange.Exchange, live bool, b *batch) *row {
 	s.seq++
-	r := &row{seq: s.seq, ex: ex, live: live}
+	r := &row{seq: s.seq, ex: ex, live: live, method: ex.Method}
 	if live {
 		r.refresh()
 	} else {
@@ -346,6 +332,31 @@ func (s *store) rebuild(from []*row, inPlace bool) {
 		clear(from[len(out):]) // let the dropped rows go
 	}
 	s.visible = out
+}
+
+// row is the row of request id, nil when it is not in the list.
+func (s *store) row(id uint64) *row { return s.byID[id] }
+
+// setPinned marks the row of id pinned or not, and filters again when the
+// filter asks about pins.
+func (s *store) setPinned(id uint64, on bool) (changed bool) {
+	if r := s.byID[id]; r != nil {
+		r.pinned = on
+		r.version++
+	}
+	if s.filter.asks(exchange.IsPinned) {
+		s.rebuild(s.rows, false)
+		return true
+	}
+	return false
+}
+
+// heldChanged says a row's place in the debugger changed: the filter is
+// tried again at the end of the batch when it asks about held requests.
+func (s *store) heldChanged() {
+	if s.filter.asks(exchange.IsHeld) {
+		s.dirty = true
+	}
 }
 
 // reset forgets every exchange (the "clear list" key); requests still

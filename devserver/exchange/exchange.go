@@ -1,6 +1,7 @@
 // Package exchange holds wsgidev's model of what happened: one request's
 // whole story (an Exchange), the child's life and reloads, and the Hub that
-// fans these out to the inspector, the access log and capture files. Plain
+// fans these out to the inspector, the access log and capture files, and
+// the filter language that selects exchanges everywhere (filter.go). Plain
 // data with JSON tags; it imports only the standard library.
 package exchange
 
