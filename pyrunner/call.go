@@ -194,6 +194,18 @@ func (c *Call) receive(f frame, at time.Time) error {
 				return fmt.Errorf("bad DONE for call %d: %w", c.id, err)
 			}
 		}
+	case frameResult:
+		r, err := decodeResult(f.payload)
+		if err != nil {
+			return fmt.Errorf("bad RESULT for call %d: %w", c.id, err)
+		}
+		ev.Kind, ev.Result = EventResult, r
+	case frameLayers:
+		calls, err := decodeLayers(f.payload, c.child.info.Layers)
+		if err != nil {
+			return fmt.Errorf("bad LAYERS for call %d: %w", c.id, err)
+		}
+		ev.Kind, ev.Layers = EventLayers, calls
 	case frameLeft:
 		if len(f.payload) != 4 {
 			return fmt.Errorf("bad LEFT for call %d", c.id)

@@ -19,6 +19,8 @@ const (
 	EventInput                        // the app reads sys.stdin (pdb's prompt): answer with Call.Input
 	EventWait                         // every thread of the child is busy: the call waits for one (Text says how many wait)
 	EventRun                          // the call got a thread after waiting
+	EventResult                       // app(environ, start_response) returned: Result
+	EventLayers                       // what crossed each boundary between the app's layers: Layers (layers.go)
 )
 
 // Streams of EventLog.
@@ -39,6 +41,18 @@ type Event struct {
 	Stream  byte
 	Rule    string
 	Failure *Failure
+	Result  *Result     // EventResult
+	Layers  []LayerCall // EventLayers
+}
+
+// Result is what app(environ, start_response) returned, as the child saw
+// it before iterating it.
+type Result struct {
+	Type  string        // its type's name: "list", "generator", "ClosingIterator"
+	Repr  string        // a short repr: "[b'Hello']", "<generator object app at 0x7f…>"
+	Close bool          // it has close()
+	Len   int           // len() of it; -1 when it has none
+	Took  time.Duration // in the call, the iteration not included
 }
 
 // Failure says why a call did not end well.
@@ -75,6 +89,7 @@ type AppInfo struct {
 	Path     []string `json:"path"`
 	Modules  []string `json:"modules"` // source files to watch
 	Libs     []string `json:"libs"`    // library modules it imported: what a warm template preloads
+	Layers   []Layer  `json:"layers"`  // the WSGI callables it wraps, itself first (layers.go); none with Config.NoLayers
 }
 
 // LoadError is an app that could not be imported: a save can fix it, so the

@@ -28,6 +28,8 @@ const (
 	frameWait      byte = 15
 	frameRun       byte = 16
 	frameLeft      byte = 17
+	frameResult    byte = 18
+	frameLayers    byte = 19
 
 	frameCall   byte = 32
 	frameBody   byte = 33

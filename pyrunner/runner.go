@@ -25,6 +25,9 @@ type Config struct {
 	// Warm forks reloaded children from a template that has the app's
 	// libraries imported already (template.go); Linux only.
 	Warm bool
+	// NoLayers turns off finding the app's layers and recording what
+	// crosses between them (layers.go).
+	NoLayers bool
 
 	OnNotice  func(string)   // one line worth telling the user, e.g. warm reloads turned off
 	OnOutput  func(Output)   // a line the app printed outside a request
