@@ -114,6 +114,10 @@ func (s *Server) relay(r *http.Request, rec *recorder, resp *response, call *pyr
 			rec.waitThread(ev)
 		case pyrunner.EventRun:
 			rec.gotThread(ev)
+		case pyrunner.EventResult:
+			rec.returned(ev)
+		case pyrunner.EventLayers:
+			rec.layers(ev)
 		case pyrunner.EventInput:
 			readsStdin = true
 			s.stdin.add(rec.ex.ID, call)
