@@ -21,6 +21,7 @@ const (
 	tabLog
 	tabTimeline
 	tabWire
+	tabLayers
 	numTabs
 )
 
@@ -38,6 +39,8 @@ func (t tab) String() string {
 		return "Log"
 	case tabWire:
 		return "Wire"
+	case tabLayers:
+		return "Layers"
 	default:
 		return "Timeline"
 	}
@@ -64,6 +67,8 @@ type block struct {
 	heading bool
 	text    string // what a search looks in, lowercase; empty for headings
 	lines   []string
+	explain *explained // explain mode's text for the entry (explain.go)
+	gap     bool       // a blank line ends the entry (the large theme)
 }
 
 // detailModel shows one exchange in tabs. It holds the row itself, so new
@@ -78,16 +83,22 @@ type detailModel struct {
 	scroll   int
 	search   string
 	bodyMode bodyMode
+	sel      int  // the explained entry whose whole text shows (explain_select.go)
+	call     bool // the Timeline tab shows the call as Python (callview.go)
 
 	cache struct {
 		row     *row
 		version int
 		tab     tab
 		width   int
-		search  string
 		mode    bodyMode
 		explain bool
+		call    bool
+		blocks  []block
+		search  string
+		sel     int
 		lines   []string
+		spans   []span // where each explained entry is in lines
 	}
 }
 
@@ -101,7 +112,7 @@ func (d *detailModel) SetSize(width, height int) { d.width, d.height = width, he
 // show switches to r, keeping the tab and search.
 func (d *detailModel) show(r *row) {
 	if r != d.row {
-		d.row, d.scroll = r, 0
+		d.row, d.scroll, d.sel = r, 0, 0
 	}
 }
 
@@ -113,6 +124,10 @@ func (d *detailModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
 		switch {
+		case d.selecting() && key.Matches(msg, k.Up):
+			d.selectBy(-1)
+		case d.selecting() && key.Matches(msg, k.Down):
+			d.selectBy(1)
 		case key.Matches(msg, k.Up):
 			d.scrollBy(-1)
 		case key.Matches(msg, k.Down):
@@ -139,8 +154,12 @@ func (d *detailModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 		case key.Matches(msg, k.BodyView):
 			d.bodyMode = (d.bodyMode + 1) % numBodyModes
+		case key.Matches(msg, k.CallView):
+			d.call = !d.call
+			d.scroll = 0
 		}
 		d.clampScroll()
+		d.selectShown()
 	case tea.MouseMsg:
 		switch msg.Button {
 		case tea.MouseButtonWheelUp:
@@ -149,19 +168,20 @@ func (d *detailModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			d.scrollBy(3)
 		}
 		d.clampScroll()
+		d.selectShown()
 	}
 	return d, nil
 }
 
 func (d *detailModel) setTab(t tab) {
 	if t != d.tab && t >= 0 && t < numTabs {
-		d.tab, d.scroll = t, 0
+		d.tab, d.scroll, d.sel = t, 0, 0
 	}
 }
 
 func (d *detailModel) setSearch(q string) {
 	if q != d.search {
-		d.search, d.scroll = q, 0
+		d.search, d.scroll, d.sel = q, 0, 0
 	}
 }
 
@@ -173,33 +193,38 @@ func (d *detailModel) clampScroll() {
 
 func (d *detailModel) ShortHelp() []key.Binding {
 	k := &d.c.keys
-	return []key.Binding{k.Back, k.ClearFilter, k.NextTab, k.NextRequest, k.Filter, k.Explain, k.Help, k.Quit}
+	return []key.Binding{k.Back, k.ClearFilter, k.NextTab, k.NextRequest, k.CallView, k.Filter, k.Explain, k.Help, k.Quit}
 }
 
 func (d *detailModel) FullHelp() [][]key.Binding {
 	k := &d.c.keys
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.Top, k.Bottom},
-		{k.NextTab, k.PrevTab, k.GotoTab, k.NextRequest, k.PrevRequest, k.BodyView},
+		{k.NextTab, k.PrevTab, k.GotoTab, k.NextRequest, k.PrevRequest, k.BodyView, k.CallView},
 		{k.Replay.Replay, k.Replay.EditReplay, k.Replay.CopyCurl, k.Replay.Pin, k.Replay.PinDiffs},
 		{k.Filter, k.ClearFilter, k.Back, k.ToggleLog, k.Explain, k.Reload, k.Help, k.Quit},
 	}
 }
 
-// lines are the current tab's content, cached until the exchange, tab,
-// width, search or body mode changes.
+// lines are the current tab's content: its blocks, cached until the
+// exchange, tab, width, body mode or explain mode changes, flattened
+// again when the search or the selected explanation changes.
 func (d *detailModel) lines() []string {
 	if d.row == nil {
 		return nil
 	}
 	c := &d.cache
-	if c.row == d.row && c.version == d.row.version && c.tab == d.tab && c.width == d.width &&
-		c.search == d.search && c.mode == d.bodyMode && c.explain == d.c.explain && c.lines != nil {
-		return c.lines
+	if c.row != d.row || c.version != d.row.version || c.tab != d.tab || c.width != d.width ||
+		c.mode != d.bodyMode || c.explain != d.c.explain || c.call != d.call || c.blocks == nil {
+		c.row, c.version, c.tab, c.width, c.mode = d.row, d.row.version, d.tab, d.width, d.bodyMode
+		c.explain, c.call = d.c.explain, d.call
+		c.blocks = (&doc{c: d.c, row: d.row, width: d.width, bodyMode: d.bodyMode, call: d.call}).build(d.tab)
+		c.lines = nil
 	}
-	c.row, c.version, c.tab, c.width, c.search, c.mode = d.row, d.row.version, d.tab, d.width, d.search, d.bodyMode
-	c.explain = d.c.explain
-	c.lines = d.flatten((&doc{c: d.c, row: d.row, width: d.width, bodyMode: d.bodyMode}).build(d.tab))
+	if c.lines == nil || c.search != d.search || c.sel != d.sel {
+		c.search, c.sel = d.search, d.sel
+		c.lines, c.spans = d.flatten(c.blocks)
+	}
 	return c.lines
 }
 
@@ -211,6 +236,7 @@ type doc struct {
 	row      *row
 	width    int
 	bodyMode bodyMode
+	call     bool // the Timeline tab as the call written out (callview.go)
 }
 
 // build lays out tab t.
@@ -228,22 +254,43 @@ func (d *doc) build(t tab) []block {
 		return d.logBlocks()
 	case tabWire:
 		return d.wireBlocks()
-	default:
+	case tabLayers:
+		return d.layerBlocks()
+	case tabTimeline:
+		if d.call {
+			return d.callBlocks()
+		}
 		return d.timelineBlocks()
+	default:
+		return nil
 	}
 }
 
 // flatten joins blocks into lines, keeping only the entries a search
-// matches (and the headings above them).
-func (d *detailModel) flatten(blocks []block) []string {
+// matches (and the headings above them), and says where each explained
+// entry went.
+func (d *detailModel) flatten(blocks []block) ([]string, []span) {
 	q := strings.ToLower(strings.TrimSpace(d.search))
 	lines := []string{}
+	var spans []span
+	add := func(b *block) {
+		if b.explain != nil {
+			start := len(lines)
+			lines = append(lines, d.render(b, len(spans) == d.sel)...)
+			spans = append(spans, span{start, len(lines)})
+			return
+		}
+		lines = append(lines, b.lines...)
+		if b.gap {
+			lines = append(lines, "")
+		}
+	}
 	var pending *block // a heading waiting for a match below it
 	for i := range blocks {
 		b := &blocks[i]
 		switch {
 		case q == "":
-			lines = append(lines, b.lines...)
+			add(b)
 		case b.heading:
 			pending = b
 		case strings.Contains(b.text, q):
@@ -254,13 +301,13 @@ func (d *detailModel) flatten(blocks []block) []string {
 				lines = append(lines, pending.lines...)
 				pending = nil
 			}
-			lines = append(lines, b.lines...)
+			add(b)
 		}
 	}
 	if q != "" && len(lines) == 0 {
 		lines = append(lines, d.c.styles.Dim.Render("Nothing in "+d.tab.String()+" matches "+strconv.Quote(d.search)+"."))
 	}
-	return lines
+	return lines, spans
 }
 
 func (d *detailModel) View() string {
@@ -327,25 +374,45 @@ func (d *detailModel) tabBar(total int) string {
 }
 
 // tabNames are the tabs' names, spaced out when they fit beside room cells,
-// else closer together.
+// else closer together, else the inactive ones shortened.
 func (d *detailModel) tabNames(room int) string {
 	st := &d.c.styles
-	var wide, tight strings.Builder
+	var wide, tight, short strings.Builder
 	for t := range numTabs {
 		name := strconv.Itoa(int(t)+1) + " " + t.String()
 		if t == d.tab {
-			wide.WriteString(st.TabActive.Render("[" + name + "]"))
-			tight.WriteString(st.TabActive.Render("[" + name + "]"))
+			for _, b := range []*strings.Builder{&wide, &tight, &short} {
+				b.WriteString(st.TabActive.Render("[" + name + "]"))
+			}
 		} else {
 			wide.WriteString(st.TabInactive.Render(" " + name + " "))
 			tight.WriteString(st.TabInactive.Render(name))
+			short.WriteString(st.TabInactive.Render(strconv.Itoa(int(t)+1) + " " + t.short()))
 		}
 		if t+1 < numTabs {
 			tight.WriteString(" ")
+			short.WriteString(" ")
 		}
 	}
-	if ansi.StringWidth(wide.String())+room+1 <= d.width {
-		return wide.String()
+	for _, b := range []*strings.Builder{&wide, &tight} {
+		if ansi.StringWidth(b.String())+room+1 <= d.width {
+			return b.String()
+		}
 	}
-	return tight.String()
+	return short.String()
+}
+
+// short is the tab's name where the full names do not fit.
+func (t tab) short() string {
+	switch t {
+	case tabEnviron:
+		return "Env"
+	case tabRequest:
+		return "Req"
+	case tabResponse:
+		return "Resp"
+	case tabTimeline:
+		return "Time"
+	}
+	return t.String()
 }

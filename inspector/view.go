@@ -27,6 +27,9 @@ func (m *Model) sync() {
 		canExplain: m.c.opts.Explain != nil,
 		explaining: m.c.explain,
 		bodyViewOK: m.detail.tab.showsBody(),
+		timeline:   m.detail.tab == tabTimeline,
+		callShown:  m.detail.tab == tabTimeline && m.detail.call,
+		selecting:  m.detail.selecting(),
 		fullHelp:   m.help.ShowAll,
 
 		reloadWaits: m.debug.reloadWaits,
