@@ -88,6 +88,9 @@ func (s *Server) relay(r *http.Request, rec *recorder, resp *response, call *pyr
 	readsStdin := false // the app asked for a line of sys.stdin (pdb)
 	for {
 		ev, _ := call.Next(r.Context())
+		if ev.Result != nil {
+			rec.returned(ev.Result)
+		}
 		switch ev.Kind {
 		case pyrunner.EventStart:
 			resp.status, resp.headers = ev.Status, ev.Headers
@@ -114,10 +117,6 @@ func (s *Server) relay(r *http.Request, rec *recorder, resp *response, call *pyr
 			rec.waitThread(ev)
 		case pyrunner.EventRun:
 			rec.gotThread(ev)
-		case pyrunner.EventResult:
-			rec.returned(ev)
-		case pyrunner.EventLayers:
-			rec.layers(ev)
 		case pyrunner.EventInput:
 			readsStdin = true
 			s.stdin.add(rec.ex.ID, call)
@@ -129,6 +128,7 @@ func (s *Server) relay(r *http.Request, rec *recorder, resp *response, call *pyr
 			if rec.tap != nil {
 				rec.tap.notRead(call.InputLeft())
 			}
+			rec.layers(ev.Layers)
 			if st != nil && st.aborted != "" {
 				rec.event(exchange.Event{Kind: exchange.EventClose})
 				s.abortPage(r, rec, resp, st)

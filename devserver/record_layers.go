@@ -7,18 +7,20 @@ import (
 
 // returned records what app(environ, start_response) returned: a step of
 // the timeline, and of the call a lesson writes out.
-func (rec *recorder) returned(ev pyrunner.Event) {
-	r := ev.Result
+func (rec *recorder) returned(r *pyrunner.Result) {
 	rec.eventAt(exchange.Event{Kind: exchange.EventReturned, Returned: &exchange.Returned{
 		Type: r.Type, Repr: r.Repr, Close: r.Close, Len: r.Len, Took: r.Took,
-	}}, ev.At, nil)
+	}}, r.At, nil)
 }
 
 // layers records what crossed each boundary between the app's layers; it
-// comes once, just before the call's end.
-func (rec *recorder) layers(ev pyrunner.Event) {
-	calls := make([]exchange.LayerCall, len(ev.Layers))
-	for i, c := range ev.Layers {
+// comes with the call's end, none when the app has one layer.
+func (rec *recorder) layers(layers []pyrunner.LayerCall) {
+	if len(layers) == 0 {
+		return
+	}
+	calls := make([]exchange.LayerCall, len(layers))
+	for i, c := range layers {
 		calls[i] = exchange.LayerCall{
 			Name: c.Layer.Name, Where: c.Layer.Where, Via: c.Layer.Via, Parent: c.Parent,
 			Took: c.Took, Returned: c.Returned, Raised: c.Raised, NewBody: c.NewBody,

@@ -19,8 +19,6 @@ const (
 	EventInput                        // the app reads sys.stdin (pdb's prompt): answer with Call.Input
 	EventWait                         // every thread of the child is busy: the call waits for one (Text says how many wait)
 	EventRun                          // the call got a thread after waiting
-	EventResult                       // app(environ, start_response) returned: Result
-	EventLayers                       // what crossed each boundary between the app's layers: Layers (layers.go)
 )
 
 // Streams of EventLog.
@@ -41,8 +39,13 @@ type Event struct {
 	Stream  byte
 	Rule    string
 	Failure *Failure
-	Result  *Result     // EventResult
-	Layers  []LayerCall // EventLayers
+	// Result is what app(environ, start_response) returned, on the first
+	// event after it returned: RESULT rides along rather than being an
+	// event of its own, which would cost a wake-up of the consumer.
+	Result *Result
+	// Layers is what crossed each boundary between the app's layers
+	// (layers.go), on EventDone.
+	Layers []LayerCall
 }
 
 // Result is what app(environ, start_response) returned, as the child saw
@@ -53,6 +56,7 @@ type Result struct {
 	Close bool          // it has close()
 	Len   int           // len() of it; -1 when it has none
 	Took  time.Duration // in the call, the iteration not included
+	At    time.Time     // when it came
 }
 
 // Failure says why a call did not end well.

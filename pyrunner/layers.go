@@ -75,11 +75,12 @@ func decodeResult(p []byte) (*Result, error) {
 
 // decodeLayers reads a LAYERS payload (PROTOCOL.md, "Layers"): NUL-separated
 // records, each a tag and a fixed number of fields. layers are the
-// child's, from READY.
+// child's, from READY. It comes with every request through a stack, so it
+// slices one string rather than splitting it.
 func decodeLayers(p []byte, layers []Layer) ([]LayerCall, error) {
-	f := fieldReader{fields: splitFields(p)}
-	var calls []LayerCall
-	for f.more() {
+	f := fieldReader{rest: string(p), more: len(p) > 0}
+	calls := make([]LayerCall, 0, strings.Count(f.rest, "\x00E\x00")+1)
+	for f.more {
 		tag := f.next()
 		if tag != "E" && len(calls) == 0 {
 			return nil, fmt.Errorf("LAYERS starts with %q, not E", tag)
@@ -96,29 +97,19 @@ func decodeLayers(p []byte, layers []Layer) ([]LayerCall, error) {
 			}
 			calls = append(calls, call)
 		case "+":
-			ch := EnvChange{Op: '+', Key: f.next(), NewType: f.next()}
-			ch.New = f.next()
-			c.Environ = append(c.Environ, ch)
+			c.Environ = append(c.Environ, EnvChange{Op: '+', Key: f.next(), NewType: f.next(), New: f.next()})
 		case "~":
-			ch := EnvChange{Op: '~', Key: f.next(), OldType: f.next()}
-			ch.Old, ch.NewType = f.next(), f.next()
-			ch.New = f.next()
-			c.Environ = append(c.Environ, ch)
+			c.Environ = append(c.Environ, EnvChange{Op: '~', Key: f.next(), OldType: f.next(), Old: f.next(), NewType: f.next(), New: f.next()})
 		case "-":
-			ch := EnvChange{Op: '-', Key: f.next(), OldType: f.next()}
-			ch.Old = f.next()
-			c.Environ = append(c.Environ, ch)
+			c.Environ = append(c.Environ, EnvChange{Op: '-', Key: f.next(), OldType: f.next(), Old: f.next()})
 		case "S":
-			c.Status[0] = f.next()
-			c.Status[1] = f.next()
+			c.Status = [2]string{f.next(), f.next()}
 		case "h+":
 			c.Headers = append(c.Headers, HeaderChange{Op: '+', Name: f.next(), New: f.next()})
 		case "h-":
 			c.Headers = append(c.Headers, HeaderChange{Op: '-', Name: f.next(), Old: f.next()})
 		case "h~":
-			h := HeaderChange{Op: '~', Name: f.next(), Old: f.next()}
-			h.New = f.next()
-			c.Headers = append(c.Headers, h)
+			c.Headers = append(c.Headers, HeaderChange{Op: '~', Name: f.next(), Old: f.next(), New: f.next()})
 		case "B":
 			c.NewBody = true
 		default:
@@ -131,25 +122,26 @@ func decodeLayers(p []byte, layers []Layer) ([]LayerCall, error) {
 	return calls, nil
 }
 
-// fieldReader hands out fields in order; reading past the end sets short.
+// fieldReader hands out the NUL-separated fields of rest in order (Go
+// evaluates a composite literal's fields in order); reading past the end
+// sets short.
 type fieldReader struct {
-	fields []string
-	at     int
-	short  bool
+	rest  string
+	more  bool // a field is left, if an empty one
+	short bool
 }
 
-func (f *fieldReader) more() bool { return f.at < len(f.fields) }
-
 func (f *fieldReader) next() string {
-	if f.at >= len(f.fields) {
+	if !f.more {
 		f.short = true
 		return ""
 	}
-	f.at++
-	return f.fields[f.at-1]
+	field, rest, found := strings.Cut(f.rest, "\x00")
+	f.rest, f.more = rest, found
+	return field
 }
 
-// layerCall reads an E record: layer, parent, µs, returned type, raised.
+// layerCall reads an E record: layer, caller, µs, returned type, raised.
 func (f *fieldReader) layerCall(layers []Layer, n int) (LayerCall, error) {
 	layer, err1 := strconv.Atoi(f.next())
 	parent, err2 := strconv.Atoi(f.next())

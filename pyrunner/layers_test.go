@@ -107,3 +107,20 @@ func FuzzDecodeResult(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkDecodeLayers is the parent's share of recording three layers:
+// one LAYERS payload per request, as bench/apps/layers_hello.py sends it.
+func BenchmarkDecodeLayers(b *testing.B) {
+	p := layersPayload("E", "0", "-1", "58", "list", "",
+		"+", "requestid.id", "str", "req-300001", "h+", "X-Request-Id", "req-300001",
+		"E", "1", "0", "21", "list", "",
+		"~", "wsgi.url_scheme", "str", "http", "str", "https",
+		"E", "2", "1", "12", "list", "")
+	layers := []Layer{{Name: "RequestID"}, {Name: "scheme.<locals>.middleware"}, {Name: "hello"}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := decodeLayers(p, layers); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

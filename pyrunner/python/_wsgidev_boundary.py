@@ -20,6 +20,7 @@ import struct
 import threading
 import weakref
 from time import perf_counter
+from weakref import ref as weakref_ref
 
 from _wsgidev_loader import safe_repr
 from _wsgidev_wire import LAYERS, RESULT
@@ -42,6 +43,7 @@ class Stack(object):
         self.chain = None  # [0, 1, …] when the layers are a plain chain, all shown
         self.shown = {}  # a layer's index -> its index in READY's list
         self.recording = False
+        self.top = None  # a Boundary of the app itself, layer 0
 
 
 stack = Stack()
@@ -66,62 +68,46 @@ class Boundary(object):
         entries = getattr(_here, "entries", None)
         if entries is None:  # outside a request, or on a thread the app started
             return self.wsgidev_inner(environ, start_response)
-        entry = new_entry(self.wsgidev_layer, environ)
+        # One frame, no helper calls: this runs at every boundary of every request.
+        entry = [self.wsgidev_layer, environ.copy() if type(environ) is dict else None, 0.0, 0.0, None, None, None, "",
+                 None]
         entries.append(entry)
-        return cross(self.wsgidev_inner, environ, start_response, entry)
+
+        def start_response_noted(*args, **kw):
+            # The same call, noted; the headers copied, as a layer above
+            # may append to the very list.
+            try:
+                entry[STATUS], entry[HEADERS] = args[0], list(args[1])
+            except Exception:
+                note_odd_start(entry, args, kw)
+            return start_response(*args, **kw)
+
+        entry[T_IN] = perf_counter()
+        try:
+            result = self.wsgidev_inner(environ, start_response_noted)
+        except BaseException as e:
+            entry[T_OUT] = perf_counter()
+            entry[RAISED] = type(e).__name__
+            raise
+        entry[T_OUT] = perf_counter()
+        # Lists and tuples are kept as they are (nothing to clean up), any
+        # other result by a weakref where it takes one.
+        cls = type(result)
+        entry[TYPE] = cls.__name__
+        if cls is list or cls is tuple:
+            entry[RETURNED] = result
+        else:
+            try:
+                entry[RETURNED] = weakref_ref(result)
+            except TypeError:
+                entry[RETURNED] = result
+        return result
 
     def __getattr__(self, name):
         return getattr(object.__getattribute__(self, "wsgidev_inner"), name)
 
     def __repr__(self):
         return repr(self.wsgidev_inner)
-
-
-def new_entry(layer, environ):
-    """An entry for a boundary crossed now, with the environ as it comes in."""
-    return [layer, environ.copy() if type(environ) is dict else None, perf_counter(), 0.0, None, None, None, "", None]
-
-
-def cross(layer, environ, start_response, entry):
-    """layer(environ, start_response), noted in entry: what it passes out,
-    what it returns or raises, and when."""
-    try:
-        result = layer(environ, noting(start_response, entry))
-    except BaseException as e:
-        entry[T_OUT] = perf_counter()
-        entry[RAISED] = type(e).__name__
-        raise
-    entry[T_OUT] = perf_counter()
-    returned(entry, result)
-    return result
-
-
-def returned(entry, result):
-    """Notes what the layer returned: lists and tuples as they are (nothing
-    to clean up), anything else by a weakref where it takes one."""
-    cls = type(result)
-    entry[TYPE] = cls.__name__
-    if cls is list or cls is tuple:
-        entry[RETURNED] = result
-    else:
-        try:
-            entry[RETURNED] = weakref.ref(result)
-        except TypeError:
-            entry[RETURNED] = result
-
-
-def noting(start_response, entry):
-    """start_response as the layer below gets it: the same call, noted. The
-    headers are copied: a layer above may append to the very list."""
-
-    def start_response_noted(*args, **kw):
-        try:
-            entry[STATUS], entry[HEADERS] = args[0], list(args[1])
-        except Exception:
-            note_odd_start(entry, args, kw)
-        return start_response(*args, **kw)
-
-    return start_response_noted
 
 
 def note_odd_start(entry, args, kw):
@@ -135,17 +121,17 @@ def note_odd_start(entry, args, kw):
 
 def call_app(call, app, environ, start_response):
     """result = app(environ, start_response), as the runner makes it, noting
-    each boundary the request crosses when there are layers to record.
-    Tells the parent what the app returned (RESULT)."""
+    each boundary the request crosses when there are layers to record (the
+    first through stack.top, a Boundary of the app itself). Tells the
+    parent what the app returned (RESULT)."""
     if not stack.recording:
         t0 = perf_counter()
         result = app(environ, start_response)
         call.queue(RESULT, describe_result(result, perf_counter() - t0))
         return result
-    entry = new_entry(0, environ)
-    _here.entries = [entry]
-    result = cross(app, environ, start_response, entry)
-    call.queue(RESULT, describe_result(result, entry[T_OUT] - entry[T_IN]))
+    entries = _here.entries = []
+    result = stack.top(environ, start_response)
+    call.queue(RESULT, describe_result(result, entries[0][T_OUT] - entries[0][T_IN]))
     return result
 
 
@@ -269,13 +255,15 @@ def records_tree(entries):
 
 def changes(outer, inner, out):
     """What outer changed against inner, the first layer it called: the
-    environ it passed in, the status and headers it passed out, the body."""
+    environ it passed in, the status and headers it passed out, the body.
+    Each part is first compared whole, the way a layer that changes
+    nothing passes it on."""
     before, after = outer[ENVIRON], inner[ENVIRON]
     if before is not None and after is not None and before != after:
         environ_changes(before, after, (outer[LAYER], inner[LAYER]), out)
-    status = outer[STATUS]
-    if status is not None and inner[STATUS] is not None and status != inner[STATUS]:
-        out += ("S", str(inner[STATUS]), str(status))
+    status, theirs = outer[STATUS], inner[STATUS]
+    if status is not theirs and status is not None and theirs is not None and status != theirs:
+        out += ("S", str(theirs), str(status))
     headers, theirs = outer[HEADERS], inner[HEADERS]
     if headers is not None and theirs is not None and headers != theirs:
         n = len(theirs)
@@ -285,11 +273,12 @@ def changes(outer, inner, out):
         else:
             header_changes(theirs, headers, out)
     mine, below = outer[RETURNED], inner[RETURNED]
-    if mine is not None and below is not None:
-        if type(mine) is weakref.ref and mine() is not None:
+    if mine is not below and mine is not None and below is not None:
+        # Two weakrefs to one object are one weakref in CPython, dead or alive.
+        if type(mine) is weakref_ref and mine() is not None:
             mine = mine()
-        if type(below) is weakref.ref and below() is not None:
-            below = below()  # two weakrefs to one object are one weakref in CPython, dead or alive
+        if type(below) is weakref_ref and below() is not None:
+            below = below()
         if mine is not below:
             out.append("B")
 
@@ -310,23 +299,19 @@ def environ_changes(before, after, boundary, out):
         for key in keys:
             value = after.get(key, _missing)
             if value is _missing or probe.get(key, _missing) is value:
+                shape = None  # a key of the last request's is not changed now
                 break
             probe[key] = value
-        else:
-            for key in gone:
-                probe.pop(key, None)
-            if probe == after:
-                tell_changes(before, after, keys, gone, out)
-                return
-    get = before.get
-    keys = tuple([k for k, v in after.items() if get(k, _missing) is not v])
-    added = len([k for k in keys if k not in before])
-    gone = tuple([k for k in before if k not in after]) if len(before) + added != len(after) else ()
-    _shapes[boundary] = (keys, gone)
-    tell_changes(before, after, keys, gone, out)
-
-
-def tell_changes(before, after, keys, gone, out):
+        for key in gone:
+            probe.pop(key, None)
+        if probe != after:
+            shape = None
+    if shape is None:
+        get = before.get
+        keys = tuple([k for k, v in after.items() if get(k, _missing) is not v])
+        added = len([k for k in keys if k not in before])
+        gone = tuple([k for k in before if k not in after]) if len(before) + added != len(after) else ()
+        _shapes[boundary] = (keys, gone)
     get = before.get
     for key in keys:
         value, old = after[key], get(key, _missing)

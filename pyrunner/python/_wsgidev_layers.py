@@ -64,6 +64,7 @@ def install_layers(app, enabled):
     shown = [layer for layer in stack.layers if not layer.hidden]
     stack.shown = {layer.index: n for n, layer in enumerate(shown)}
     stack.recording = len(shown) > 1
+    stack.top = Boundary(0, app)
     return [{"name": layer.name, "where": layer.where, "via": layer.via,
              "parent": shown_parent(layer)} for layer in shown]
 
