@@ -70,7 +70,7 @@ func printBanner(w io.Writer, b banner) {
 	}
 	var le *pyrunner.LoadError
 	if errors.As(b.loadErr, &le) {
-		fmt.Fprintf(w, "wsgidev: the app failed to import: %s: %s\n", le.Kind, le.Message)
+		fmt.Fprintf(w, "wsgidev: the app failed to import: %s\n", le.Summary())
 		var tb strings.Builder
 		devserver.Log{}.Traceback(&tb, le.Traceback)
 		io.WriteString(w, tb.String())

@@ -118,7 +118,9 @@ func TestSaveFixableErrorsKeepServing(t *testing.T) {
 				if strings.Contains(body, "importlib") {
 					t.Errorf("the traceback shows importlib's frames, not just the app's:\n%s", body)
 				}
+				checkLocationOnce(t, body, tc.want)
 			}
+			checkLocationOnce(t, p.stdout.String(), tc.want)
 			resp, body := p.get("/", "Accept: text/html,application/xhtml+xml,*/*;q=0.8")
 			if resp.StatusCode != http.StatusInternalServerError || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
 				t.Fatalf("GET / from a browser: %d %s, want 500 text/html", resp.StatusCode, resp.Header.Get("Content-Type"))
@@ -128,6 +130,17 @@ func TestSaveFixableErrorsKeepServing(t *testing.T) {
 			}
 			p.waitOutput(accessLine("/", 500, -1))
 		})
+	}
+}
+
+// checkLocationOnce fails if a line of text that says want names a
+// location ("…, line N)") more than once.
+func checkLocationOnce(t *testing.T, text, want string) {
+	t.Helper()
+	for _, line := range strings.Split(text, "\n") {
+		if strings.Contains(line, want) && strings.Count(line, ", line ") > 1 {
+			t.Errorf("the location is said twice in %q", line)
+		}
 	}
 }
 

@@ -54,12 +54,9 @@ func (p *pages) render(d pageData, html bool) (body []byte, contentType string) 
 func loadErrorPage(le *pyrunner.LoadError) pageData {
 	d := pageData{
 		Title:     "The app failed to import",
-		Summary:   le.Kind + ": " + le.Message,
+		Summary:   le.Summary(),
 		Traceback: le.Traceback,
 		Hint:      "Fix the error and save; the server stays up and this page goes away on the next request that imports cleanly.",
-	}
-	if le.File != "" && le.Line > 0 {
-		d.Summary += fmt.Sprintf(" (%s, line %d)", le.File, le.Line)
 	}
 	if le.Kind == "LoadFailure" {
 		d.Title = "No WSGI app found"

@@ -86,8 +86,16 @@ type LoadError struct {
 	Modules   []string `json:"modules"`
 }
 
-func (e *LoadError) Error() string {
-	return fmt.Sprintf("the app failed to import: %s: %s", e.Kind, e.Message)
+func (e *LoadError) Error() string { return "the app failed to import: " + e.Summary() }
+
+// Summary is the error in one line, its location said once:
+// "SyntaxError: invalid syntax (/srv/app.py, line 13)".
+func (e *LoadError) Summary() string {
+	s := e.Kind + ": " + e.Message
+	if e.File != "" && e.Line > 0 {
+		s += fmt.Sprintf(" (%s, line %d)", e.File, e.Line)
+	}
+	return s
 }
 
 // Output is a line the child printed outside any request.

@@ -291,8 +291,10 @@ def main():
 def describe_load_error(e):
     error = {"kind": type(e).__name__, "message": str(e), "traceback": format_exception(e)}
     if isinstance(e, SyntaxError):
+        # str(e) ends with "(name.py, line N)"; the location travels apart.
         error["file"], error["line"] = e.filename or "", e.lineno or 0
-    else:
+        error["message"] = str(e.msg)
+    elif not isinstance(e, LoadFailure):  # a LoadFailure's frame is wsgidev's own
         tb = e.__traceback__
         while tb is not None and tb.tb_next is not None:
             tb = tb.tb_next
