@@ -11,6 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/wsgidev/wsgidev/devserver"
+	"github.com/wsgidev/wsgidev/devserver/exchange"
 	"github.com/wsgidev/wsgidev/pyrunner"
 	"github.com/wsgidev/wsgidev/reload"
 )
@@ -59,6 +60,7 @@ func printBanner(w io.Writer, b banner) {
 	}
 	fmt.Fprintf(w, "  python   %s (Python %s, from %s)\n", b.hello.Executable, b.hello.Python, b.python.Source)
 	fmt.Fprintf(w, "  threads  %d\n", b.threads)
+	printDotenv(w, b.choice.dotenv)
 	printReload(w, b)
 	if b.capture != "" {
 		fmt.Fprintf(w, "  capture  %s (bodies up to %d bytes)\n", b.capture, b.bodyCap)
@@ -76,6 +78,14 @@ func printBanner(w io.Writer, b banner) {
 		io.WriteString(w, tb.String())
 		fmt.Fprintln(w, "wsgidev: still serving: requests get this error until a save fixes it")
 	}
+}
+
+// printDotenv names the .env files loaded.
+func printDotenv(w io.Writer, d dotenv) {
+	if len(d.files) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "  dotenv   %s: %s for the app (--no-dotenv to skip)\n", strings.Join(d.files, ", "), exchange.Plural(d.added, "variable"))
 }
 
 func printReload(w io.Writer, b banner) {

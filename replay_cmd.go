@@ -161,7 +161,7 @@ func startReplayApp(ctx context.Context, c *cli.Context, specText, dir, scriptNa
 			return nil, nil, fmt.Errorf("%s: no such file in %s; give --app APPSPEC, or run wsgidev replay from the app's folder", spec.File, dir)
 		}
 	}
-	child, err := childConfig(c, spec, dir)
+	child, _, err := childConfig(c, spec, dir)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -99,7 +99,7 @@ func sessionConfig(c *cli.Context) (devserver.SessionConfig, appChoice, error) {
 	if err != nil {
 		return cfg, choice, err
 	}
-	if cfg.Child, err = childConfig(c, choice.spec, dir); err != nil {
+	if cfg.Child, choice.dotenv, err = childConfig(c, choice.spec, dir); err != nil {
 		return cfg, choice, err
 	}
 	cfg.Child.Threads, cfg.Child.Warm = c.Int("threads"), warmReloads(c)
