@@ -32,7 +32,8 @@ type banner struct {
 	capture    string // --capture FILE
 	bodyCap    int
 	breaks     []devserver.Breakpoint
-	heldHint   string // what becomes of held requests here
+	heldHint   string   // what becomes of held requests here
+	lan        []lanURL // other addresses it answers at, bound to all of them
 }
 
 func bannerFor(c *cli.Context, cfg devserver.SessionConfig, choice appChoice, sess *devserver.Session,
@@ -41,8 +42,18 @@ func bannerFor(c *cli.Context, cfg devserver.SessionConfig, choice appChoice, se
 		choice: choice, info: info, loadErr: loadErr, python: cfg.Child.Python, hello: hello,
 		url: sess.URL(), threads: cfg.Child.Threads, host: cfg.Host, watching: watching(w),
 		reloadHint: sess.ReloadHint(), warm: cfg.Child.Warm, capture: cfg.Capture, bodyCap: cfg.BodyCap,
-		breaks: cfg.Breaks, heldHint: sess.HeldHint(),
+		breaks: cfg.Breaks, heldHint: sess.HeldHint(), lan: sessionLAN(cfg, sess),
 	}
+}
+
+// sessionLAN lists the other addresses a session bound to all of them
+// answers at.
+func sessionLAN(cfg devserver.SessionConfig, sess *devserver.Session) []lanURL {
+	tcp, ok := sess.Addr().(*net.TCPAddr)
+	if !isWildcard(cfg.Host) || !ok {
+		return nil
+	}
+	return lanURLs(localInterfaces(), tcp.Port, cfg.ScriptName+"/", tcp.IP.To4() == nil)
 }
 
 func printBanner(w io.Writer, b banner) {
@@ -67,8 +78,15 @@ func printBanner(w io.Writer, b banner) {
 	}
 	printBreaks(w, b)
 	fmt.Fprintf(w, "  serving  %s  (Ctrl-C to stop)\n", b.url)
+	for _, u := range b.lan {
+		fmt.Fprintf(w, "           %s  (%s)\n", u.url, u.iface)
+	}
 	if !isLoopback(b.host) {
-		fmt.Fprintf(w, "  WARNING  bound to %s: anyone who can reach this machine can use this development server\n", b.host)
+		host := b.host
+		if strings.Contains(host, ":") {
+			host = "[" + host + "]" // bound to [::]
+		}
+		fmt.Fprintf(w, "  WARNING  bound to %s: anyone who can reach this machine can use this development server\n", host)
 	}
 	var le *pyrunner.LoadError
 	if errors.As(b.loadErr, &le) {

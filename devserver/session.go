@@ -169,6 +169,9 @@ func (s *Session) BaseURL() string {
 	return "http://" + net.JoinHostPort(host, port)
 }
 
+// Addr is the address the server listens on.
+func (s *Session) Addr() net.Addr { return s.l.Addr() }
+
 // URL is where the app is served: BaseURL, the mount prefix and a slash.
 func (s *Session) URL() string { return s.BaseURL() + s.cfg.ScriptName + "/" }
 
