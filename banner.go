@@ -64,7 +64,7 @@ func printBanner(w io.Writer, b banner) {
 	}
 	switch {
 	case b.loadErr != nil:
-		fmt.Fprintf(w, "  app      %s: failed to import (see below; the server stays up)\n", b.choice.label)
+		fmt.Fprintf(w, "  app      %s: %s (see below; the server stays up)\n", b.choice.label, loadWords(b.loadErr))
 	default:
 		fmt.Fprintf(w, "  app      %s\n", b.choice.label)
 		fmt.Fprintf(w, "           %s → %s  %s\n", target, b.info.Callable, b.info.Repr)
@@ -90,7 +90,7 @@ func printBanner(w io.Writer, b banner) {
 	}
 	var le *pyrunner.LoadError
 	if errors.As(b.loadErr, &le) {
-		fmt.Fprintf(w, "wsgidev: the app failed to import: %s\n", le.Summary())
+		fmt.Fprintf(w, "wsgidev: %s\n", le.Error())
 		var tb strings.Builder
 		devserver.Log{}.Traceback(&tb, le.Traceback)
 		io.WriteString(w, tb.String())
@@ -149,7 +149,17 @@ func isLoopback(host string) bool {
 
 func appLabel(choice appChoice, info pyrunner.AppInfo, loadErr error) string {
 	if loadErr != nil {
-		return choice.label + " (failed to import)"
+		return choice.label + " (" + loadWords(loadErr) + ")"
 	}
 	return filepath.Base(info.File) + " → " + info.Callable
+}
+
+// loadWords says in a few words why the app is not there: it failed to
+// import, or it imported and the spec's name is not in it.
+func loadWords(loadErr error) string {
+	var le *pyrunner.LoadError
+	if errors.As(loadErr, &le) && le.NoApp() {
+		return "no WSGI app found"
+	}
+	return "failed to import"
 }

@@ -280,6 +280,9 @@ func TestBadInputExitsBeforeServing(t *testing.T) {
 		{"script name without slash", []string{"app.py", "--script-name", "api"}, `--script-name "api" must start with /`, ""},
 		{"two app specs", []string{"app.py", "pkg.module:name"}, `one APPSPEC at most`, ""},
 		{"spec ending in a colon", []string{"app.py:"}, `ends with a colon`, ""},
+		{"factory with code for arguments", []string{"app.py:create_app(os.getcwd())"}, `^wsgidev: APPSPEC app\.py:create_app\(os\.getcwd\(\)\): the arguments in 'create_app\(os\.getcwd\(\)\)' must be literals`, ""},
+		{"spec that is no name", []string{"app.py:a b"}, `cannot parse 'a b' after the colon`, ""},
+		{"spec with **kwargs", []string{"pkg.module:create_app(**opts)"}, `\*\*kwargs are not supported`, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -5,6 +5,7 @@ package main
 
 import (
 	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"regexp"
@@ -98,14 +99,14 @@ func TestSaveFixableErrorsKeepServing(t *testing.T) {
 		traceback       string // the traceback's last line, if there is one
 	}{
 		{"syntax error", "testdata/broken", "syntax_error.py", "SyntaxError", `syntax_error.py", line 4`},
-		{"missing callable", "testdata/specs", "app.py:nope", "has no attribute", ""},
+		{"missing callable", "testdata/specs", "app.py:nope", "app.py has no attribute 'nope'; it defines: app, application, other, reply", ""},
 		{"factory raising", "testdata/broken", "factory_raises.py",
 			"ValueError: factory could not build the app: DATABASE_URL is not set", `factory_raises.py", line 5, in create_app`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			p := startServing(t, launch{dir: tc.dir, args: []string{"serve", tc.spec, "--port", "0"}})
-			p.waitOutput(regexp.MustCompile(`failed to import`))
+			p.waitOutput(regexp.MustCompile(`failed to import|no WSGI app found`))
 			p.waitOutput(regexp.MustCompile(regexp.QuoteMeta(tc.want)))
 			for range 2 { // still serving after the first error
 				resp, body := p.get("/")
@@ -125,7 +126,7 @@ func TestSaveFixableErrorsKeepServing(t *testing.T) {
 			if resp.StatusCode != http.StatusInternalServerError || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
 				t.Fatalf("GET / from a browser: %d %s, want 500 text/html", resp.StatusCode, resp.Header.Get("Content-Type"))
 			}
-			if !strings.Contains(body, "<html") || !strings.Contains(body, tc.want) {
+			if !strings.Contains(body, "<html") || !strings.Contains(html.UnescapeString(body), tc.want) {
 				t.Errorf("the HTML error page does not show %q:\n%s", tc.want, body)
 			}
 			p.waitOutput(accessLine("/", 500, -1))

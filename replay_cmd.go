@@ -137,7 +137,7 @@ func replayTarget(ctx context.Context, c *cli.Context, src *capture.Source, t *d
 	sess, sub, err := startReplayApp(ctx, c, spec, dir, src.Header().ScriptName, t.BodyCap)
 	var le *pyrunner.LoadError
 	if errors.As(err, &le) {
-		return "", nil, fmt.Errorf("%s failed to import: %s\n%s", spec, le.Summary(), le.Traceback)
+		return "", nil, fmt.Errorf("%s: %s\n%s", spec, le.Error(), le.Traceback)
 	} else if err != nil {
 		return "", nil, err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/wsgidev/wsgidev/devserver"
 	"github.com/wsgidev/wsgidev/devserver/capture"
 	"github.com/wsgidev/wsgidev/inspector"
+	"github.com/wsgidev/wsgidev/pyrunner"
 	"github.com/wsgidev/wsgidev/reload"
 )
 
@@ -64,6 +65,9 @@ func serve(c *cli.Context) error {
 		return fail(err)
 	}
 	info, loadErr := sess.Loaded()
+	if le := (*pyrunner.LoadError)(nil); errors.As(loadErr, &le) && le.Kind == pyrunner.LoadBadSpec {
+		return fail(fmt.Errorf("APPSPEC %s: %s", choice.spec, le.Message)) // no save can fix it
+	}
 	out := c.App.Writer
 	printBanner(out, bannerFor(c, cfg, choice, sess, watcher, hello, info, loadErr))
 	if watcher != nil {

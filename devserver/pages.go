@@ -58,9 +58,8 @@ func loadErrorPage(le *pyrunner.LoadError) pageData {
 		Traceback: le.Traceback,
 		Hint:      "Fix the error and save; the server stays up and this page goes away on the next request that imports cleanly.",
 	}
-	if le.Kind == "LoadFailure" {
+	if le.NoApp() {
 		d.Title = "No WSGI app found"
-		d.Summary = le.Message
 	}
 	return d
 }

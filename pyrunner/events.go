@@ -75,10 +75,11 @@ type AppInfo struct {
 	Libs     []string `json:"libs"`    // library modules it imported: what a warm template preloads
 }
 
-// LoadError is an app that could not be imported: a save can fix it, so the
-// server stays up and shows it on every request.
+// LoadError is an app that could not be imported, or whose module has no
+// callable for the spec: a save can fix it, so the server stays up and
+// shows it on every request. Only a LoadBadSpec cannot be fixed by a save.
 type LoadError struct {
-	Kind      string   `json:"kind"` // SyntaxError, ImportError, LoadFailure, …
+	Kind      string   `json:"kind"` // the exception's name (SyntaxError, ImportError, …), or a Load* kind
 	Message   string   `json:"message"`
 	Traceback string   `json:"traceback"`
 	File      string   `json:"file"`
@@ -86,11 +87,29 @@ type LoadError struct {
 	Modules   []string `json:"modules"`
 }
 
-func (e *LoadError) Error() string { return "the app failed to import: " + e.Summary() }
+// Load error kinds of wsgidev's own (_wsgidev_loader.py).
+const (
+	LoadNoApp   = "LoadFailure"  // imported, but no callable for the spec there (a name missing, not callable)
+	LoadBadSpec = "AppSpecError" // the spec can never give one (not a name, or a call with non-literal arguments)
+)
+
+func (e *LoadError) Error() string {
+	if e.NoApp() {
+		return "no WSGI app: " + e.Message
+	}
+	return "the app failed to import: " + e.Summary()
+}
+
+// NoApp says the error is wsgidev's own, not an exception of the app's:
+// the spec gave no callable (LoadNoApp, LoadBadSpec).
+func (e *LoadError) NoApp() bool { return e.Kind == LoadNoApp || e.Kind == LoadBadSpec }
 
 // Summary is the error in one line, its location said once:
 // "SyntaxError: invalid syntax (/srv/app.py, line 13)".
 func (e *LoadError) Summary() string {
+	if e.NoApp() {
+		return e.Message // wsgidev's own words; its kind is no Python exception
+	}
 	s := e.Kind + ": " + e.Message
 	if e.File != "" && e.Line > 0 {
 		s += fmt.Sprintf(" (%s, line %d)", e.File, e.Line)
