@@ -94,6 +94,9 @@ func printBanner(w io.Writer, b banner) {
 		var tb strings.Builder
 		devserver.Log{}.Traceback(&tb, le.Traceback)
 		io.WriteString(w, tb.String())
+		if le.Hint != "" {
+			fmt.Fprintln(w, "wsgidev: "+le.Hint)
+		}
 		fmt.Fprintln(w, "wsgidev: still serving: requests get this error until a save fixes it")
 	}
 }

@@ -61,6 +61,9 @@ func loadErrorPage(le *pyrunner.LoadError) pageData {
 	if le.NoApp() {
 		d.Title = "No WSGI app found"
 	}
+	if le.Hint != "" {
+		d.Hint = le.Hint
+	}
 	return d
 }
 

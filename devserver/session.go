@@ -77,7 +77,8 @@ type Session struct {
 	atOnceSet sync.Once
 	stopped   sync.Once
 	stopErr   error
-	capture   func() // writes what is queued and closes the capture file
+	capture   func()   // writes what is queued and closes the capture file
+	hinted    sync.Map // the kinds of pyrunner.Hint said already
 }
 
 // NewSession opens the port and builds the session; nothing runs until
@@ -131,6 +132,7 @@ func (s *Session) childConfig() pyrunner.Config {
 		}
 	}
 	c.OnInput = s.console.onInput
+	c.OnHint = s.hint
 	return c
 }
 

@@ -85,6 +85,10 @@ type LoadError struct {
 	File      string   `json:"file"`
 	Line      int      `json:"line"`
 	Modules   []string `json:"modules"`
+	Module    string   `json:"module,omitempty"` // the module a ModuleNotFoundError could not find
+	// Hint says what to do when the parent knows more than the child: for
+	// a missing module, which Python ran the app and which others have it.
+	Hint string `json:"-"`
 }
 
 // Load error kinds of wsgidev's own (_wsgidev_loader.py).
@@ -116,6 +120,19 @@ func (e *LoadError) Summary() string {
 	}
 	return s
 }
+
+// Hint is something a framework hid from wsgidev, seen by the child while
+// a call ran (PROTOCOL.md, HINT).
+type Hint struct {
+	Kind      string `json:"kind"`      // HintFlaskSwallowed
+	Request   string `json:"request"`   // "GET /path"
+	Status    string `json:"status"`    // what the app answered
+	Exception string `json:"exception"` // "ZeroDivisionError: division by zero"
+}
+
+// HintFlaskSwallowed is a Flask app that answered an unhandled exception
+// with its own page (no debug mode, PROPAGATE_EXCEPTIONS off).
+const HintFlaskSwallowed = "flask-swallowed"
 
 // Output is a line the child printed outside any request.
 type Output struct {

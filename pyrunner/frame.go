@@ -25,6 +25,7 @@ const (
 	frameExcInfo   byte = 12
 	frameLibs      byte = 13
 	frameInput     byte = 14
+	frameHint      byte = 18
 
 	frameCall   byte = 32
 	frameBody   byte = 33

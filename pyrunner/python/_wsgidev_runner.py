@@ -19,12 +19,14 @@ from collections import deque
 
 from _wsgidev_loader import (LoadFailure, cache_own_bytecode, format_exception, library_modules, load_app,
                              new_module_files)
+from _wsgidev_hints import after_call
+from _wsgidev_hints import install as install_hints
 from _wsgidev_pool import Pool
 from _wsgidev_rules import (HEADERS_AFTER_BODY, Violation, check_headers, check_status, explain_headers,
                             lint_content_type, lint_exc_info, start_args, unclosed_wrapper)
 from _wsgidev_streams import Errors, FileWrapper, Input, RequestStream, Stdin, current
-from _wsgidev_wire import (CALL, CHUNK, DONE, EXCINFO, HEADER, HELLO, INPUT, LIBS, LINE, LOAD_ERROR, MODULES,
-                           PROTOCOL, READY, START, U32, WRITE, Call, Cancelled, Wire)
+from _wsgidev_wire import (CALL, CHUNK, DONE, EXCINFO, HEADER, HELLO, HINT, INPUT, LIBS, LINE, LOAD_ERROR,
+                           MODULES, PROTOCOL, READY, START, U32, WRITE, Call, Cancelled, Wire)
 
 
 # -- one WSGI call ---------------------------------------------------------
@@ -138,12 +140,12 @@ def run_call(app, call):
     if call.wrappers:
         call.lint_all((unclosed_wrapper(call.wrappers),))
     # Modules this call imported go out before its DONE: once the client
-    # has its answer, the parent already watches them.
+    # has its answer, the parent already watches them. So does a hint.
     files, libs = new_modules()
-    for typ, names in ((MODULES, files), (LIBS, libs)):
-        if names:
+    for typ, report in ((MODULES, files), (LIBS, libs), (HINT, after_call(call, environ, error))):
+        if report:
             with call.out_lock:
-                payload = json.dumps(names).encode("utf-8")
+                payload = json.dumps(report).encode("utf-8")
                 call.out.append(HEADER.pack(len(payload), typ, 0))
                 call.out.append(payload)
     if error is not None:
@@ -280,6 +282,7 @@ def main():
     _module_count[0] = len(sys.modules)
     _seen_modules.update(sys.modules)
     wire.send_json(READY, 0, info)
+    install_hints()
     cache_own_bytecode()
     # What that imported is the runner's, not the app's: not for LIBS.
     _seen_modules.update(sys.modules)
@@ -302,6 +305,8 @@ def describe_load_error(e):
             error["file"], error["line"] = tb.tb_frame.f_code.co_filename, tb.tb_lineno
     if isinstance(e, LoadFailure):
         error["traceback"] = ""
+    if isinstance(e, ModuleNotFoundError) and e.name:
+        error["module"] = e.name  # the parent looks for a Python that has it
     new = new_module_files()
     if error.get("file") and error["file"] not in new:
         new.append(error["file"])
