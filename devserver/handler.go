@@ -201,7 +201,7 @@ func (s *Server) done(w http.ResponseWriter, r *http.Request, rec *recorder, res
 	if f == nil { // defensive: the runner reports a missing start_response itself
 		f = &pyrunner.Failure{Kind: pyrunner.FailWSGI, Rule: "start-response-missing", Message: "the app never called start_response()"}
 	}
-	failure := &exchange.Failure{Kind: exchange.FailureKind(f.Kind), Rule: f.Rule, Message: f.Message, Traceback: f.Traceback}
+	failure := exchangeFailure(f)
 	switch {
 	case f.Kind == pyrunner.FailCancelled || resp.clientErr:
 		rec.fail(failure)
@@ -227,6 +227,7 @@ func (s *Server) done(w http.ResponseWriter, r *http.Request, rec *recorder, res
 func (s *Server) sendPage(w http.ResponseWriter, r *http.Request, rec *recorder, code int, d pageData, f *exchange.Failure) {
 	d.Status = strconv.Itoa(code) + " " + http.StatusText(code)
 	d.Method, d.Path = r.Method, r.URL.RequestURI()
+	d.Headers, d.Environ = rec.ex.RequestHeaders, rec.ex.Environ
 	body, contentType := s.pages.render(d, wantsHTML(r))
 	h := w.Header()
 	h.Set("Content-Type", contentType)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	texttemplate "text/template"
 
+	"github.com/wsgidev/wsgidev/devserver/exchange"
 	"github.com/wsgidev/wsgidev/pyrunner"
 	"github.com/wsgidev/wsgidev/templates"
 )
@@ -15,6 +16,14 @@ import (
 type pageData struct {
 	Status, Title, Summary, Rule, Traceback, Hint string
 	Method, Path, Version                         string
+
+	Frames []pageFrame // the traceback as frames with source and locals (HTML)
+	// AppFrame is the app's frame nearest the error, whose locals the text
+	// page shows; Where names it.
+	AppFrame *exchange.Frame
+	Where    string
+	Headers  []exchange.Header // the request's, as sent
+	Environ  []exchange.EnvVar // what the app got, when it was built
 }
 
 type pages struct {
@@ -69,18 +78,29 @@ func loadErrorPage(le *pyrunner.LoadError) pageData {
 
 func failurePage(f *pyrunner.Failure) pageData {
 	if f.Kind == pyrunner.FailWSGI {
-		return pageData{
+		return withFrames(pageData{
 			Title:     "The app broke a WSGI rule",
 			Summary:   "The app's response cannot be sent as it is, so wsgidev sends this page instead.",
 			Rule:      f.Message + " [" + f.Rule + "]",
 			Traceback: f.Traceback,
 			Hint:      "PEP 3333 (https://peps.python.org/pep-3333/) describes the rule; the traceback shows where the app broke it.",
-		}
+		}, f)
 	}
-	return pageData{
+	return withFrames(pageData{
 		Title:     "The app raised an exception",
 		Summary:   f.Message,
 		Traceback: f.Traceback,
 		Hint:      "The traceback's last lines point at the cause. Fix it and request the page again.",
+	}, f)
+}
+
+// withFrames adds a failure's frames: all of them for the HTML page, the
+// app's nearest the error for the text page.
+func withFrames(d pageData, f *pyrunner.Failure) pageData {
+	ef := exchange.Failure{Frames: exchangeFrames(f.Frames)}
+	d.Frames = pageFrames(ef.Frames)
+	if d.AppFrame = ef.AppFrame(); d.AppFrame != nil {
+		d.Where = frameWhere(d.AppFrame)
 	}
+	return d
 }

@@ -41,11 +41,30 @@ type Event struct {
 
 // Failure says why a call did not end well.
 type Failure struct {
-	Kind      string `json:"kind"` // FailException, FailWSGI, FailCancelled, FailChildExit
-	Rule      string `json:"rule,omitempty"`
-	Message   string `json:"message"`
-	Traceback string `json:"traceback,omitempty"`
-	AfterBody bool   `json:"after_body,omitempty"` // body bytes already went out
+	Kind      string  `json:"kind"` // FailException, FailWSGI, FailCancelled, FailChildExit
+	Rule      string  `json:"rule,omitempty"`
+	Message   string  `json:"message"`
+	Traceback string  `json:"traceback,omitempty"`
+	Frames    []Frame `json:"frames,omitempty"`     // the traceback as data, outermost first
+	AfterBody bool    `json:"after_body,omitempty"` // body bytes already went out
+}
+
+// Frame is one frame of a failure's traceback (PROTOCOL.md, DONE).
+type Frame struct {
+	File         string   `json:"file"`
+	Line         int      `json:"line"`
+	Function     string   `json:"function"`
+	Library      bool     `json:"library"`       // the standard library's or site-packages' code, not the app's
+	ContextStart int      `json:"context_start"` // the line number of Context[0]
+	Context      []string `json:"context"`       // the source around Line
+	Locals       []Local  `json:"locals"`
+	LocalsLeft   int      `json:"locals_left"` // locals not sent: past the cap or the size budget
+}
+
+// Local is one local variable of a frame, as its repr (cut to a length).
+type Local struct {
+	Name string `json:"name"`
+	Repr string `json:"repr"`
 }
 
 // Failure kinds.

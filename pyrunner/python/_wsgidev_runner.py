@@ -19,6 +19,7 @@ from collections import deque
 
 from _wsgidev_loader import (LoadFailure, cache_own_bytecode, format_exception, library_modules, load_app,
                              new_module_files)
+from _wsgidev_frames import describe_frames
 from _wsgidev_hints import after_call
 from _wsgidev_hints import install as install_hints
 from _wsgidev_pool import Pool
@@ -170,9 +171,10 @@ def send_item(call, data):
 def describe_failure(call, e):
     v = call.violation or (e if isinstance(e, Violation) else None)
     if v is not None:
-        return {"kind": "wsgi", "rule": v.rule, "message": str(v), "traceback": format_exception(e)}
+        return {"kind": "wsgi", "rule": v.rule, "message": str(v), "traceback": format_exception(e),
+                "frames": describe_frames(e)}
     return {"kind": "exception", "message": "%s: %s" % (type(e).__name__, e),
-            "traceback": format_exception(e)}
+            "traceback": format_exception(e), "frames": describe_frames(e)}
 
 
 def make_environ(call):
