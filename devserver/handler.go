@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wsgidev/wsgidev/devserver/capture"
 	"github.com/wsgidev/wsgidev/devserver/exchange"
 	"github.com/wsgidev/wsgidev/devserver/wsgi"
 	"github.com/wsgidev/wsgidev/pyrunner"
@@ -233,6 +234,9 @@ func (s *Server) sendPage(w http.ResponseWriter, r *http.Request, rec *recorder,
 	h.Set("Content-Type", contentType)
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	h.Set("Cache-Control", "no-store")
+	if f != nil {
+		h.Set(capture.FailureHeader, failureHeader(f))
+	}
 	w.WriteHeader(code)
 	w.Write(body)
 	rec.page(code, h, body, s.cfg.BodyCap)

@@ -60,6 +60,25 @@ func (p *pages) render(d pageData, html bool) (body []byte, contentType string) 
 	return buf.Bytes(), contentType
 }
 
+// failureHeader says what failed in capture.FailureHeader: the kind, the
+// rule, the message, in printable ASCII and 200 characters at most.
+func failureHeader(f *exchange.Failure) string {
+	s := string(f.Kind)
+	if f.Rule != "" {
+		s += " [" + f.Rule + "]"
+	}
+	b := []byte(s + ": " + f.Message)
+	for i, c := range b {
+		if c < 0x20 || c >= 0x7f {
+			b[i] = '?'
+		}
+	}
+	if len(b) > 200 {
+		b = b[:200]
+	}
+	return string(b)
+}
+
 func loadErrorPage(le *pyrunner.LoadError) pageData {
 	d := pageData{
 		Title:     "The app failed to import",
