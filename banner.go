@@ -67,9 +67,10 @@ func printBanner(w io.Writer, b banner) {
 		fmt.Fprintf(w, "  app      %s: %s (see below; the server stays up)\n", b.choice.label, loadWords(b.loadErr))
 	default:
 		fmt.Fprintf(w, "  app      %s\n", b.choice.label)
-		fmt.Fprintf(w, "           %s → %s  %s\n", target, b.info.Callable, b.info.Repr)
+		// What the app says of itself is printed as text, never as escapes.
+		fmt.Fprintf(w, "           %s → %s  %s\n", devserver.Printable(target), devserver.Printable(b.info.Callable), devserver.Printable(b.info.Repr))
 	}
-	fmt.Fprintf(w, "  python   %s (Python %s, from %s)\n", b.hello.Executable, b.hello.Python, b.python.Source)
+	fmt.Fprintf(w, "  python   %s (Python %s, from %s)\n", devserver.Printable(b.hello.Executable), devserver.Printable(b.hello.Python), b.python.Source)
 	fmt.Fprintf(w, "  threads  %d\n", b.threads)
 	printDotenv(w, b.choice.dotenv)
 	printReload(w, b)
@@ -79,7 +80,7 @@ func printBanner(w io.Writer, b banner) {
 	printBreaks(w, b)
 	fmt.Fprintf(w, "  serving  %s  (Ctrl-C to stop)\n", b.url)
 	for _, u := range b.lan {
-		fmt.Fprintf(w, "           %s  (%s)\n", u.url, u.iface)
+		fmt.Fprintf(w, "           %s  (%s)\n", u.url, devserver.Printable(u.iface))
 	}
 	if !isLoopback(b.host) {
 		host := b.host
@@ -90,12 +91,12 @@ func printBanner(w io.Writer, b banner) {
 	}
 	var le *pyrunner.LoadError
 	if errors.As(b.loadErr, &le) {
-		fmt.Fprintf(w, "wsgidev: %s\n", le.Error())
+		fmt.Fprintf(w, "wsgidev: %s\n", devserver.Printable(le.Error()))
 		var tb strings.Builder
 		devserver.Log{}.Traceback(&tb, le.Traceback)
 		io.WriteString(w, tb.String())
 		if le.Hint != "" {
-			fmt.Fprintln(w, "wsgidev: "+le.Hint)
+			fmt.Fprintln(w, "wsgidev: "+devserver.Printable(le.Hint))
 		}
 		fmt.Fprintln(w, "wsgidev: still serving: requests get this error until a save fixes it")
 	}
@@ -106,7 +107,7 @@ func printDotenv(w io.Writer, d dotenv) {
 	if len(d.files) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "  dotenv   %s: %s for the app (--no-dotenv to skip)\n", strings.Join(d.files, ", "), exchange.Plural(d.added, "variable"))
+	fmt.Fprintf(w, "  dotenv   %s: %s for the app (--no-dotenv to skip)\n", devserver.Printable(strings.Join(d.files, ", ")), exchange.Plural(d.added, "variable"))
 }
 
 func printReload(w io.Writer, b banner) {
@@ -119,8 +120,11 @@ func printReload(w io.Writer, b banner) {
 		how += "; " + b.reloadHint
 	}
 	fmt.Fprintf(w, "  reload   on changes to %s (%s)\n", b.watching, how)
-	if b.warm {
+	switch {
+	case b.warm:
 		fmt.Fprintf(w, "           warm: new code runs in a fork of a Python that has the libraries imported (--no-warm: plain restarts)\n")
+	case !pyrunner.WarmReloads:
+		fmt.Fprintf(w, "           each reload starts a fresh Python (forking one that has the libraries imported is Linux-only)\n")
 	}
 }
 

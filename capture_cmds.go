@@ -199,7 +199,7 @@ func writeOutput(path string, stdout io.Writer, write func(io.Writer) error) err
 		err = cerr
 	}
 	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644)
+		err = os.Chmod(tmp.Name(), capture.Private) // what is exported holds the captured secrets
 	}
 	if err == nil {
 		err = os.Rename(tmp.Name(), path)

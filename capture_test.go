@@ -326,6 +326,8 @@ func TestReplayBadInput(t *testing.T) {
 		{[]string{"replay", "nothing.jsonl"}, "no such file"},
 		{[]string{"replay", "app.py"}, "not a wsgidev capture"},
 		{[]string{"replay", path, "--filter", "status:abc"}, `--filter "status:abc"`},
+		{[]string{"replay", path, "--filter", "GET or bogus:x"}, `--filter "GET or bogus:x": bogus:x: unknown term`},
+		{[]string{"export", "--format", "har", path, "--filter", "is:live"}, `--filter "is:live": is:live: a capture holds finished requests only`},
 		{[]string{"replay", path, "--filter", "method:PATCH"}, "has 10 requests but none match --filter"},
 		{[]string{"replay", path, "--url", "localhost:1"}, "give the server's address"},
 		{[]string{"replay", path, "--app", "nope.py"}, "nope.py: no such file"},

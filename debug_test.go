@@ -16,7 +16,8 @@ import (
 func TestBadBreakExits(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct{ expr, want string }{
-		{"get /x", `^wsgidev: --break: breakpoint "get /x": "get" is not a term: write a method in capitals \(GET\)`},
+		{"GET status:5xx", `^wsgidev: --break: breakpoint "GET status:5xx": status:5xx: a breakpoint holds a request before the app is called, so there is no status yet$`},
+		{"bogus:x", `^wsgidev: --break: breakpoint "bogus:x": bogus:x: unknown term`},
 		{"", `^wsgidev: --break: empty breakpoint: give terms such as next`},
 		{"header:", `^wsgidev: --break: breakpoint "header:": header:: name a request header`},
 		{"GET POST", `two methods \(GET and POST\)`},

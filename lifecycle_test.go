@@ -236,3 +236,43 @@ func (p *proc) getAsync(path string) <-chan result {
 	}()
 	return ch
 }
+
+// TestAppProcessesEndWithTheirPython: what the app starts (a fork, a
+// subprocess) ends with the Python that started it, however that stops: a
+// reload, a crash, SIGTERM or SIGKILL of wsgidev.
+func TestAppProcessesEndWithTheirPython(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		stop func(p *proc)
+	}{
+		{"reload", func(p *proc) {
+			p.signal(syscall.SIGHUP)
+			p.waitOutput(reloadedLine)
+		}},
+		{"crash", func(p *proc) { p.getText("/exit", http.StatusBadGateway) }},
+		{"SIGTERM", func(p *proc) { p.signal(syscall.SIGTERM); p.wait() }},
+		{"SIGKILL", func(p *proc) { p.signal(syscall.SIGKILL); p.wait() }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			p := startServing(t, launch{args: []string{"serve", "app.py", "--port", "0"}})
+			python := p.childPID()
+			var forked, popened int
+			if _, err := fmt.Sscan(p.getText("/spawn", http.StatusOK), &forked, &popened); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { // should the test fail, by PID
+				for _, pid := range []int{forked, popened} {
+					if !processGone(pid) {
+						syscall.Kill(pid, syscall.SIGKILL)
+					}
+				}
+			})
+			tc.stop(p)
+			waitGone(t, python, "the Python child")
+			waitGone(t, forked, "a process the app forked")
+			waitGone(t, popened, "a subprocess the app started")
+		})
+	}
+}

@@ -13,8 +13,6 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-const version = "0.1.0"
-
 const serveHelp = `Serve a WSGI app for development: HTTP in Go, the app in a child Python.
 
 APPSPEC says where the app is, as gunicorn and flask take it:
@@ -35,6 +33,7 @@ Flags go before or after APPSPEC:
    wsgidev serve --port 0 app.py          pick a free port; the banner prints it`
 
 func main() {
+	cli.VersionPrinter = printVersion
 	app := &cli.App{
 		Name:                 "wsgidev",
 		Usage:                "a development server for Python WSGI apps that shows every request",
@@ -72,9 +71,9 @@ func main() {
 			newCommand,
 			{
 				Name:  "version",
-				Usage: "print wsgidev's version",
+				Usage: "print wsgidev's version, commit, build date and Go version",
 				Action: func(c *cli.Context) error {
-					fmt.Fprintln(c.App.Writer, "wsgidev", version)
+					printVersion(c)
 					return nil
 				},
 			},

@@ -361,17 +361,6 @@ func openPTY(t *testing.T) (master, slave *os.File) {
 	return m, s
 }
 
-func TestVersion(t *testing.T) {
-	t.Parallel()
-	p := start(t, launch{args: []string{"version"}})
-	if code := p.wait(); code != 0 {
-		t.Fatalf("wsgidev version exited %d\n%s", code, p.dump())
-	}
-	if !regexp.MustCompile(`^wsgidev \d+\.\d+\.\d+\S*\n$`).MatchString(p.stdout.String()) {
-		t.Errorf("wsgidev version printed %q, want \"wsgidev X.Y.Z\"", p.stdout.String())
-	}
-}
-
 func TestServeHelpTeachesAppSpecs(t *testing.T) {
 	t.Parallel()
 	p := start(t, launch{args: []string{"serve", "--help"}})

@@ -51,7 +51,8 @@ func wantTUI(noTUI bool, out io.Writer) bool {
 func stdinIsTerminal() bool { return term.IsTerminal(int(os.Stdin.Fd())) }
 
 func useColor(w io.Writer) bool {
-	return os.Getenv("NO_COLOR") == "" && isTerminal(w)
+	f, ok := w.(*os.File)
+	return os.Getenv("NO_COLOR") == "" && ok && isTerminal(f) && enableVT(f)
 }
 
 func isTerminal(w io.Writer) bool {

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -142,5 +141,5 @@ func parseBreaks(exprs []string) ([]devserver.Breakpoint, error) {
 
 // warmReloads says whether reloads fork from a template (pyrunner/template.go).
 func warmReloads(c *cli.Context) bool {
-	return !c.Bool("no-warm") && !c.Bool("no-reload") && runtime.GOOS == "linux"
+	return !c.Bool("no-warm") && !c.Bool("no-reload") && pyrunner.WarmReloads
 }

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"syscall"
 	"testing"
+
+	"github.com/wsgidev/wsgidev/pyrunner"
 )
 
 // parentPID reads a process's parent from /proc.
@@ -49,8 +51,8 @@ func saveUntilWarm(t *testing.T, p *proc, dir string) (child, template int) {
 }
 
 // lingerApp starts a thread that keeps its Python alive for minutes after
-// wsgidev's pipe closes, as an app's background worker would: only
-// PDEATHSIG ends it when wsgidev is killed.
+// wsgidev's pipe closes, as an app's background worker would: only the
+// lifeline ends it when wsgidev is killed.
 const lingerApp = `
 import threading, time
 threading.Thread(target=time.sleep, args=(300,), daemon=False).start()
@@ -59,6 +61,9 @@ VALUE = "lingering"
 
 func TestWarmReloadsAndAKilledWsgidevLeavesNoPython(t *testing.T) {
 	t.Parallel()
+	if !pyrunner.WarmReloads {
+		t.Skip("this build has no warm reloads (portable_test.go)")
+	}
 	p, dir := serveProject(t)
 	p.waitOutput(regexp.MustCompile(`(?m)^ +warm: new code runs in a fork`))
 	writeProjectFile(t, filepath.Join(dir, "linger.py"), lingerApp)

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command bench measures wsgidev against the servers people use for Python
 // WSGI apps in development — gunicorn, wsgiref and werkzeug — on the same
 // apps in the same run, and checks the targets of issues 2, 3 and 4. From
@@ -8,7 +10,8 @@
 //	go run ./bench -only reload -save rename
 //	go run ./bench -d 10s -runs 3           # longer runs, median of three
 //
-// It needs wrk and tmux, and gunicorn, Flask and werkzeug importable from
+// It runs on Linux: its peers, process groups and /proc are Linux's. It
+// needs wrk and tmux, and gunicorn, Flask and werkzeug importable from
 // -python (watchdog, hupper and Django for some of the reload peers).
 // Logs and wrk's raw output go to bench/out/. See bench/README.md.
 package main
@@ -42,7 +45,9 @@ type config struct {
 	save       string // how the reload part saves: "write" in place or "rename"
 	python     string
 	out        string
-	bin        string // a wsgidev binary to use instead of building one
+	bin        string   // a wsgidev binary to use instead of building one
+	servers    []string // the servers the throughput and stream parts run; all when empty
+	capture    bool     // wsgidev writes a capture file (--capture) while it is measured
 }
 
 func main() {
@@ -78,8 +83,18 @@ func parseFlags(args []string) (config, error) {
 	fs.StringVar(&cfg.python, "python", "/usr/bin/python3", "interpreter for every server (gunicorn, Flask, werkzeug importable)")
 	fs.StringVar(&cfg.bin, "bin", "", "use this wsgidev binary instead of building the working tree")
 	fs.StringVar(&cfg.out, "out", "bench/out", "folder for the wsgidev binary, server logs and wrk output (relative to the repository root)")
+	servers := fs.String("servers", "", "only these servers in the throughput and stream parts, comma-separated: "+strings.Join(serverWords(), ", "))
+	fs.BoolVar(&cfg.capture, "capture", false, "serve wsgidev with --capture (a file in -out), to measure what recording every request costs")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
+	}
+	if *servers != "" {
+		for _, name := range strings.Split(*servers, ",") {
+			if !contains(serverWords(), name) {
+				return cfg, fmt.Errorf("-servers: unknown server %q; the servers are %s", name, strings.Join(serverWords(), ", "))
+			}
+			cfg.servers = append(cfg.servers, name)
+		}
 	}
 	cfg.parts = map[string]bool{}
 	for _, p := range strings.Split(*only, ",") {
@@ -189,6 +204,9 @@ func (b *bench) printHeader() {
 	fmt.Printf("  tools    %s · %s · %s\n", firstLine("go", "version"), firstLine(b.python, "--version"), firstLine("wrk", "--version"))
 	fmt.Printf("  peers    gunicorn %s · werkzeug %s · flask %s\n",
 		pyVersion(b.python, "gunicorn"), pyVersion(b.python, "werkzeug"), pyVersion(b.python, "flask"))
+	if b.capture {
+		fmt.Printf("  capture  wsgidev serves with --capture %s\n", filepath.Join(b.out, "capture.<app>.jsonl"))
+	}
 	if b.parts["reload"] {
 		fmt.Printf("  reload   watchdog %s · hupper %s · django %s\n",
 			pyVersion(b.python, "watchdog"), pyVersion(b.python, "hupper"), pyVersion(b.python, "django"))

@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 import (
@@ -42,7 +44,13 @@ const wsgidevName = "wsgidev"
 
 var (
 	wsgidevServer = server{name: wsgidevName, argv: func(b *bench, a app, _ int) []string {
-		return []string{b.bin, "serve", "--no-tui", "--no-reload", "--port", "0", "--python", b.python, a.module + ".py:" + a.callable}
+		argv := []string{b.bin, "serve", "--no-tui", "--no-reload", "--port", "0", "--python", b.python, a.module + ".py:" + a.callable}
+		if b.capture {
+			path := filepath.Join(b.out, "capture."+a.name+".jsonl")
+			os.Remove(path) // each measured server starts a file of its own
+			argv = append(argv, "--capture", path)
+		}
+		return argv
 	}}
 	gunicorn1 = server{name: "gunicorn sync 1w", ref: map[string]int{"hello": 7000, "flask": 3100}, argv: gunicorn(1)}
 	gunicorn2 = server{name: "gunicorn sync 2w", ref: map[string]int{"hello": 6300}, argv: gunicorn(2)}
@@ -51,6 +59,32 @@ var (
 
 	allServers = []server{wsgidevServer, gunicorn1, gunicorn2, wsgiref, werkzeug}
 )
+
+// serverWords are what -servers takes: each server's first word.
+func serverWords() []string {
+	var words []string
+	for _, s := range allServers {
+		if w, _, _ := strings.Cut(s.name, " "); !contains(words, w) {
+			words = append(words, w)
+		}
+	}
+	return words
+}
+
+// servers are the servers the throughput and stream parts measure: those
+// -servers names, else all.
+func (b *bench) servers() []server {
+	if len(b.config.servers) == 0 {
+		return allServers
+	}
+	var out []server
+	for _, s := range allServers {
+		if w, _, _ := strings.Cut(s.name, " "); contains(b.config.servers, w) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
 
 func gunicorn(workers int) func(*bench, app, int) []string {
 	return func(b *bench, a app, port int) []string {

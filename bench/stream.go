@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 import (
@@ -22,7 +24,7 @@ const (
 // wall clock on arrival, on the same machine.
 func (b *bench) stream(ctx context.Context) error {
 	rows := []string{fmt.Sprintf("  %-18s %9s %9s %9s", "server", "median", "max", "chunks")}
-	for _, s := range allServers {
+	for _, s := range b.servers() {
 		logf("streaming from %s", s.name)
 		delays, err := b.streamOne(ctx, s)
 		b.stopAll()

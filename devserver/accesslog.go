@@ -14,6 +14,8 @@ import (
 // Log prints the headless output from a hub subscription until ctx ends:
 // one werkzeug-style access line per request with its duration, the app's
 // output marked as the app's, tracebacks in full, and the child's life.
+// Every text that came from the app or a client goes through Printable on
+// its way out: the only raw escape sequences it writes are its own colours.
 type Log struct {
 	Out   io.Writer
 	Color bool
@@ -69,13 +71,26 @@ func (l Log) print(sub *exchange.Subscription, st *logState) {
 		case u.Reload != nil:
 			l.reload(&b, u.Reload)
 		case u.Notice != nil:
-			fmt.Fprintf(&b, "wsgidev: %s\n", u.Notice.Text)
+			fmt.Fprintf(&b, "wsgidev: %s\n", Printable(u.Notice.Text))
 		}
 	}
-	if dropped > 0 {
-		fmt.Fprintf(&b, "wsgidev: the log fell behind and skipped %d updates\n", dropped)
+	if dropped.Total() > 0 {
+		skipped(&b, dropped)
 	}
 	io.WriteString(l.Out, b.String())
+}
+
+// skipped says what the log lost by falling behind; every request's
+// access line is still printed (finished exchanges are never dropped).
+func skipped(b *strings.Builder, d exchange.Dropped) {
+	var what []string
+	if d.Output > 0 {
+		what = append(what, fmt.Sprintf("%d lines of the app's output", d.Output))
+	}
+	if d.Other > 0 {
+		what = append(what, fmt.Sprintf("%d other updates", d.Other))
+	}
+	fmt.Fprintf(b, "wsgidev: the log fell behind and skipped %s (the inspector and the capture keep each request's own)\n", strings.Join(what, " and "))
 }
 
 // requestOutput prints the lines a request's output completes. print()
@@ -114,12 +129,13 @@ func (l Log) prompt(b *strings.Builder, st *logState, id uint64) {
 		prompt = "(stdin) "
 	}
 	delete(st.partial, key)
-	b.WriteString(l.paint("2", "app|") + " [" + requestLabel(st.requests, id) + "] " + prompt)
+	b.WriteString(l.paint("2", "app|") + " [" + requestLabel(st.requests, id) + "] " + Printable(prompt))
 }
 
+// requestLabel is "GET /x" for the request id, printable.
 func requestLabel(requests map[uint64]string, id uint64) string {
 	if label, ok := requests[id]; ok {
-		return label
+		return Printable(label)
 	}
 	return fmt.Sprintf("request #%d", id)
 }
@@ -135,12 +151,15 @@ func AccessLine(ex *exchange.Exchange) string {
 	if ex.Status != 0 {
 		status = fmt.Sprint(ex.Status)
 	}
-	return fmt.Sprintf("%s - - [%s] \"%s %s %s\" %s %d %s", host, ex.Start.Format("02/Jan/2006 15:04:05"),
-		ex.Method, ex.Target, ex.Proto, status, ex.ResponseBody.Size, FormatDuration(ex.Duration))
+	return Printable(fmt.Sprintf("%s - - [%s] \"%s %s %s\" %s %d %s", host, ex.Start.Format("02/Jan/2006 15:04:05"),
+		ex.Method, ex.Target, ex.Proto, status, ex.ResponseBody.Size, FormatDuration(ex.Duration)))
 }
 
 func (l Log) access(b *strings.Builder, ex *exchange.Exchange) {
 	line := AccessLine(ex)
+	if waited := threadWait(ex); waited != "" {
+		line += " (waited " + waited + " for a thread)"
+	}
 	if f := ex.Failure; f != nil {
 		switch {
 		case f.Kind == exchange.FailCancelled:
@@ -152,18 +171,33 @@ func (l Log) access(b *strings.Builder, ex *exchange.Exchange) {
 	b.WriteString(l.paint(statusColor(ex.Status), line))
 	b.WriteByte('\n')
 	for _, w := range ex.Lint {
-		fmt.Fprintf(b, "%s %s [%s]\n", l.paint("33", "  WSGI warning:"), w.Message, w.Rule)
+		fmt.Fprintf(b, "%s %s [%s]\n", l.paint("33", "  WSGI warning:"), Printable(w.Message), Printable(w.Rule))
 	}
 	if f := ex.Failure; f != nil && f.Kind != exchange.FailCancelled && f.Kind != exchange.FailNotMounted && f.Kind != exchange.FailBadRequest {
 		msg := f.Message
 		if f.Rule != "" {
 			msg = "WSGI rule broken: " + msg + " [" + f.Rule + "]"
 		}
-		fmt.Fprintf(b, "%s %s\n", l.paint("31", "  error:"), msg)
+		fmt.Fprintf(b, "%s %s\n", l.paint("31", "  error:"), Printable(msg))
 		if f.Kind != exchange.FailLoadError {
 			l.Traceback(b, f.Traceback)
 		}
 	}
+}
+
+// threadWait is how long the request waited for a thread of the app, or
+// "" when it did not.
+func threadWait(ex *exchange.Exchange) string {
+	var from time.Duration
+	for _, e := range ex.Events {
+		switch e.Kind {
+		case exchange.EventWaitThread:
+			from = e.Offset
+		case exchange.EventGotThread:
+			return FormatDuration(e.Offset - from)
+		}
+	}
+	return ""
 }
 
 func (l Log) appLines(b *strings.Builder, label, stream, text string) {
@@ -172,7 +206,7 @@ func (l Log) appLines(b *strings.Builder, label, stream, text string) {
 		prefix = l.paint("2", "app!") + " " + label
 	}
 	for _, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
-		b.WriteString(prefix + line + "\n")
+		b.WriteString(prefix + Printable(strings.TrimSuffix(line, "\r")) + "\n")
 	}
 }
 
@@ -180,20 +214,20 @@ func (l Log) appLines(b *strings.Builder, label, stream, text string) {
 // for the first import), so they are not repeated here.
 func (l Log) child(b *strings.Builder, c *exchange.ChildState) {
 	if c.Kind == exchange.ChildExited {
-		fmt.Fprintf(b, "%s %s\n", l.paint("31", "wsgidev:"), c.Note)
+		fmt.Fprintf(b, "%s %s\n", l.paint("31", "wsgidev:"), Printable(c.Note))
 	}
 }
 
 func (l Log) reload(b *strings.Builder, r *exchange.Reload) {
 	what := "manual reload"
 	if len(r.Files) > 0 {
-		what = describeFiles(r.Files) + " changed"
+		what = Printable(describeFiles(r.Files)) + " changed"
 	}
 	if r.OK {
 		fmt.Fprintf(b, "%s reloaded in %s (%s)\n", l.paint("32", "wsgidev:"), FormatDuration(r.Took), what)
 		return
 	}
-	fmt.Fprintf(b, "%s %s; the app failed to import: %s\n", l.paint("31", "wsgidev:"), what, r.Error)
+	fmt.Fprintf(b, "%s %s; the app failed to import: %s\n", l.paint("31", "wsgidev:"), what, Printable(r.Error))
 	l.Traceback(b, r.Detail)
 	b.WriteString("wsgidev: still serving: requests get this error until a save fixes it\n")
 }
@@ -204,7 +238,7 @@ func (l Log) Traceback(b *strings.Builder, tb string) {
 		return
 	}
 	for _, line := range strings.Split(strings.TrimRight(tb, "\n"), "\n") {
-		fmt.Fprintf(b, "  %s\n", line)
+		fmt.Fprintf(b, "  %s\n", Printable(line))
 	}
 }
 

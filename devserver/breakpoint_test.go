@@ -1,10 +1,10 @@
 package devserver
 
 import (
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/wsgidev/wsgidev/devserver/exchange"
 )
 
 func TestParseBreakpoint(t *testing.T) {
@@ -21,16 +21,22 @@ func TestParseBreakpoint(t *testing.T) {
 		{expr: "header:x-debug", hits: []string{"GET / X-Debug: 1"}, misses: []string{"GET /"}},
 		{expr: "POST header:X-Debug=yes", hits: []string{"POST / X-Debug: yes"}, misses: []string{"POST / X-Debug: no", "GET / X-Debug: yes"}},
 		{expr: "/a.b", hits: []string{"GET /a.b"}, misses: []string{"GET /axb"}},
+		{expr: "method:get", hits: []string{"GET /x"}, misses: []string{"POST /x"}},
+		{expr: "/a* path:*b", hits: []string{"GET /ab", "GET /a/b"}, misses: []string{"GET /a", "GET /b"}},
+		{expr: "header:A header:B", hits: []string{"GET / A: 1, B: 2"}, misses: []string{"GET / A: 1"}},
+		{expr: "get /x", hits: []string{"GET /x"}, misses: []string{"POST /x", "GET /y"}}, // free text, any case
+		{expr: "POST or PUT /x", hits: []string{"POST /", "PUT /x"}, misses: []string{"PUT /y", "GET /x"}},
+		{expr: "-is:replay", hits: []string{"GET /"}},
 		{expr: "", wantErr: "empty breakpoint"},
-		{expr: "get /x", wantErr: `"get" is not a term`},
-		{expr: "GET POST", wantErr: "two methods"},
-		{expr: "/a /b", wantErr: "two paths"},
+		{expr: "GET POST", wantErr: "two methods (GET and POST)"},
 		{expr: "path:api", wantErr: "starts with /"},
 		{expr: "header:", wantErr: "name a request header"},
-		{expr: "header:A header:B", wantErr: "two headers"},
-		{expr: "query:x=1", wantErr: `unknown term "query:"`},
-		{expr: "method:get", wantErr: "a word in capitals"},
-		{expr: "next next", wantErr: "next given twice"},
+		{expr: "query:x=1", wantErr: "unknown term"},
+		{expr: "next next", wantErr: "given twice"},
+		{expr: "status:5xx", wantErr: "no status yet"},
+		{expr: "body:x", wantErr: "no body to look in"},
+		{expr: "is:error", wantErr: "has not failed yet"},
+		{expr: "is:pinned", wantErr: "pins belong to the inspector"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.expr, func(t *testing.T) {
@@ -48,12 +54,12 @@ func TestParseBreakpoint(t *testing.T) {
 				t.Errorf("Once %v", b.Once)
 			}
 			for _, req := range tt.hits {
-				if !b.Matches(request(req)) {
+				if !b.Match(request(req)) {
 					t.Errorf("%q does not match %q", tt.expr, req)
 				}
 			}
 			for _, req := range tt.misses {
-				if b.Matches(request(req)) {
+				if b.Match(request(req)) {
 					t.Errorf("%q matches %q", tt.expr, req)
 				}
 			}
@@ -61,12 +67,17 @@ func TestParseBreakpoint(t *testing.T) {
 	}
 }
 
-func request(s string) *http.Request {
+// request is the exchange of "METHOD /path [Name: value, Name: value]" as
+// the server has recorded it when a breakpoint looks: the request line
+// and headers, nothing more.
+func request(s string) *exchange.Exchange {
 	method, rest, _ := strings.Cut(s, " ")
-	path, header, _ := strings.Cut(rest, " ")
-	r := httptest.NewRequest(method, path, nil)
-	if name, value, ok := strings.Cut(header, ": "); ok {
-		r.Header.Set(name, value)
+	path, headers, _ := strings.Cut(rest, " ")
+	ex := &exchange.Exchange{Method: method, Target: path, RequestHeaders: []exchange.Header{{Name: "Host", Value: "127.0.0.1"}}}
+	for _, h := range strings.Split(headers, ", ") {
+		if name, value, ok := strings.Cut(h, ": "); ok {
+			ex.RequestHeaders = append(ex.RequestHeaders, exchange.Header{Name: name, Value: value})
+		}
 	}
-	return r
+	return ex
 }

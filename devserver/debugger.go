@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"sort"
 	"strings"
 	"sync"
@@ -78,9 +77,6 @@ func newDebugger() *Debugger {
 // SetBreak adds a breakpoint (see ParseBreakpoint; a Breakpoint{Once: true}
 // holds the next request).
 func (d *Debugger) SetBreak(b Breakpoint) {
-	if b.Path != "" && b.path == nil {
-		b.setPath(b.Path) // built by hand, not parsed
-	}
 	d.mu.Lock()
 	d.breaks = append(d.breaks, b)
 	d.nbreaks.Store(int32(len(d.breaks)))
@@ -217,25 +213,25 @@ func (d *Debugger) notify() {
 	d.changed = make(chan struct{})
 }
 
-// catch returns the hold for request id when r hits a breakpoint (removing
-// a once-only one), nil otherwise. The request counts as held from here,
-// so ReleaseAll and a waiting reload see it.
-func (d *Debugger) catch(r *http.Request, id uint64) *hold {
+// catch returns the hold for the request recorded in ex when it hits a
+// breakpoint (removing a once-only one), nil otherwise. The request counts
+// as held from here, so ReleaseAll and a waiting reload see it.
+func (d *Debugger) catch(ex *exchange.Exchange) *hold {
 	if d.nbreaks.Load() == 0 {
 		return nil
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	for i := range d.breaks {
-		if !d.breaks[i].Matches(r) {
+		if !d.breaks[i].Match(ex) {
 			continue
 		}
 		if d.breaks[i].Once {
 			d.breaks = append(d.breaks[:i], d.breaks[i+1:]...)
 			d.nbreaks.Store(int32(len(d.breaks)))
 		}
-		h := &hold{info: HeldInfo{ID: id, Method: r.Method, Target: r.RequestURI, Position: exchange.HeldRunning, Since: time.Now()}}
-		d.held[id] = h
+		h := &hold{info: HeldInfo{ID: ex.ID, Method: ex.Method, Target: ex.Target, Position: exchange.HeldRunning, Since: time.Now()}}
+		d.held[ex.ID] = h
 		d.notify()
 		return h
 	}

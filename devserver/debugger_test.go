@@ -160,6 +160,14 @@ func (s *streamed) all(t *testing.T) string {
 	}
 }
 
+// breakpoint parses expr as --break does.
+func breakpoint(t *testing.T, expr string) devserver.Breakpoint {
+	t.Helper()
+	b, err := devserver.ParseBreakpoint(expr)
+	must(t, err)
+	return b
+}
+
 func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
@@ -358,7 +366,7 @@ func TestStepThroughWrite(t *testing.T) {
 func TestContinueAfterStartResponse(t *testing.T) {
 	ts := startStepping(t)
 	d := ts.srv.Debugger()
-	d.SetBreak(devserver.Breakpoint{Path: "/chunks"})
+	d.SetBreak(breakpoint(t, "/chunks"))
 	s := ts.send(context.Background(), "/chunks")
 	h := waitHeld(t, d, exchange.HeldBeforeApp)
 	stepTo(t, d, h.ID, 1)
@@ -431,7 +439,7 @@ func TestClientGoneWhileHeld(t *testing.T) {
 func TestReleaseAll(t *testing.T) {
 	ts := startStepping(t)
 	d := ts.srv.Debugger()
-	d.SetBreak(devserver.Breakpoint{Path: "/chunks"})
+	d.SetBreak(breakpoint(t, "/chunks"))
 	first := ts.send(context.Background(), "/chunks")
 	stepTo(t, d, waitHeld(t, d, exchange.HeldBeforeApp).ID, 1)
 	second := ts.send(context.Background(), "/chunks?2")

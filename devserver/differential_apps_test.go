@@ -1,3 +1,5 @@
+//go:build linux
+
 package devserver_test
 
 import (
@@ -108,6 +110,16 @@ func TestDifferentialFlask(t *testing.T) {
 	d.compareRaw(t, "url without host", "GET /hello/x HTTP/1.0\r\n\r\n")
 	d.compareRaw(t, "environ absolute target", "GET http://{host}/environ/abs?x=1 HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")
 	d.compareRaw(t, "environ raw query bytes", "GET /environ?q=caf\xc3\xa9&r=%20 HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")
+
+	// Issue 14: the status line as the app wrote it, OPTIONS * for the
+	// app, an explicit Content-Length: 0, a fragment a raw client sent,
+	// and a request with two lengths refused.
+	d.compare(t, "custom reason phrase", "GET", "/reason", "", nil)
+	d.compareRaw(t, "options star", "OPTIONS * HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")
+	d.compareRaw(t, "environ content-length 0", "POST /environ HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+	d.compareRaw(t, "environ fragment", "GET /environ/p?a=1#frag HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")
+	d.compareRefused(t, "content-length and transfer-encoding", "POST /environ HTTP/1.1\r\nHost: {host}\r\nContent-Length: 4\r\n"+
+		"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /hello/smuggled HTTP/1.1\r\nHost: {host}\r\n\r\n")
 }
 
 // TestDifferentialFlaskMounted mounts the app under a prefix: --script-name

@@ -25,6 +25,7 @@ func readRequest(t *testing.T, raw string) *http.Request {
 func environMap(t *testing.T, raw, prefix string) map[string]string {
 	t.Helper()
 	r := readRequest(t, raw)
+	dropFragment(r) // as ServeHTTP does first
 	s := &Server{cfg: Config{ScriptName: prefix}, software: "wsgidev/1.2.3"}
 	kv, err := s.environ(r, requestHeaders(r))
 	if err != nil {
@@ -80,6 +81,26 @@ func TestBuildEnviron(t *testing.T) {
 			raw:    "POST /f HTTP/1.1\r\nHost: h\r\nContent-Type: text/plain\r\nContent-Length: 3\r\n\r\nabc",
 			want:   map[string]string{"CONTENT_TYPE": "text/plain", "CONTENT_LENGTH": "3"},
 			absent: []string{"HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"},
+		},
+		{
+			name: "an explicit Content-Length: 0 passes, as under gunicorn",
+			raw:  "POST /f HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n",
+			want: map[string]string{"CONTENT_LENGTH": "0"},
+		},
+		{
+			name: "a #fragment from a raw client stays out of PATH_INFO and QUERY_STRING",
+			raw:  "GET /p%23q?a=1#frag?x HTTP/1.1\r\nHost: h\r\n\r\n",
+			want: map[string]string{"PATH_INFO": "/p#q", "QUERY_STRING": "a=1", "REQUEST_URI": "/p%23q?a=1#frag?x"},
+		},
+		{
+			name: "a #fragment right after the path",
+			raw:  "GET /p#frag?x HTTP/1.1\r\nHost: h\r\n\r\n",
+			want: map[string]string{"PATH_INFO": "/p", "QUERY_STRING": ""},
+		},
+		{
+			name: "OPTIONS * reaches the app with PATH_INFO *",
+			raw:  "OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n",
+			want: map[string]string{"REQUEST_METHOD": "OPTIONS", "PATH_INFO": "*", "QUERY_STRING": "", "REQUEST_URI": "*"},
 		},
 		{
 			name:   "chunked body: no CONTENT_LENGTH",

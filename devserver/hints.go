@@ -1,11 +1,6 @@
 package devserver
 
-import (
-	"strings"
-	"unicode"
-
-	"github.com/wsgidev/wsgidev/pyrunner"
-)
+import "github.com/wsgidev/wsgidev/pyrunner"
 
 // hint says each kind of pyrunner.Hint once a session, as a notice: it is
 // advice about the app's setup, not news about one request.
@@ -18,25 +13,15 @@ func (s *Session) hint(h pyrunner.Hint) {
 }
 
 // hintText is what a hint tells the user, or "" for a kind this wsgidev
-// does not know.
+// does not know. What the app gave is in it as it came: the log prints
+// notices through Printable, the inspector sanitizes them.
 func hintText(h pyrunner.Hint) string {
 	switch h.Kind {
 	case pyrunner.HintFlaskSwallowed:
-		return "Flask answered " + printable(h.Request) + " with its own " + printable(h.Status) +
-			" page and kept the exception (" + printable(h.Exception) + ") from wsgidev, so there is no traceback page; " +
+		return "Flask answered " + h.Request + " with its own " + h.Status +
+			" page and kept the exception (" + h.Exception + ") from wsgidev, so there is no traceback page; " +
 			"the app's log has it. For wsgidev's page with the traceback and each frame's locals: " +
 			`--env FLASK_DEBUG=1, or app.config["PROPAGATE_EXCEPTIONS"] = True (said once)`
 	}
 	return ""
-}
-
-// printable drops control characters from what the app gave, for a
-// one-line notice.
-func printable(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return -1
-		}
-		return r
-	}, s)
 }

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 
 	"github.com/wsgidev/wsgidev/devserver/exchange"
 )
@@ -40,11 +41,14 @@ func (l *recListener) Accept() (net.Conn, error) {
 }
 
 // recConn records the heads in what is read from it. Body bytes pass
-// through counted, never copied, so an upload costs nothing here.
+// through counted, never copied, so an upload costs nothing here. On the
+// way out it puts the app's reason phrase in the status line
+// (statusline.go).
 type recConn struct {
 	net.Conn
 	mu   sync.Mutex
 	scan headScanner
+	swap atomic.Pointer[statusSwap] // the status line the handler is about to write
 }
 
 func (c *recConn) Read(p []byte) (int, error) {
@@ -69,7 +73,7 @@ func (c *recConn) CloseWrite() error {
 // take returns the recorded head of r: the first one read ahead whose
 // request line is r's. Heads before it belong to requests net/http
 // refused; they are dropped.
-func (c *recConn) take(r *http.Request) (exchange.Body, bool) {
+func (c *recConn) take(r *http.Request) (wireHead, bool) {
 	line := r.Method + " " + r.RequestURI + " " + r.Proto
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -95,19 +99,31 @@ func connContext(ctx context.Context, c net.Conn) context.Context {
 
 // rawHead is r's head as it came over the wire, when r came through a
 // recording connection.
-func rawHead(r *http.Request) (exchange.Body, bool) {
+func rawHead(r *http.Request) (wireHead, bool) {
 	rc, ok := r.Context().Value(recConnKey{}).(*recConn)
 	if !ok {
-		return exchange.Body{}, false
+		return wireHead{}, false
 	}
 	return rc.take(r)
 }
 
+// wireHead is what the recorder saw of one request head: its bytes, and
+// what net/http's parsed request no longer shows.
+type wireHead struct {
+	raw exchange.Body
+	// bothLengths: the head has Content-Length and Transfer-Encoding.
+	// net/http drops the Content-Length and reads the body chunked; RFC
+	// 9112 §6.1 calls it a sign of request smuggling, after which the
+	// connection must close.
+	bothLengths bool
+}
+
 // head is one recorded request head.
 type head struct {
-	data     []byte // the first bytes, up to the blank line included
-	size     int    // the real size
-	firstLen int    // the request line's length in data, -1 when data stops inside it
+	data        []byte // the first bytes, up to the blank line included
+	size        int    // the real size
+	firstLen    int    // the request line's length in data, -1 when data stops inside it
+	bothLengths bool   // Content-Length and Transfer-Encoding lines both
 }
 
 // matches tells whether h is the head of the request whose line is line.
@@ -122,7 +138,7 @@ func (h *head) matches(line string) bool {
 }
 
 // take finds line's head among those read ahead.
-func (s *headScanner) take(line string) (exchange.Body, bool) {
+func (s *headScanner) take(line string) (wireHead, bool) {
 	for i := range s.heads {
 		if !s.heads[i].matches(line) {
 			continue
@@ -134,9 +150,9 @@ func (s *headScanner) take(line string) (exchange.Body, bool) {
 		n := copy(s.heads, s.heads[i+1:]) // the queue's array is reused, request after request
 		clear(s.heads[n:])
 		s.heads = s.heads[:n]
-		return exchange.Body{Data: h.data, Size: int64(h.size), Truncated: len(h.data) < h.size}, true
+		return wireHead{raw: exchange.Body{Data: h.data, Size: int64(h.size), Truncated: len(h.data) < h.size}, bothLengths: h.bothLengths}, true
 	}
-	return exchange.Body{}, false
+	return wireHead{}, false
 }
 
 // held is the bytes held: heads waiting for their handlers and the one
@@ -180,6 +196,8 @@ type headScanner struct {
 	proto10 bool   // the request line ends in HTTP/1.0: no chunked bodies
 	length  int64  // Content-Length, -1 when none or not a number
 	chunked bool
+	sawCL   bool // a Content-Length line
+	sawTE   bool // a Transfer-Encoding line
 }
 
 func (s *headScanner) feed(p []byte) {
@@ -215,6 +233,7 @@ func (s *headScanner) feedHead(p []byte) []byte {
 			return nil
 		}
 		s.started, s.first, s.length, s.chunked, s.proto10 = true, true, -1, false, false
+		s.sawCL, s.sawTE = false, false
 	}
 	if s.cur.data == nil {
 		s.sizeHint(p)
@@ -314,14 +333,17 @@ func (s *headScanner) framing(line []byte) {
 	case asciiEqualFold(name, "content-length"):
 		v, _, _ := bytes.Cut(value, []byte{','}) // "5, 5": net/http takes repeats that agree
 		s.length = parseLength(bytes.TrimSpace(v))
+		s.sawCL = true
 	case asciiEqualFold(name, "transfer-encoding"):
 		s.chunked = asciiEqualFold(value, "chunked")
+		s.sawTE = true
 	}
 }
 
 // endHead queues the finished head and moves on to its body.
 func (s *headScanner) endHead() {
 	s.queued += cap(s.cur.data)
+	s.cur.bothLengths = s.sawCL && s.sawTE
 	s.heads = append(s.heads, s.cur)
 	s.cur, s.started = head{}, false
 	switch {

@@ -72,11 +72,13 @@ func TestHeadScannerCap(t *testing.T) {
 		if held := s.held(); held > connHeadCap+2*lineKeep {
 			t.Errorf("pieces of %d: holds %d bytes, over the cap %d", n, held, HeadCap)
 		}
-		b, ok := s.take("GET /long HTTP/1.1")
+		h, ok := s.take("GET /long HTTP/1.1")
+		b := h.raw
 		if !ok || len(b.Data) != HeadCap || b.Size != int64(len(long)) || !b.Truncated || !bytes.Equal(b.Data, []byte(long[:HeadCap])) {
 			t.Fatalf("pieces of %d: long head ok=%v kept %d of %d, truncated %v", n, ok, len(b.Data), b.Size, b.Truncated)
 		}
-		b, ok = s.take("GET /next HTTP/1.1")
+		h, ok = s.take("GET /next HTTP/1.1")
+		b = h.raw
 		if !ok || string(b.Data) != "GET /next HTTP/1.1\r\n\r\n" || b.Truncated {
 			t.Errorf("pieces of %d: next head %q ok=%v", n, b.Data, ok)
 		}
@@ -91,7 +93,8 @@ func TestHeadScannerCap(t *testing.T) {
 		t.Errorf("three long heads: holds %d bytes, over %d", held, connHeadCap)
 	}
 	for i, line := range []string{"GET /long HTTP/1.1", "GET /long HTTP/1.1", "GET /third HTTP/1.1"} {
-		b, ok := s.take(line)
+		h, ok := s.take(line)
+		b := h.raw
 		if want := min(HeadCap, connHeadCap-i*HeadCap); !ok || len(b.Data) != want || !b.Truncated || b.Size != int64(len(long))+int64(i/2) {
 			t.Errorf("head %d: ok=%v kept %d (want %d) of %d, truncated %v", i, ok, len(b.Data), want, b.Size, b.Truncated)
 		}
@@ -102,8 +105,8 @@ func TestHeadScannerCap(t *testing.T) {
 // never handed over, and a request line cut by the cap still matches.
 func TestHeadScannerTake(t *testing.T) {
 	s := scanAll([]byte("BAD\r\n\r\nGET /a HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\n\r\n"), 0)
-	if b, ok := s.take("GET /b HTTP/1.1"); !ok || string(b.Data) != "GET /b HTTP/1.1\r\n\r\n" {
-		t.Fatalf("take /b: %q %v", b.Data, ok)
+	if h, ok := s.take("GET /b HTTP/1.1"); !ok || string(h.raw.Data) != "GET /b HTTP/1.1\r\n\r\n" {
+		t.Fatalf("take /b: %q %v", h.raw.Data, ok)
 	}
 	if len(s.heads) != 0 || s.queued != 0 {
 		t.Errorf("heads before the one taken were kept: %d, %d bytes", len(s.heads), s.queued)
@@ -113,8 +116,24 @@ func TestHeadScannerTake(t *testing.T) {
 	}
 	target := "/" + strings.Repeat("p", HeadCap)
 	s = scanAll([]byte("GET "+target+" HTTP/1.1\r\n\r\n"), 512)
-	if b, ok := s.take("GET " + target + " HTTP/1.1"); !ok || !b.Truncated || len(b.Data) != HeadCap {
-		t.Errorf("a request line longer than the cap: ok=%v truncated=%v kept %d", ok, b.Truncated, len(b.Data))
+	if h, ok := s.take("GET " + target + " HTTP/1.1"); !ok || !h.raw.Truncated || len(h.raw.Data) != HeadCap {
+		t.Errorf("a request line longer than the cap: ok=%v truncated=%v kept %d", ok, h.raw.Truncated, len(h.raw.Data))
+	}
+}
+
+// A head with both Content-Length and Transfer-Encoding is marked, however
+// the names are spelled; one with either alone is not.
+func TestHeadScannerBothLengths(t *testing.T) {
+	s := scanAll([]byte("POST /both HTTP/1.1\r\ncontent-LENGTH: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"+
+		"POST /cl HTTP/1.1\r\nContent-Length: 2\r\n\r\nhi"+
+		"POST /te HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"), 0)
+	for _, tc := range []struct {
+		line string
+		both bool
+	}{{"POST /both HTTP/1.1", true}, {"POST /cl HTTP/1.1", false}, {"POST /te HTTP/1.1", false}} {
+		if h, ok := s.take(tc.line); !ok || h.bothLengths != tc.both {
+			t.Errorf("%s: taken %v, both lengths %v; want %v", tc.line, ok, h.bothLengths, tc.both)
+		}
 	}
 }
 

@@ -13,10 +13,22 @@ import (
 
 // recorder fills one Exchange as the request runs and publishes it.
 type recorder struct {
-	hub *exchange.Hub
-	ex  *exchange.Exchange
-	tap *bodyTap // nil when the request has no body
+	hub    *exchange.Hub
+	ex     *exchange.Exchange
+	tap    *bodyTap // nil when the request has no body
+	length int64    // the request's Content-Length, -1 when chunked
+	// bothLengths: the head has Content-Length and Transfer-Encoding
+	// (framing.go refuses it).
+	bothLengths bool
+	logKept     int       // bytes of output text kept in the exchange, about logKeep at most
+	logCut      bool      // the output passed logKeep: the rest is not kept
+	waitFor     time.Time // when the request began to wait for a thread
 }
+
+// logKeep is the most of what one request prints (stdout, stderr,
+// wsgi.errors) its exchange keeps: the inspector, the log and the capture
+// show that much and a marker, however much the app prints.
+const logKeep = 256 << 10
 
 // wsgiKeys are the environ keys the child adds (runner.py make_environ),
 // described for the record since they are objects, not strings.
@@ -46,9 +58,10 @@ func (s *Server) begin(r *http.Request) *recorder {
 	if of, ok := s.replays.Load(r.RemoteAddr); ok {
 		ex.ReplayOf = of.(uint64)
 	}
-	ex.RawHead, _ = rawHead(r)
+	head, _ := rawHead(r)
+	ex.RawHead = head.raw
 	ex.RequestHeaders = requestHeaders(r)
-	rec := &recorder{hub: s.cfg.Hub, ex: ex}
+	rec := &recorder{hub: s.cfg.Hub, ex: ex, length: r.ContentLength, bothLengths: head.bothLengths}
 	if r.ContentLength != 0 {
 		rec.tap = &bodyTap{r: r.Body, limit: s.cfg.BodyCap}
 		r.Body = rec.tap
@@ -72,13 +85,38 @@ func requestHeaders(r *http.Request) []exchange.Header {
 	return headers
 }
 
-func (s *Server) finish(rec *recorder) {
+// finish records the exchange as done, then lets the response's last
+// byte go: Config.Record (the capture file) has it before the client has
+// its whole answer.
+func (s *Server) finish(rec *recorder, resp *response) {
 	rec.ex.Duration = time.Since(rec.ex.Start)
 	if rec.tap != nil {
-		rec.ex.RequestBody = rec.tap.snapshot()
+		rec.ex.RequestBody = rec.tap.snapshot(rec.length)
 	}
 	rec.ex.Done = true
+	if s.cfg.Record != nil {
+		s.cfg.Record(rec.ex)
+	}
 	s.cfg.Hub.Publish(exchange.Update{Done: rec.ex})
+	resp.release()
+}
+
+// settleBody reads what the app left of the request body, for the record,
+// before the response head goes out (net/http discards the rest once the
+// head is written), and returns the body's framing error, if it has one:
+// the client then gets a 400 instead of the app's answer. A client that
+// waits for 100 Continue has sent nothing unless the app read: its body
+// is not asked for, and the connection closes after the answer.
+func (rec *recorder) settleBody(r *http.Request, resp *response) error {
+	if rec.tap == nil {
+		return nil
+	}
+	if expectsContinue(r) && !rec.tap.started() {
+		resp.close = true
+	} else {
+		rec.tap.keepRest()
+	}
+	return rec.tap.malformed()
 }
 
 func (rec *recorder) setEnviron(kv []string) {
@@ -145,7 +183,27 @@ var streamNames = map[byte]string{
 }
 
 func (rec *recorder) log(ev pyrunner.Event) {
-	rec.eventAt(exchange.Event{Kind: exchange.EventLog, Stream: streamNames[ev.Stream], Text: ev.Text}, ev.At, nil)
+	if rec.logCut {
+		return // and said so
+	}
+	text := ev.Text
+	if room := logKeep - rec.logKept; len(text) > room {
+		text = clipText(text, room, fmt.Sprintf("… [cut: the request printed more than %d KiB; the rest is not kept]\n", logKeep>>10))
+		rec.logCut = true
+	}
+	rec.logKept += len(text)
+	rec.eventAt(exchange.Event{Kind: exchange.EventLog, Stream: streamNames[ev.Stream], Text: text}, ev.At, nil)
+}
+
+// waitThread records that every thread of the app is busy and the
+// request waits for one: why a page hangs.
+func (rec *recorder) waitThread(ev pyrunner.Event) {
+	rec.waitFor = ev.At
+	rec.eventAt(exchange.Event{Kind: exchange.EventWaitThread, Text: ev.Text}, ev.At, nil)
+}
+
+func (rec *recorder) gotThread(ev pyrunner.Event) {
+	rec.eventAt(exchange.Event{Kind: exchange.EventGotThread, Text: "after waiting " + FormatDuration(ev.At.Sub(rec.waitFor))}, ev.At, nil)
 }
 
 func (rec *recorder) lint(rule, message string) {

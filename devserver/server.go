@@ -29,6 +29,11 @@ type Config struct {
 	ScriptName string // mount prefix, "" or "/prefix"
 	BodyCap    int    // bytes of each body kept in the exchange
 	Version    string // shown in error pages
+	// Record, if set, gets each finished exchange before the last byte of
+	// its response goes to the client, on the request's goroutine: the
+	// capture file writes it there, so that every answer a client got
+	// whole is in the file, even after a kill -9.
+	Record func(*exchange.Exchange)
 }
 
 // Server is the HTTP side of wsgidev.
@@ -60,6 +65,9 @@ func New(cfg Config) (*Server, error) {
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          discardLog(),
 		ConnContext:       connContext,
+		// OPTIONS * goes to the app, as under gunicorn; net/http would
+		// answer it itself.
+		DisableGeneralOptionsHandler: true,
 	}
 	return s, nil
 }

@@ -69,16 +69,17 @@ type Session struct {
 	console *console
 	ctl     *Control
 
-	ctx       context.Context    // ends at the first stop
-	beginStop context.CancelFunc // the first stop: a signal, the end of Start's ctx, Stop
-	sigs      chan os.Signal
-	served    chan error
-	atOnce    chan struct{} // closed at a stop during the shutdown
-	atOnceSet sync.Once
-	stopped   sync.Once
-	stopErr   error
-	capture   func()   // writes what is queued and closes the capture file
-	hinted    sync.Map // the kinds of pyrunner.Hint said already
+	ctx           context.Context    // ends at the first stop
+	beginStop     context.CancelFunc // the first stop: a signal, the end of Start's ctx, Stop
+	sigs          chan os.Signal
+	served        chan error
+	atOnce        chan struct{} // closed at a stop during the shutdown
+	atOnceSet     sync.Once
+	stopped       sync.Once
+	stopErr       error
+	capture       *capture.Writer // nil without cfg.Capture; set before serving
+	captureFailed sync.Once
+	hinted        sync.Map // the kinds of pyrunner.Hint said already
 }
 
 // NewSession opens the port and builds the session; nothing runs until
@@ -87,7 +88,7 @@ func NewSession(cfg SessionConfig) (*Session, error) {
 	if cfg.Host == "" {
 		cfg.Host = "127.0.0.1"
 	}
-	s := &Session{cfg: cfg, hub: exchange.NewHub(), served: make(chan error, 1), atOnce: make(chan struct{}), capture: func() {}}
+	s := &Session{cfg: cfg, hub: exchange.NewHub(), served: make(chan error, 1), atOnce: make(chan struct{})}
 	s.ctx, s.beginStop = context.WithCancel(context.Background())
 	s.console = &console{s: s, atImport: make(chan struct{}, 1)}
 	s.ctl = &Control{s: s}
@@ -95,7 +96,7 @@ func NewSession(cfg SessionConfig) (*Session, error) {
 	if s.runner, err = pyrunner.New(s.childConfig()); err != nil {
 		return nil, err
 	}
-	srv, err := New(Config{Backend: s.runner, Hub: s.hub, ScriptName: cfg.ScriptName, BodyCap: cfg.BodyCap, Version: cfg.Version})
+	srv, err := New(Config{Backend: s.runner, Hub: s.hub, ScriptName: cfg.ScriptName, BodyCap: cfg.BodyCap, Version: cfg.Version, Record: s.record})
 	if err != nil {
 		return nil, err
 	}
@@ -280,7 +281,9 @@ func (s *Session) shutdown() error {
 	default:
 		s.runner.Stop(time.Second)
 	}
-	s.capture() // after the shutdown: what finished meanwhile is written too
+	if s.capture != nil {
+		s.capture.Close() // after the shutdown: what finished meanwhile is written too
+	}
 	if s.sigs != nil {
 		signal.Stop(s.sigs)
 		close(s.sigs)
@@ -288,8 +291,9 @@ func (s *Session) shutdown() error {
 	return err
 }
 
-// startCapture subscribes a capture writer to the hub when cfg.Capture
-// names a file.
+// startCapture opens the capture file when cfg.Capture names one. The
+// server writes each exchange to it through record, before the answer's
+// last byte goes out, so a kill -9 never loses an answered request.
 func (s *Session) startCapture(hello pyrunner.Hello) error {
 	if s.cfg.Capture == "" {
 		return nil
@@ -300,18 +304,23 @@ func (s *Session) startCapture(hello pyrunner.Hello) error {
 	if err != nil {
 		return fmt.Errorf("--capture: %w", err)
 	}
-	if note := w.Repaired(); note != "" && s.cfg.Stderr != nil {
-		io.WriteString(s.cfg.Stderr, "wsgidev: "+note+"\n")
+	for _, note := range w.Notes() {
+		if s.cfg.Stderr != nil {
+			io.WriteString(s.cfg.Stderr, "wsgidev: "+note+"\n")
+		}
 	}
-	sub := s.hub.Subscribe()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		w.Run(ctx, sub, func(err error) { s.notice(err.Error() + "; capture stopped") })
-		sub.Close()
-		w.Close()
-	}()
-	s.capture = func() { cancel(); <-done }
+	s.capture = w // before Serve starts: no request sees it change
 	return nil
+}
+
+// record is the server's Config.Record: it writes a finished exchange to
+// the capture file, if there is one. The first failed write stops the
+// capture and says so.
+func (s *Session) record(ex *exchange.Exchange) {
+	if s.capture == nil {
+		return
+	}
+	if err := s.capture.Write(ex); err != nil {
+		s.captureFailed.Do(func() { s.notice(err.Error() + "; capture stopped") })
+	}
 }

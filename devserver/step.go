@@ -179,7 +179,7 @@ func describeEdits(edits []exchange.EnvEdit) string {
 
 // abortPage answers a request the user aborted in the debugger: a 503 page
 // while nothing was sent, else a cut connection (no fake success).
-func (s *Server) abortPage(w http.ResponseWriter, r *http.Request, rec *recorder, resp *response, st *stepper) {
+func (s *Server) abortPage(r *http.Request, rec *recorder, resp *response, st *stepper) {
 	at := "before the app was called"
 	switch n, isChunk := strings.CutPrefix(st.aborted, exchange.HeldBeforeChunk+" "); {
 	case isChunk:
@@ -188,13 +188,12 @@ func (s *Server) abortPage(w http.ResponseWriter, r *http.Request, rec *recorder
 		at = "after start_response(), before any body was sent; the app's iterable was closed"
 	}
 	f := &exchange.Failure{Kind: exchange.FailAborted, Message: "aborted in the debugger " + at}
-	if resp != nil && resp.committed {
+	if resp.committed {
 		f.Cut = true
 		rec.fail(f)
-		resp.flush()
-		panic(http.ErrAbortHandler)
+		resp.cutConnection()
 	}
-	s.sendPage(w, r, rec, http.StatusServiceUnavailable, pageData{
+	s.sendPage(r, rec, resp, http.StatusServiceUnavailable, pageData{
 		Title:   "Aborted in the debugger",
 		Summary: "This request was aborted in the debugger (a --break breakpoint or the inspector held it), " + at + ".",
 		Hint:    "Send the request again to run it; clear the breakpoint to let it through.",

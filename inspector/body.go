@@ -79,7 +79,7 @@ func headerValue(headers []exchange.Header, name string) string {
 
 // renderBody renders a captured body: a heading that says its size, type,
 // how it is shown and where the capture cap cut it, then its lines.
-func (d *detailModel) renderBody(title string, body exchange.Body, contentType string) []block {
+func (d *doc) renderBody(title string, body exchange.Body, contentType string) []block {
 	st := &d.c.styles
 	mode := d.bodyMode
 	if mode == bodyAuto {
@@ -96,6 +96,10 @@ func (d *detailModel) renderBody(title string, body exchange.Body, contentType s
 	blocks := []block{{heading: true, lines: []string{head}}}
 	if body.Truncated {
 		note := fmt.Sprintf("captured the first %s of %s (the capture cap)", formatSize(int64(len(body.Data))), formatSize(body.Size))
+		blocks = append(blocks, block{heading: true, lines: []string{st.Warn.Render(note)}})
+	}
+	if body.Unread > 0 {
+		note := fmt.Sprintf("the app read %s of it; wsgidev read the rest after the app, for the record", formatSize(body.Size-body.Unread))
 		blocks = append(blocks, block{heading: true, lines: []string{st.Warn.Render(note)}})
 	}
 	if body.Size == 0 {
@@ -138,7 +142,7 @@ func jsonLines(data []byte) ([]string, string) {
 }
 
 // formLines lists urlencoded fields in order, values as Python strs.
-func (d *detailModel) formLines(data []byte) []string {
+func (d *doc) formLines(data []byte) []string {
 	st := &d.c.styles
 	var lines []string
 	for _, pair := range strings.Split(string(data), "&") {

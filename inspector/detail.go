@@ -181,7 +181,7 @@ func (d *detailModel) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.Top, k.Bottom},
 		{k.NextTab, k.PrevTab, k.GotoTab, k.NextRequest, k.PrevRequest, k.BodyView},
-		{k.Replay, k.EditReplay, k.CopyCurl, k.Pin, k.PinDiffs},
+		{k.Replay.Replay, k.Replay.EditReplay, k.Replay.CopyCurl, k.Replay.Pin, k.Replay.PinDiffs},
 		{k.Filter, k.ClearFilter, k.Back, k.ToggleLog, k.Explain, k.Reload, k.Help, k.Quit},
 	}
 }
@@ -199,12 +199,23 @@ func (d *detailModel) lines() []string {
 	}
 	c.row, c.version, c.tab, c.width, c.search, c.mode = d.row, d.row.version, d.tab, d.width, d.search, d.bodyMode
 	c.explain = d.c.explain
-	c.lines = d.flatten(d.build())
+	c.lines = d.flatten((&doc{c: d.c, row: d.row, width: d.width, bodyMode: d.bodyMode}).build(d.tab))
 	return c.lines
 }
 
-func (d *detailModel) build() []block {
-	switch d.tab {
+// doc lays one exchange out as the detail view's tabs, in blocks of
+// lines. What it draws depends on its fields and explain mode alone, so
+// the detail view caches it (detail_*.go, body.go and explain.go draw).
+type doc struct {
+	c        *common
+	row      *row
+	width    int
+	bodyMode bodyMode
+}
+
+// build lays out tab t.
+func (d *doc) build(t tab) []block {
+	switch t {
 	case tabEnviron:
 		return append(d.explainIntro(), d.environBlocks()...)
 	case tabRequest:

@@ -69,7 +69,7 @@ func pyValue(v exchange.EnvVar) (value, note string, object bool) {
 	}
 }
 
-func (d *detailModel) environBlocks() []block {
+func (d *doc) environBlocks() []block {
 	st := &d.c.styles
 	env := d.row.ex.Environ
 	if len(env) == 0 {
@@ -110,7 +110,7 @@ func (d *detailModel) environBlocks() []block {
 }
 
 // environEntry is one key: the name in a column, the value wrapped beside it.
-func (d *detailModel) environEntry(v exchange.EnvVar, keyW, valW int) block {
+func (d *doc) environEntry(v exchange.EnvVar, keyW, valW int) block {
 	st := &d.c.styles
 	value, note, object := pyValue(v)
 	style := st.String

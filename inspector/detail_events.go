@@ -23,7 +23,7 @@ func appCalled(ex *exchange.Exchange) time.Duration {
 
 // bodyBlocks: the chunks as they came (live while streaming), then the
 // content once the response has ended.
-func (d *detailModel) bodyBlocks() []block {
+func (d *doc) bodyBlocks() []block {
 	st := &d.c.styles
 	r, ex := d.row, d.row.ex
 	called := appCalled(ex)
@@ -82,7 +82,7 @@ func wrapStyle(s lipgloss.Style, text string, width int) []string {
 
 // logBlocks: what the app wrote during this request, the failure with its
 // traceback, and the WSGI warnings.
-func (d *detailModel) logBlocks() []block {
+func (d *doc) logBlocks() []block {
 	st := &d.c.styles
 	ex := d.row.ex
 	var blocks []block
@@ -129,7 +129,7 @@ func (d *detailModel) logBlocks() []block {
 	return blocks
 }
 
-func (d *detailModel) failureBlocks(f *exchange.Failure) []block {
+func (d *doc) failureBlocks(f *exchange.Failure) []block {
 	st := &d.c.styles
 	blocks := []block{{heading: true, lines: []string{""}},
 		{heading: true, lines: []string{st.Section.Render("Failure") + "  " + st.Error.Render(string(f.Kind))}}}
@@ -150,7 +150,7 @@ func (d *detailModel) failureBlocks(f *exchange.Failure) []block {
 
 // timelineBlocks: every step with its offset from the request's arrival,
 // warnings and failures flagged where they happened.
-func (d *detailModel) timelineBlocks() []block {
+func (d *doc) timelineBlocks() []block {
 	st := &d.c.styles
 	r, ex := d.row, d.row.ex
 	blocks := []block{{heading: true, lines: []string{st.Section.Render("Timeline") + "  " + st.Dim.Render("offsets from the request's arrival")}}}
@@ -205,6 +205,10 @@ func (d *detailModel) timelineBlocks() []block {
 			add(e.Offset, e.Stream, st.Dim, firstLine(e.Text))
 		case exchange.EventLint:
 			add(e.Offset, "⚠ WSGI warning", st.Warn, e.Text+" ["+e.Rule+"]")
+		case exchange.EventWaitThread:
+			add(e.Offset, "waits for thread", st.Warn, e.Text)
+		case exchange.EventGotThread:
+			add(e.Offset, "got a thread", plain, e.Text)
 		case exchange.EventClose:
 			add(e.Offset, "close() called", plain, "")
 			explainOnce(bodyTexts, "close")

@@ -14,7 +14,7 @@ import (
 
 // requestBlocks: the request line and headers as they came over the wire,
 // then the body.
-func (d *detailModel) requestBlocks() []block {
+func (d *doc) requestBlocks() []block {
 	st := &d.c.styles
 	ex := d.row.ex
 	var blocks []block
@@ -36,7 +36,7 @@ func (d *detailModel) requestBlocks() []block {
 // rawHeadBlocks shows the head byte for byte: case, order, spacing and
 // repeats as sent, bytes that do not print escaped, line ends (CRLF) and
 // the blank line that ends the head left out.
-func (d *detailModel) rawHeadBlocks(head exchange.Body) []block {
+func (d *doc) rawHeadBlocks(head exchange.Body) []block {
 	st := &d.c.styles
 	title := st.Section.Render("Request line and headers") + "  " + st.Dim.Render("as sent, "+formatSize(head.Size))
 	blocks := []block{{heading: true, lines: []string{title}}}
@@ -108,7 +108,7 @@ func escapeRaw(b []byte) string {
 // parsedHeadBlocks shows the request as net/http parsed it (names
 // canonical, Host first, the rest by name), for an exchange whose raw head
 // was not recorded: replayed, or read from a HAR file or an older capture.
-func (d *detailModel) parsedHeadBlocks() []block {
+func (d *doc) parsedHeadBlocks() []block {
 	st := &d.c.styles
 	ex := d.row.ex
 	title := st.Section.Render("Request line and headers") + "  " + st.Dim.Render("as parsed (the raw head was not recorded)")
@@ -122,7 +122,7 @@ func (d *detailModel) parsedHeadBlocks() []block {
 }
 
 // headerBlock is "Name: value", the value wrapped under itself.
-func (d *detailModel) headerBlock(h exchange.Header) block {
+func (d *doc) headerBlock(h exchange.Header) block {
 	st := &d.c.styles
 	name, value := sanitize(h.Name), sanitize(h.Value)
 	indent := min(len(name)+2, d.width/2)
@@ -140,7 +140,7 @@ func (d *detailModel) headerBlock(h exchange.Header) block {
 
 // wrapStyled wraps a line whose plain text is plain: the first piece keeps
 // its style, the rest are plain.
-func (d *detailModel) wrapStyled(styled, plain string) []string {
+func (d *doc) wrapStyled(styled, plain string) []string {
 	parts := wrap(sanitize(plain), d.width)
 	if len(parts) == 1 {
 		return []string{styled}
@@ -150,7 +150,7 @@ func (d *detailModel) wrapStyled(styled, plain string) []string {
 
 // responseBlocks: each start_response call in order, then the response as
 // it went to the client.
-func (d *detailModel) responseBlocks() []block {
+func (d *doc) responseBlocks() []block {
 	st := &d.c.styles
 	ex := d.row.ex
 	var blocks []block
@@ -201,7 +201,7 @@ func (d *detailModel) responseBlocks() []block {
 
 // statusText is the status line as sent: the app's own reason phrase when
 // it gave one.
-func (d *detailModel) statusText() string {
+func (d *doc) statusText() string {
 	ex := d.row.ex
 	text := ""
 	for _, e := range ex.Events {
@@ -216,7 +216,7 @@ func (d *detailModel) statusText() string {
 }
 
 // startResponseBlocks shows one call's arguments as Python would print them.
-func (d *detailModel) startResponseBlocks(e exchange.Event) []block {
+func (d *doc) startResponseBlocks(e exchange.Event) []block {
 	st := &d.c.styles
 	label := func(s string) string { return "  " + st.Key.Render(pad(s, 9)) }
 	indent := strings.Repeat(" ", 11)

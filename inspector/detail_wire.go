@@ -43,7 +43,7 @@ func lookupEnviron(env []exchange.EnvVar) envLookup {
 
 // wireBlocks: the request head line by line beside the environ keys each
 // line became, then the keys the server set on its own.
-func (d *detailModel) wireBlocks() []block {
+func (d *doc) wireBlocks() []block {
 	st := &d.c.styles
 	ex := d.row.ex
 	head, verbatim := requestHead(ex)
@@ -81,7 +81,7 @@ func (d *detailModel) wireBlocks() []block {
 }
 
 // serverKeyBlocks lists the environ keys no line of the head made.
-func (d *detailModel) serverKeyBlocks(environ []exchange.EnvVar, made map[string]bool) []block {
+func (d *doc) serverKeyBlocks(environ []exchange.EnvVar, made map[string]bool) []block {
 	st := &d.c.styles
 	var blocks []block
 	for _, v := range environ {
@@ -109,7 +109,7 @@ func (d *detailModel) serverKeyBlocks(environ []exchange.EnvVar, made map[string
 
 // wireRowBlock draws one line of the head and the keys it became: side by
 // side on a wide screen, the keys under the line on a narrow one.
-func (d *detailModel) wireRowBlock(r wireRow, env envLookup) block {
+func (d *doc) wireRowBlock(r wireRow, env envLookup) block {
 	st := &d.c.styles
 	raw := escapeRaw([]byte(r.raw))
 	text := strings.ToLower(r.raw + " " + r.note)
@@ -154,7 +154,7 @@ func (d *detailModel) wireRowBlock(r wireRow, env envLookup) block {
 }
 
 // wireLeftWidth is the width of the widest head line, for the left column.
-func (d *detailModel) wireLeftWidth() int {
+func (d *doc) wireLeftWidth() int {
 	head, _ := requestHead(d.row.ex)
 	w := 20
 	for _, l := range head {
@@ -165,7 +165,7 @@ func (d *detailModel) wireLeftWidth() int {
 
 // wireKeyLines are the keys a row became, each "KEY = 'value'" with how
 // it was made below it, in width cells; or the row's note.
-func (d *detailModel) wireKeyLines(r wireRow, env envLookup, width int) []string {
+func (d *doc) wireKeyLines(r wireRow, env envLookup, width int) []string {
 	st := &d.c.styles
 	width = max(width, 10)
 	if len(r.keys) == 0 {

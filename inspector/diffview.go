@@ -32,18 +32,19 @@ type paneLine struct {
 }
 
 // pane fills the screen with text the user reads and leaves: a replay's
-// diff against the original, the pins' latest diffs, a curl command.
+// diff against the original, the pins' latest diffs, a curl command. The
+// replays component owns it (replay.go).
 type pane struct {
 	c      *common
 	width  int
 	height int
 
+	open   bool // it has the screen
 	title  string
 	lines  []paneLine
 	scroll int
 	newID  uint64 // the exchange enter opens; 0: none
 	pins   bool   // it shows the pins' diffs, redrawn after each run
-	back   state  // where esc returns to
 }
 
 func newPane(c *common) *pane { return &pane{c: c} }
@@ -52,9 +53,9 @@ func (p *pane) Init() tea.Cmd             { return nil }
 func (p *pane) SetSize(width, height int) { p.width, p.height = width, height }
 func (p *pane) page() int                 { return max(1, p.height-1) }
 
-// show replaces the content and scrolls to its top.
+// show opens the pane with new content, scrolled to its top.
 func (p *pane) show(title string, lines []paneLine, newID uint64) {
-	p.title, p.lines, p.newID, p.scroll = title, lines, newID, 0
+	p.open, p.title, p.lines, p.newID, p.scroll = true, title, lines, newID, 0
 }
 
 func (p *pane) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -133,15 +134,15 @@ func writeWindow(b *strings.Builder, lines []string, scroll, page, width int) {
 }
 
 func (p *pane) ShortHelp() []key.Binding {
-	k := &p.c.keys
-	return []key.Binding{k.Up, k.Down, k.OpenNew, k.PinDiffs, k.Back, k.Help, k.Quit}
+	k, r := &p.c.keys, &p.c.keys.Replay
+	return []key.Binding{k.Up, k.Down, r.OpenNew, r.PinDiffs, k.Back, k.Help, k.Quit}
 }
 
 func (p *pane) FullHelp() [][]key.Binding {
-	k := &p.c.keys
+	k, r := &p.c.keys, &p.c.keys.Replay
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.Top, k.Bottom},
-		{k.OpenNew, k.PinDiffs, k.Back},
+		{r.OpenNew, r.PinDiffs, k.Back},
 		{k.ToggleLog, k.Reload, k.Help, k.Quit},
 	}
 }

@@ -1,5 +1,8 @@
 package inspector
 
+// Edit, then replay (the replays component's e key): the request opens
+// in the user's editor as an HTTP message and is sent as saved.
+
 import (
 	"bytes"
 	"errors"
@@ -23,8 +26,8 @@ type editedMsg struct {
 
 // edit opens the request of ex in the editor as an HTTP message; the
 // edited version is replayed when the editor exits.
-func (m *Model) edit(ex *exchange.Exchange) tea.Cmd {
-	argv := editorCommand(m.c.opts.Editor)
+func (r *replays) edit(ex *exchange.Exchange) tea.Cmd {
+	argv := editorCommand(r.c.opts.Editor)
 	f, err := os.CreateTemp("", "wsgidev-request-*.http")
 	if err == nil {
 		_, err = f.Write(formatRequest(ex))
@@ -33,11 +36,11 @@ func (m *Model) edit(ex *exchange.Exchange) tea.Cmd {
 		}
 	}
 	if err != nil {
-		m.status.say("cannot write the request to edit: "+err.Error(), true)
+		r.c.post(flashMsg{"cannot write the request to edit: " + err.Error(), true})
 		return nil
 	}
 	if ex.RequestBody.Truncated {
-		m.logs.note(m.c.now(), fmt.Sprintf("#%d: the request body was cut at the capture cap; the file holds its first %d bytes", ex.ID, len(ex.RequestBody.Data)))
+		r.c.post(noteMsg(fmt.Sprintf("#%d: the request body was cut at the capture cap; the file holds its first %d bytes", ex.ID, len(ex.RequestBody.Data))))
 	}
 	cmd := exec.Command(argv[0], append(argv[1:], f.Name())...)
 	return tea.ExecProcess(cmd, func(err error) tea.Msg {
@@ -58,12 +61,12 @@ func editorCommand(option string) []string {
 
 // edited replays what the editor left in the file, or shows why not:
 // the error, and the file's lines numbered so the line it names is found.
-func (m *Model) edited(msg editedMsg) tea.Cmd {
+func (r *replays) edited(msg editedMsg) tea.Cmd {
 	defer os.Remove(msg.path)
 	fail := func(why string, text []byte) tea.Cmd {
 		title := fmt.Sprintf("edit of #%d: nothing replayed", msg.orig.ID)
-		m.status.say(title, true)
-		m.logs.note(m.c.now(), title+": "+why)
+		r.c.post(flashMsg{title, true})
+		r.c.post(noteMsg(title + ": " + why))
 		lines := []paneLine{{why, lineBad}}
 		if len(text) > 0 {
 			lines = append(lines, paneLine{}, paneLine{"the edited request:", lineDim})
@@ -71,7 +74,7 @@ func (m *Model) edited(msg editedMsg) tea.Cmd {
 				lines = append(lines, paneLine{fmt.Sprintf("%4d  %s", i+1, l), linePlain})
 			}
 		}
-		m.openPane(title, lines, 0)
+		r.open(title, lines, 0)
 		return nil
 	}
 	if msg.err != nil {
@@ -85,7 +88,7 @@ func (m *Model) edited(msg editedMsg) tea.Cmd {
 	if err != nil {
 		return fail("the edited request does not parse: "+err.Error(), text)
 	}
-	return m.replay(msg.orig, req, true)
+	return r.replay(msg.orig, req, true)
 }
 
 // formatRequest writes the request of ex as an HTTP message: the request

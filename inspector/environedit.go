@@ -27,6 +27,7 @@ const (
 // shown is the one the debugger publishes back.
 type environEditor struct {
 	c      *common
+	ctl    StepControl
 	width  int
 	height int
 
@@ -42,18 +43,20 @@ type environEditor struct {
 
 var _ component = (*environEditor)(nil)
 
-func newEnvironEditor(c *common) *environEditor {
-	return &environEditor{c: c, ti: newLineInput(c, "")}
+func newEnvironEditor(c *common, ctl StepControl) *environEditor {
+	return &environEditor{c: c, ctl: ctl, ti: newLineInput(c, "")}
 }
 
-func (e *environEditor) Init() tea.Cmd                       { return nil }
-func (e *environEditor) Update(tea.Msg) (tea.Model, tea.Cmd) { return e, nil }
-func (e *environEditor) SetSize(width, height int)           { e.width, e.height = width, max(height, 3) }
-func (e *environEditor) typing() bool                        { return e.open && e.mode != editNone }
+func (e *environEditor) Init() tea.Cmd             { return nil }
+func (e *environEditor) SetSize(width, height int) { e.width, e.height = width, max(height, 3) }
+func (e *environEditor) typing() bool              { return e.open && e.mode != editNone }
 
 func (e *environEditor) ShortHelp() []key.Binding {
-	k := &e.c.keys
-	return []key.Binding{k.Up, k.Down, k.EnvEdit, k.EnvAdd, k.EnvDelete, k.Step, k.Continue, k.Abort, k.EnvClose}
+	k := &e.c.keys.Debug
+	if e.typing() {
+		return []key.Binding{e.c.keys.Accept, e.c.keys.Cancel, e.c.keys.Quit}
+	}
+	return []key.Binding{k.EnvUp, k.EnvDown, k.EnvEdit, k.EnvAdd, k.EnvDelete, k.Step, k.Continue, k.Abort, k.EnvClose}
 }
 
 func (e *environEditor) FullHelp() [][]key.Binding { return [][]key.Binding{e.ShortHelp()} }
@@ -82,21 +85,29 @@ func (e *environEditor) follow() {
 	}
 }
 
+// Update takes every key while the editor is open.
+func (e *environEditor) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if msg, ok := msg.(tea.KeyMsg); ok && e.open {
+		return e, e.key(msg)
+	}
+	return e, nil
+}
+
 func (e *environEditor) key(msg tea.KeyMsg) tea.Cmd {
-	k := &e.c.keys
-	if key.Matches(msg, k.Quit) {
+	k := &e.c.keys.Debug
+	if key.Matches(msg, e.c.keys.Quit) {
 		return tea.Quit
 	}
 	if e.mode != editNone {
 		return e.typingKey(msg)
 	}
 	env := e.row.ex.Environ
-	d := e.c.debug
-	id := e.row.ex.ID
+	ctl, id := e.ctl, e.row.ex.ID
+	act := func(f func(uint64) error) tea.Cmd { return func() tea.Msg { return debugResultMsg{err: f(id)} } }
 	switch {
-	case key.Matches(msg, k.Up):
+	case key.Matches(msg, k.EnvUp):
 		e.move(-1)
-	case key.Matches(msg, k.Down):
+	case key.Matches(msg, k.EnvDown):
 		e.move(1)
 	case key.Matches(msg, k.EnvEdit) && e.cursor < len(env):
 		v := env[e.cursor]
@@ -112,14 +123,13 @@ func (e *environEditor) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.EnvDelete) && e.cursor < len(env):
 		e.err = ""
 		name := env[e.cursor].Key
-		ctl := d.ctl
 		return func() tea.Msg { return debugResultMsg{err: ctl.EditEnviron(id, name, "", true)} }
 	case key.Matches(msg, k.Step):
-		return d.act(id, d.ctl.Step)
+		return act(ctl.Step)
 	case key.Matches(msg, k.Continue):
-		return d.act(id, d.ctl.Continue)
+		return act(ctl.Continue)
 	case key.Matches(msg, k.Abort):
-		return d.act(id, d.ctl.Abort)
+		return act(ctl.Abort)
 	case key.Matches(msg, k.EnvClose):
 		e.close()
 	}
@@ -150,7 +160,7 @@ func (e *environEditor) typingKey(msg tea.KeyMsg) tea.Cmd {
 		e.mode = editNone
 		e.ti.Blur()
 		e.editKey = name
-		ctl, id := e.c.debug.ctl, e.row.ex.ID
+		ctl, id := e.ctl, e.row.ex.ID
 		return func() tea.Msg { return debugResultMsg{err: ctl.EditEnviron(id, name, value, false)} }
 	case key.Matches(msg, k.Cancel):
 		e.mode = editNone
@@ -281,40 +291,4 @@ func (e *environEditor) entry(v exchange.EnvVar, selected bool, keyW int, edited
 		return st.Selected.Render(pad(fit(mark+name+"  "+sanitize(value), e.width-ansi.StringWidth(tag)), e.width-ansi.StringWidth(tag))) + tag
 	}
 	return fit(mark+st.Key.Render(name)+"  "+valueStyle.Render(sanitize(value))+tag, e.width)
-}
-
-// heldBlocks head the environ of a request held before the app: it can
-// still be edited.
-func (d *detailModel) heldBlocks() []block {
-	if !beforeApp(d.row) || d.c.debug.ctl == nil {
-		return nil
-	}
-	st := &d.c.styles
-	note := "⏸ Held before the app is called: i edits this environ, s steps, c continues, A aborts."
-	return []block{{heading: true, lines: wrapStyle(st.Held, note, d.width)}, {heading: true, lines: []string{""}}}
-}
-
-// editBlocks list, under a finished or held exchange's environ, what was
-// edited in the debugger.
-func (d *detailModel) editBlocks() []block {
-	st := &d.c.styles
-	edits := d.row.ex.EnvironEdits
-	if len(edits) == 0 {
-		return nil
-	}
-	blocks := []block{{heading: true, lines: []string{""}},
-		{heading: true, lines: []string{st.Section.Render("Edited in the debugger") + "  " + st.Dim.Render(plural(len(edits), "edit", "edits"))}}}
-	for _, ed := range edits {
-		var text string
-		switch ed.Op {
-		case "add":
-			text = "added " + ed.Key + " = " + pyStrRepr(ed.New)
-		case "change":
-			text = "changed " + ed.Key + " from " + pyStrRepr(ed.Old) + " to " + pyStrRepr(ed.New)
-		default:
-			text = "deleted " + ed.Key + " (was " + pyStrRepr(ed.Old) + ")"
-		}
-		blocks = append(blocks, block{text: strings.ToLower(text), lines: wrapStyle(st.Edited, "  "+sanitize(text), d.width)})
-	}
-	return blocks
 }

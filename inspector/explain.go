@@ -7,39 +7,13 @@ import (
 	"github.com/wsgidev/wsgidev/devserver/exchange"
 )
 
-// Explanation is one text of explain mode: what an environ key (or a part
-// of start_response or of the body iterable) means, where its value comes
-// from, and the PEP 3333 section that says so.
-type Explanation struct {
-	Key     string // "PATH_INFO", or a topic such as "status" or "close"
-	Means   string // what PEP 3333 says it is
-	Origin  string // in words: "from the User-Agent request header", "set by the server"
-	Section string // the PEP 3333 section's title, e.g. "environ Variables"
-	Wsgidev string // how wsgidev fills it where the PEP leaves a choice; may be empty
-}
-
-// Explainer gives explain mode its texts. Package main fills it from the
-// templates package, so the inspector imports nothing but the exchange
-// model and the texts stay in one place for the error pages and the TUI.
-type Explainer interface {
-	// Environ explains one environ key; ok is false for keys it has no
-	// text for.
-	Environ(key string) (e Explanation, ok bool)
-	// StartResponse explains start_response, its arguments and write(),
-	// in teaching order; Key names each ("start_response", "status", …).
-	StartResponse() []Explanation
-	// Body explains the iterable the app returns and its close(), in
-	// teaching order ("body", "iteration", "close", …).
-	Body() []Explanation
-}
-
 // explaining is true when explain mode is on and has texts to show.
-func (d *detailModel) explaining() bool { return d.c.explain && d.c.opts.Explain != nil }
+func (d *doc) explaining() bool { return d.c.explain && d.c.opts.Explain != nil }
 
 // explainLines lays e out in lines of width cells under indent spaces:
 // the meaning, then where the value came from and the PEP section, then
 // wsgidev's choice where it made one.
-func (d *detailModel) explainLines(e Explanation, indent, width int) []string {
+func (d *doc) explainLines(e Explanation, indent, width int) []string {
 	st := &d.c.styles
 	pre := strings.Repeat(" ", indent)
 	w := max(10, width-indent)
@@ -84,11 +58,11 @@ func explainText(e Explanation) string {
 const explainColumnMin = 160
 
 // explainColumn is true when explanations go in a column of their own.
-func (d *detailModel) explainColumn() bool { return d.explaining() && d.width >= explainColumnMin }
+func (d *doc) explainColumn() bool { return d.explaining() && d.width >= explainColumnMin }
 
 // explainEnviron adds key's explanation to its entry, when explaining:
 // under it, or beside it right of left cells on a wide screen.
-func (d *detailModel) explainEnviron(b *block, v exchange.EnvVar, left int) {
+func (d *doc) explainEnviron(b *block, v exchange.EnvVar, left int) {
 	if !d.explaining() {
 		return
 	}
@@ -129,7 +103,7 @@ func topic(list []Explanation, key string) (Explanation, bool) {
 
 // explainTopic is the block explaining the topic key of list, indented
 // under the entry it follows; nil when not explaining or without a text.
-func (d *detailModel) explainTopic(list func(Explainer) []Explanation, key string, indent int) []block {
+func (d *doc) explainTopic(list func(Explainer) []Explanation, key string, indent int) []block {
 	if !d.explaining() {
 		return nil
 	}
@@ -142,7 +116,7 @@ func (d *detailModel) explainTopic(list func(Explainer) []Explanation, key strin
 
 // explainRest is a section with the topics of list not in shown, so every
 // rule of start_response or the iterable is on screen somewhere.
-func (d *detailModel) explainRest(title string, list func(Explainer) []Explanation, shown ...string) []block {
+func (d *doc) explainRest(title string, list func(Explainer) []Explanation, shown ...string) []block {
 	if !d.explaining() {
 		return nil
 	}
@@ -171,17 +145,17 @@ func bodyTexts(x Explainer) []Explanation          { return x.Body() }
 
 // space ends an entry with a blank line when entries are long (explain
 // mode) or are to be read from afar (the large theme).
-func (d *detailModel) space(b *block) {
+func (d *doc) space(b *block) {
 	if d.spaced() {
 		b.lines = append(b.lines, "")
 	}
 }
 
 // spaced is true when environ entries end in a blank line of their own.
-func (d *detailModel) spaced() bool { return d.c.styles.Spacious || d.explaining() }
+func (d *doc) spaced() bool { return d.c.styles.Spacious || d.explaining() }
 
 // explainIntro heads the Environ tab in explain mode.
-func (d *detailModel) explainIntro() []block {
+func (d *doc) explainIntro() []block {
 	if !d.explaining() {
 		return nil
 	}

@@ -137,6 +137,39 @@ func TestFlowFilter(t *testing.T) {
 	}
 }
 
+// A filter that does not parse hides nothing and says why in the filter
+// bar: as unfinished while its last word is typed, as wrong once done.
+func TestFlowFilterErrors(t *testing.T) {
+	tm := startFlow(t, testOptions())
+	tm.Send(UpdatesMsg(sampleUpdates()))
+	waitFor(t, tm, "6 requests")
+
+	keys(tm, "/")
+	tm.Type("header:")
+	waitFor(t, tm, "… header:: name a request header")
+	tm.Type("X-Trace=b*")
+	waitFor(t, tm, "1 of 6 shown", "/api/items?debug=1")
+	for range len("header:X-Trace=b*") {
+		keys(tm, "backspace")
+	}
+	tm.Type("bogus:x")
+	waitFor(t, tm, "✗ bogus:x: unknown term", "/login", "/static/logo.png")
+	keys(tm, "enter")
+	waitFor(t, tm, "/ bogus:x", "✗ bogus:x: unknown term")
+	keys(tm, "/")
+	for range len("bogus:x") {
+		keys(tm, "backspace")
+	}
+	tm.Type("GET or")
+	waitFor(t, tm, "… or: or needs a term on each side")
+	keys(tm, "enter")
+	waitFor(t, tm, "✗ or: or needs a term on each side")
+	keys(tm, "esc")
+	if m := quit(t, tm); m.c.store.filter.shown() {
+		t.Errorf("filter %q after esc; want it cleared", m.c.store.filter.query)
+	}
+}
+
 func TestFlowFollow(t *testing.T) {
 	tm := startFlow(t, testOptions())
 	tm.Send(UpdatesMsg(sampleUpdates()))

@@ -121,6 +121,19 @@ func TestEscapeRaw(t *testing.T) {
 	}
 }
 
+// A request body the app did not read is shown, with how much it read.
+func TestUnreadRequestBodyNote(t *testing.T) {
+	r := begin(1, 0, "POST", "/ignores-it")
+	r.ex.RequestBody = exchange.Body{Data: []byte("a=1&b=2"), Size: 7, Unread: 7}
+	m := press(send(newTestModel(100, 30, testOptions()), UpdatesMsg(r.done(ms))), "enter", "2")
+	view := ansi.Strip(m.View())
+	for _, want := range []string{"a=1&b=2", "the app read 0 B of it; wsgidev read the rest after the app"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("the request tab lacks %q:\n%s", want, view)
+		}
+	}
+}
+
 // A head cut at the cap, or with bare LF line ends, says so under it.
 func TestRawHeadNotes(t *testing.T) {
 	r := begin(1, 0, "GET", "/x")

@@ -112,6 +112,15 @@ func TestViewFilterTyping(t *testing.T) {
 	})
 }
 
+// A filter that does not parse hides nothing and says why.
+func TestViewFilterError(t *testing.T) {
+	forSizes(t, func(t *testing.T, w, h int) {
+		m := press(sampleModel(w, h), "/")
+		m = press(typeText(m, "status:5xx bogus:x"), "enter")
+		checkView(t, m)
+	})
+}
+
 func TestViewHelp(t *testing.T) {
 	forSizes(t, func(t *testing.T, w, h int) {
 		checkView(t, press(sampleModel(w, h), "?"))

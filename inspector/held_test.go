@@ -235,7 +235,7 @@ func TestFlowHoldEditStepContinue(t *testing.T) {
 	waitFor(t, tm, "Edited in the debugger", "changed PATH_INFO from '/x' to '/edited'", "added HTTP_X_DEBUG")
 
 	m := quit(t, tm)
-	if n := m.c.debug.heldCount(); n != 0 || len(m.c.debug.held) != 0 {
+	if n := m.debug.heldCount(); n != 0 || len(m.debug.held) != 0 {
 		t.Errorf("%d held at the end, want none", n)
 	}
 }
@@ -264,7 +264,7 @@ func TestFlowAbort(t *testing.T) {
 	tm.Send(UpdatesMsg(r.done(5 * ms)[n:]))
 	waitFor(t, tm, "503", "1 request")
 	m := quit(t, tm)
-	if m.editor.open {
+	if m.debug.editor.open {
 		t.Error("the environ editor opened after the app was called")
 	}
 }
@@ -286,11 +286,26 @@ func TestFlowBreakWhen(t *testing.T) {
 	tm.Type("bogus")
 	keys(tm, "enter")
 	waitFor(t, tm, `✗ breakpoint "bogus"`)
+	// A term a breakpoint cannot evaluate is refused as it is typed, in
+	// the words the server would use, and enter leaves it to be fixed.
+	keys(tm, "W")
+	tm.Type("POST status:")
+	waitFor(t, tm, "… status:: want a status")
+	tm.Type("5xx")
+	waitFor(t, tm, "✗ status:5xx: a breakpoint holds a request before the app")
+	keys(tm, "enter")
+	for range len("status:5xx") {
+		keys(tm, "backspace")
+	}
+	tm.Type("header:X-Debug")
+	waitFor(t, tm, "break on: POST header:X-Debug")
+	keys(tm, "enter")
+	f.expect(t, "break POST header:X-Debug")
 	keys(tm, "U")
 	f.expect(t, "clear")
 	m := quit(t, tm)
-	if len(m.c.debug.breaks) != 0 {
-		t.Errorf("breakpoints %q after U", m.c.debug.breaks)
+	if len(m.debug.breaks) != 0 {
+		t.Errorf("breakpoints %q after U", m.debug.breaks)
 	}
 }
 
@@ -353,7 +368,7 @@ func TestPdbConsoleEndOfInput(t *testing.T) {
 	r := begin(1, 89*time.Second, "GET", "/ask").environ(ms).log(ms, "stdout", "name? ").
 		event(ms, exchange.Event{Kind: exchange.EventInput})
 	m = send(m, UpdatesMsg(r.updates))
-	if !strings.Contains(m.View(), "name? ") || m.modal() != modalConsole {
+	if !strings.Contains(m.View(), "name? ") || !m.pdb.focused() {
 		t.Fatalf("the console did not open:\n%s", m.View())
 	}
 	next, cmd := m.Update(tea.KeyMsg{Type: tea.KeyCtrlD})
@@ -379,7 +394,7 @@ func TestClearKeepsHeld(t *testing.T) {
 	}
 	r.debug(2*ms, "step").environ(2*ms).startResponse(3*ms, "200 OK", "").held(3*ms, exchange.HeldAfterStart)
 	m = send(m, UpdatesMsg(r.updates[2:]))
-	if !strings.Contains(m.View(), "200") || m.c.debug.heldCount() != 1 {
+	if !strings.Contains(m.View(), "200") || m.debug.heldCount() != 1 {
 		t.Errorf("the kept row does not follow its request:\n%s", m.View())
 	}
 	_, cmd := m.Update(keyMsg("s"))
@@ -390,12 +405,30 @@ func TestClearKeepsHeld(t *testing.T) {
 	f.expect(t, "step 7")
 }
 
+// is:held follows the debugger: a request shows once held and goes once
+// continued, without the filter being typed again.
+func TestFilterFollowsHeld(t *testing.T) {
+	m := send(newTestModel(100, 30, debugOptions(newFakeDebugger())), UpdatesMsg(sampleUpdates()))
+	m = press(typeText(press(m, "/"), "is:held"), "enter")
+	if n := m.c.store.len(); n != 0 {
+		t.Fatalf("%d rows held before any request is", n)
+	}
+	r := begin(7, 89*time.Second, "GET", "/held").held(ms, exchange.HeldBeforeApp)
+	m = send(m, UpdatesMsg(r.updates))
+	if n := m.c.store.len(); n != 1 || m.c.store.at(0).ex.ID != 7 {
+		t.Fatalf("%d rows shown once #7 is held; want #7", n)
+	}
+	m = send(m, UpdatesMsg(r.debug(2*ms, "continue").updates[2:]))
+	if n := m.c.store.len(); n != 0 {
+		t.Errorf("%d rows shown once #7 was continued; want none", n)
+	}
+}
+
 // Without a debugger in the Control, none of its keys are on.
 func TestNoDebuggerNoKeys(t *testing.T) {
 	m := newTestModel(100, 30, testOptions())
 	m = send(m, UpdatesMsg(begin(1, 89*time.Second, "GET", "/x").held(0, exchange.HeldBeforeApp).updates))
-	k := m.c.keys
-	for _, b := range k.debugHelpKeys() {
+	for _, b := range m.debugColumn() {
 		if b.Enabled() {
 			t.Errorf("%s is on without a debugger", b.Help().Key)
 		}

@@ -5,10 +5,11 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/wsgidev/wsgidev/devserver/exchange"
 )
 
 // filterSyntax reminds the user of the filter's terms while typing.
-const filterSyntax = "status:5xx method:POST path:/api is:live is:error -word"
+const filterSyntax = "status:5xx method:POST path:/api/* is:live is:error -word"
 
 // inputLine is the line where a filter or a search is typed.
 type inputLine struct {
@@ -18,15 +19,22 @@ type inputLine struct {
 }
 
 func newInputLine(c *common) inputLine {
+	ti := newLineInput(c, "/ ")
+	ti.CharLimit = 200
+	return inputLine{c: c, ti: ti}
+}
+
+// newLineInput is a text input in the inspector's styles.
+func newLineInput(c *common, prompt string) textinput.Model {
 	ti := textinput.New()
 	ti.Cursor.SetMode(cursor.CursorStatic)
-	ti.Prompt = "/ "
+	ti.Prompt = prompt
 	ti.PromptStyle = c.styles.Prompt
 	ti.TextStyle = c.styles.Input
 	ti.Cursor.Style = c.styles.Selected
 	ti.Cursor.TextStyle = c.styles.Input
-	ti.CharLimit = 200
-	return inputLine{c: c, ti: ti}
+	ti.CharLimit = 4096
+	return ti
 }
 
 func (in *inputLine) active() bool { return in.what != typingNone }
@@ -59,26 +67,56 @@ func (in *inputLine) update(msg tea.KeyMsg) tea.Cmd {
 }
 
 // view is the input line: the text being typed, or the filter or search
-// in force, with how many rows it lets through.
+// in force, with how many rows it lets through, or what is wrong with
+// the filter.
 func (in *inputLine) view(st state, search string, width int) string {
 	s := &in.c.styles
 	store := in.c.store
 	counts := formatCount(store.len()) + " of " + formatCount(len(store.rows)) + " shown"
 	switch {
 	case in.active() && in.what == typingFilter:
-		in.ti.Width = max(1, width-ansi.StringWidth(in.ti.Prompt)-2-len(counts)-len(filterSyntax)-4)
-		right := s.Dim.Render(counts + " · " + filterSyntax)
-		if width < 100 {
-			in.ti.Width = max(1, width-ansi.StringWidth(in.ti.Prompt)-len(counts)-4)
-			right = s.Dim.Render(counts)
+		right := s.Dim.Render(counts)
+		if width >= 100 {
+			right = s.Dim.Render(counts + " · " + filterSyntax)
 		}
-		return spread(in.ti.View(), right, width)
+		if err := store.filter.err; err != nil {
+			right = filterProblem(s, err, true)
+		}
+		return typedBeside(&in.ti, right, width)
 	case in.active():
 		in.ti.Width = max(1, width-ansi.StringWidth(in.ti.Prompt)-2)
 		return fit(in.ti.View(), width)
 	case st == stateList:
-		return spread(s.Prompt.Render("/ ")+sanitize(store.filter.query), s.Dim.Render(counts+" · esc clears"), width)
+		right := s.Dim.Render(counts + " · esc clears")
+		if err := store.filter.err; err != nil {
+			right = filterProblem(s, err, false)
+		}
+		return keepLeft(s.Prompt.Render("/ ")+sanitize(store.filter.query), right, width)
 	default:
 		return spread(s.Prompt.Render("search / ")+sanitize(search), s.Dim.Render("esc clears"), width)
 	}
+}
+
+// filterProblem says what is wrong with a filter or breakpoint: while it
+// is typed, a word not finished yet is shown as unfinished, not as wrong.
+func filterProblem(s *Styles, err *exchange.FilterError, typing bool) string {
+	if typing && err.Incomplete {
+		return s.Dim.Render("… " + sanitize(err.Error()))
+	}
+	return s.Error.Render("✗ " + sanitize(err.Error()))
+}
+
+// typedBeside lays out a text input with right beside it, on one line of
+// width cells; right is cut short before the text typed is.
+func typedBeside(ti *textinput.Model, right string, width int) string {
+	prompt := ansi.StringWidth(ti.Prompt)
+	right = fit(right, max(0, width-prompt-ansi.StringWidth(ti.Value())-5))
+	ti.Width = max(1, width-prompt-ansi.StringWidth(right)-4)
+	return spread(ti.View(), right, width)
+}
+
+// keepLeft puts left and right on one line of width cells, cutting right
+// short first: left is what the user typed.
+func keepLeft(left, right string, width int) string {
+	return spread(left, fit(right, max(0, width-ansi.StringWidth(left)-1)), width)
 }

@@ -31,14 +31,8 @@ type KeyMap struct {
 	PrevRequest key.Binding
 	BodyView    key.Binding
 
-	// Replay and pins (the list and the detail view), and the pane that
-	// shows a diff or a curl command.
-	Replay     key.Binding
-	EditReplay key.Binding
-	CopyCurl   key.Binding
-	Pin        key.Binding
-	PinDiffs   key.Binding
-	OpenNew    key.Binding // in the pane: the replay's new exchange
+	// Replays and pins, and the pane that shows their answers (replay.go).
+	Replay ReplayKeyMap
 
 	// While typing a filter or search.
 	Accept key.Binding
@@ -51,28 +45,11 @@ type KeyMap struct {
 	Help      key.Binding
 	Quit      key.Binding
 
-	// The debugger (held.go): breakpoints and requests held at a step.
-	Step        key.Binding
-	Continue    key.Binding
-	Abort       key.Binding
-	BreakNext   key.Binding
-	BreakWhen   key.Binding
-	ClearBreaks key.Binding
-	EditEnviron key.Binding
+	// The debugger's, the environ editor's among them (debugger.go).
+	Debug DebugKeyMap
 
-	// The environ editor of a request held before the app (environedit.go).
-	EnvEdit   key.Binding
-	EnvAdd    key.Binding
-	EnvDelete key.Binding
-	EnvClose  key.Binding
-
-	// The pdb console (pdbconsole.go).
-	ConsoleShow key.Binding
-	ConsoleSend key.Binding
-	ConsoleEOF  key.Binding
-	ConsoleHide key.Binding
-	ConsolePrev key.Binding // the line sent before, as in a shell
-	ConsoleNext key.Binding
+	// The pdb console's (pdbconsole.go).
+	Console ConsoleKeyMap
 }
 
 // DefaultKeyMap returns the inspector's keys: vim and arrows.
@@ -100,12 +77,7 @@ func DefaultKeyMap() KeyMap {
 		PrevRequest: key.NewBinding(key.WithKeys("K", "ctrl+p"), key.WithHelp("K", "prev request")),
 		BodyView:    key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "body view")),
 
-		Replay:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "replay")),
-		EditReplay: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit & replay")),
-		CopyCurl:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy as curl")),
-		Pin:        key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pin")),
-		PinDiffs:   key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "pin diffs")),
-		OpenNew:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open replay")),
+		Replay: DefaultReplayKeyMap(),
 
 		Accept: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
 		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
@@ -116,51 +88,24 @@ func DefaultKeyMap() KeyMap {
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 
-		Step:        key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "step")),
-		Continue:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "continue")),
-		Abort:       key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "abort (503)")),
-		BreakNext:   key.NewBinding(key.WithKeys("B"), key.WithHelp("B", "break on next request")),
-		BreakWhen:   key.NewBinding(key.WithKeys("W"), key.WithHelp("W", "break when…")),
-		ClearBreaks: key.NewBinding(key.WithKeys("U"), key.WithHelp("U", "clear breakpoints")),
-		EditEnviron: key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "edit environ")),
+		Debug: DefaultDebugKeyMap(),
 
-		EnvEdit:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "edit value")),
-		EnvAdd:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add key")),
-		EnvDelete: key.NewBinding(key.WithKeys("x", "delete"), key.WithHelp("x", "delete key")),
-		EnvClose:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close editor")),
-
-		ConsoleShow: key.NewBinding(key.WithKeys(":"), key.WithHelp(":", "pdb console")),
-		ConsoleSend: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "send line")),
-		ConsoleEOF:  key.NewBinding(key.WithKeys("ctrl+d"), key.WithHelp("ctrl+d", "end of input")),
-		ConsoleHide: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "hide console")),
-		ConsolePrev: key.NewBinding(key.WithKeys("up"), key.WithHelp("↑/↓", "history")),
-		ConsoleNext: key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "next in history")),
+		Console: DefaultConsoleKeyMap(),
 	}
 }
 
 // keyState is what decides which bindings apply.
 type keyState struct {
 	state      state
-	typing     bool // a filter or search is being typed
+	typing     bool // the filter or search line, the W line, the environ editor or the pdb console has the keyboard
 	filtering  bool // a list filter is applied
 	searching  bool // a detail search is applied
 	rows       bool // the list has rows
 	canReload  bool // a Control was given
-	canReplay  bool // a finished exchange is selected (or shown) and a Control was given
-	pinned     bool // the selected exchange is pinned
-	pinRuns    bool // the pins have been replayed at least once
-	paneNew    bool // the pane shows a replay whose new exchange can be opened
 	canExplain bool // explain texts were given
 	explaining bool // explain mode is on
 	bodyViewOK bool // the detail tab shows a body
 	fullHelp   bool // the full help is open
-
-	debug     bool  // the server has a debugger (a StepControl was given)
-	atGate    bool  // the request the keys act on is held at a step
-	beforeApp bool  // …before the app, where its environ can be edited
-	breaks    bool  // breakpoints are set
-	modal     modal // a debugger line or pane has the keyboard
-	pdbAway   bool  // a pdb session waits while its console is hidden
 
 	reloadWaits bool // a reload waits for held requests: R releases them
 }
@@ -202,20 +147,14 @@ func (k *KeyMap) apply(ks keyState) {
 	}
 	k.BodyView.SetEnabled(detail && ks.bodyViewOK)
 
-	for _, b := range []*key.Binding{&k.Replay, &k.EditReplay, &k.CopyCurl, &k.Pin} {
-		b.SetEnabled((list || detail) && ks.canReplay)
-	}
-	if ks.pinned {
-		k.Pin.SetHelp("p", "unpin")
-	} else {
-		k.Pin.SetHelp("p", "pin")
-	}
-	k.PinDiffs.SetEnabled((list || detail || inPane) && ks.pinRuns)
-	k.OpenNew.SetEnabled(inPane && ks.paneNew)
-
 	k.Accept.SetEnabled(ks.typing)
 	k.Cancel.SetEnabled(ks.typing)
+	k.applyAnywhere(ks, detail)
+}
 
+// applyAnywhere enables the keys that work from the list, the detail
+// view and the pane alike.
+func (k *KeyMap) applyAnywhere(ks keyState, detail bool) {
 	k.ToggleLog.SetEnabled(!ks.typing)
 	k.Explain.SetEnabled(detail && ks.canExplain)
 	if ks.explaining {
@@ -224,6 +163,11 @@ func (k *KeyMap) apply(ks keyState) {
 		k.Explain.SetHelp("X", "explain")
 	}
 	k.Reload.SetEnabled(!ks.typing && ks.canReload)
+	if ks.reloadWaits {
+		k.Reload.SetHelp("R", "release held, reload")
+	} else {
+		k.Reload.SetHelp("R", "reload app")
+	}
 	k.Help.SetEnabled(!ks.typing)
 	if ks.fullHelp {
 		k.Help.SetHelp("?", "less")
@@ -239,43 +183,5 @@ func (k *KeyMap) apply(ks keyState) {
 	} else {
 		k.Quit.SetKeys("q", "ctrl+c")
 		k.Quit.SetHelp("q", "quit")
-	}
-	k.applyDebug(ks)
-}
-
-// applyDebug enables the debugger's keys. A modal (the break line, the
-// environ editor, the pdb console) has the keyboard: sync marks it as
-// typing, so only its own keys and ctrl+c are on.
-func (k *KeyMap) applyDebug(ks keyState) {
-	free := ks.modal == modalNone && !ks.typing && (ks.state == stateList || ks.state == stateDetail)
-	editor := ks.modal == modalEditor
-	k.Step.SetEnabled((free || editor) && ks.atGate)
-	k.Continue.SetEnabled((free || editor) && ks.atGate)
-	k.Abort.SetEnabled((free || editor) && ks.atGate)
-	k.BreakNext.SetEnabled(free && ks.debug)
-	k.BreakWhen.SetEnabled(free && ks.debug)
-	k.ClearBreaks.SetEnabled(free && ks.breaks)
-	k.EditEnviron.SetEnabled(free && ks.beforeApp)
-
-	for _, b := range []*key.Binding{&k.EnvEdit, &k.EnvAdd, &k.EnvDelete} {
-		b.SetEnabled(editor && ks.beforeApp)
-	}
-	k.EnvClose.SetEnabled(editor)
-	if editor {
-		k.Up.SetEnabled(true)
-		k.Down.SetEnabled(true)
-	}
-
-	console := ks.modal == modalConsole
-	k.ConsoleSend.SetEnabled(console)
-	k.ConsoleEOF.SetEnabled(console)
-	k.ConsoleHide.SetEnabled(console)
-	k.ConsolePrev.SetEnabled(console)
-	k.ConsoleNext.SetEnabled(console)
-	k.ConsoleShow.SetEnabled(free && ks.pdbAway)
-	if ks.reloadWaits {
-		k.Reload.SetHelp("R", "release held, reload")
-	} else {
-		k.Reload.SetHelp("R", "reload app")
 	}
 }

@@ -160,7 +160,7 @@ func (l *listModel) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.Top, k.Bottom},
 		{k.Open, k.Filter, k.ClearFilter, k.Clear},
-		{k.Replay, k.EditReplay, k.CopyCurl, k.Pin, k.PinDiffs},
+		{k.Replay.Replay, k.Replay.EditReplay, k.Replay.CopyCurl, k.Replay.Pin, k.Replay.PinDiffs},
 		{k.ToggleLog, k.Reload, k.Help, k.Quit},
 	}
 }
@@ -250,7 +250,7 @@ func (l *listModel) cachedRow(r *row, selected bool, c columns) string {
 		return l.rowView(r, selected, c)
 	}
 	key := rowCache{version: r.version, width: l.width, selected: selected,
-		pinned: l.c.pins.has(r.ex.ID), styles: l.c.styles.renderer}
+		pinned: r.pinned, styles: l.c.styles.renderer}
 	if cached := r.view; cached.text != "" {
 		if cached.text = ""; cached == key {
 			return r.view.text
@@ -293,7 +293,7 @@ func (l *listModel) rowView(r *row, selected bool, c columns) string {
 	if atGate(r) {
 		dur = "⏸ held"
 	}
-	target := l.c.marks(ex) + sanitize(ex.Target)
+	target := marks(r) + sanitize(ex.Target)
 	if selected {
 		line := cursor + mark + " " + pad(when, c.time) + " " + pad(ex.Method, c.method) + " " + pad(target, c.path) + " " +
 			pad(status, c.status) + " " + padLeft(dur, c.dur) + " " + padLeft(size, c.size)

@@ -10,49 +10,9 @@ import (
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
-	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/wsgidev/wsgidev/devserver/exchange"
 )
-
-// Options configure the inspector.
-type Options struct {
-	Updates  *exchange.Subscription // from hub.Subscribe(); the inspector drains it
-	AppLabel string                 // e.g. "app.py → application"
-	Python   string                 // e.g. "Python 3.11.7"
-	URL      string                 // e.g. "http://127.0.0.1:8000/"
-	Watching string                 // e.g. "app folder (*.py)", or "" when reload is off
-	Keep     int                    // max exchanges held (default 10000); oldest dropped beyond
-	NoColor  bool                   // NO_COLOR set
-	Control  Control                // may be nil
-	// Clipboard puts text on the terminal's clipboard; nil: Run writes an
-	// OSC 52 sequence to the terminal, and a Model made by NewModel has none.
-	Clipboard func(text string) error
-	// Editor is the command that edits a request before it is replayed;
-	// "": $VISUAL, then $EDITOR, then vi.
-	Editor string
-
-	Explain   Explainer // explain mode's texts; nil turns the mode off
-	ExplainOn bool      // start with explain mode on (--explain)
-	Large     bool      // the high-contrast theme for projectors (--large)
-}
-
-// DefaultKeep is how many exchanges are held when Options.Keep is 0.
-const DefaultKeep = 10000
-
-// Control is what the inspector may ask of the server. The inspector
-// calls the blocking methods from commands, never from Update. A Control
-// that is also a StepControl (held.go) gives the debugger's keys, and one
-// that is a ConsoleControl (pdbconsole.go) answers pdb in the app.
-type Control interface {
-	Reload() // manual reload (the key 'R')
-	// Replay sends a request to the app again and compares the answer;
-	// it blocks until the answer is in or the replay failed.
-	Replay(req exchange.ReplayRequest) exchange.ReplayResult
-	// Curl is the request of ex as a curl command line for this server.
-	Curl(ex *exchange.Exchange) string
-}
 
 // Run takes over the terminal (alt screen, mouse wheel) until the user
 // quits (q, or ctrl+c) or ctx ends, then returns nil.
@@ -107,11 +67,23 @@ type common struct {
 	keys          KeyMap
 	now           func() time.Time
 	store         *store
-	pins          *pins
 	opts          Options
 	done          chan struct{} // closed when the program has ended
 	explain       bool          // explain mode is on (the key 'X')
-	debug         *debugState   // held requests and breakpoints
+	canStep       bool          // the Control is a StepControl: requests can be stepped
+
+	// Messages a component posts during an update for the root, which
+	// routes them before the update ends (Model.route).
+	out []tea.Msg
+}
+
+// post leaves msg for the root to route in this update.
+func (c *common) post(msg tea.Msg) { c.out = append(c.out, msg) }
+
+// rowSource is where the debugger and the pdb console look a request's
+// row up.
+type rowSource interface {
+	row(id uint64) *row
 }
 
 // component is what each part of the screen is.
@@ -127,6 +99,9 @@ var (
 	_ component = (*statusBar)(nil)
 	_ component = (*logPane)(nil)
 	_ component = (*pane)(nil)
+	_ component = (*debugger)(nil)
+	_ component = (*pdbConsole)(nil)
+	_ component = (*replays)(nil)
 )
 
 // UpdatesMsg hands updates to the model directly (tests, benchmarks); the
@@ -136,28 +111,29 @@ type UpdatesMsg []exchange.Update
 // drainedMsg is one drain of the subscription.
 type drainedMsg struct {
 	updates []exchange.Update
-	dropped int
+	dropped exchange.Dropped
 	at      time.Time
 }
 
 // tickMsg redraws the running time of requests still in flight.
 type tickMsg struct{}
 
-// Model is the inspector's root model.
+// Model is the inspector's root model: it holds the components and
+// routes messages and keys to them.
 type Model struct {
-	c      *common
-	state  state
-	list   *listModel
-	detail *detailModel
-	status *statusBar
-	logs   *logPane
-	pane   *pane
-	help   help.Model
-	input  inputLine
+	c        *common
+	state    state
+	paneBack state // where the screen returns to when the replays' pane closes
+	list     *listModel
+	detail   *detailModel
+	status   *statusBar
+	logs     *logPane
+	help     help.Model
+	input    inputLine
 
-	editor    *environEditor  // a held request's environ, being edited
-	pdb       *pdbConsole     // the app's pdb sessions
-	breakLine textinput.Model // a breakpoint expression, being typed
+	debug   *debugger   // held requests, breakpoints, the environ editor
+	pdb     *pdbConsole // the app's pdb sessions
+	replays *replays    // replays, pins, and the pane of their answers
 
 	showLog  bool
 	ticking  bool
@@ -178,25 +154,23 @@ func NewModel(opts Options) Model {
 		keys:    DefaultKeyMap(),
 		now:     time.Now,
 		store:   newStore(opts.Keep),
-		pins:    &pins{},
 		opts:    opts,
 		done:    make(chan struct{}),
 		explain: opts.ExplainOn && opts.Explain != nil,
-		debug:   newDebugState(opts.Control),
 	}
+	_, c.canStep = opts.Control.(StepControl)
 	m := Model{
 		c:      c,
 		list:   newListModel(c),
 		detail: newDetailModel(c),
 		status: newStatusBar(c),
 		logs:   newLogPane(c),
-		pane:   newPane(c),
 		help:   help.New(),
 		input:  newInputLine(c),
 
-		editor:    newEnvironEditor(c),
-		pdb:       newPdbConsole(c, opts.Control),
-		breakLine: newLineInput(c, "break on: "),
+		debug:   newDebugger(c, opts.Control),
+		pdb:     newPdbConsole(c, opts.Control),
+		replays: newReplays(c, opts.Control),
 	}
 	m.help.Styles = c.styles.Help
 	m.sync()
@@ -205,7 +179,7 @@ func NewModel(opts Options) Model {
 
 // Init starts the updates, and asks which breakpoints --break set.
 func (m Model) Init() tea.Cmd {
-	return tea.Batch(m.wait(time.Time{}, 0), m.c.debug.refreshBreaks())
+	return tea.Batch(m.wait(time.Time{}, 0), m.debug.Init())
 }
 
 // Drains are spaced so a flood of requests is ingested and drawn in
@@ -257,7 +231,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.c.width, m.c.height = msg.Width, msg.Height
 	case drainedMsg:
-		m.status.lost += msg.dropped
+		m.status.lost += msg.dropped.Other
+		m.status.lostOutput += msg.dropped.Output
 		cmd = tea.Batch(m.ingest(msg.updates), m.wait(msg.at, len(msg.updates)))
 	case UpdatesMsg:
 		cmd = m.ingest(msg)
@@ -265,14 +240,17 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.ticking = false
 		cmd = m.tick()
 	case tea.KeyMsg:
-		cmd = m.key(msg)
+		cmd = m.keys(msg)
 	case tea.MouseMsg:
 		m.mouse(msg)
 	case debugResultMsg:
-		m.debugResult(msg)
+		m.debug.Update(msg)
+	case consoleSentMsg:
+		m.pdb.Update(msg)
 	default:
-		cmd = m.replayUpdate(msg)
+		_, cmd = m.replays.Update(msg)
 	}
+	m.route()
 	m.sync()
 	return m, cmd
 }
@@ -287,7 +265,12 @@ func (m *Model) ingest(updates []exchange.Update) tea.Cmd {
 		switch {
 		case u.Started != nil || u.Event != nil || u.Done != nil:
 			m.c.store.apply(u, &b)
-			if cmd := m.ingestDebug(u); cmd != nil {
+			m.pdb.ingest(u, m.c.store)
+			changed, cmd := m.debug.ingest(u, m.c.store)
+			if changed {
+				m.c.store.heldChanged()
+			}
+			if cmd != nil {
 				cmds = append(cmds, cmd)
 			}
 		default:
@@ -299,7 +282,7 @@ func (m *Model) ingest(updates []exchange.Update) tea.Cmd {
 	m.c.store.finish(&b)
 	m.list.ingested(b)
 	if reloaded {
-		cmds = append(cmds, m.runPins())
+		cmds = append(cmds, m.replays.runPins())
 	}
 	return tea.Batch(append(cmds, m.tick())...)
 }
@@ -311,150 +294,4 @@ func (m *Model) tick() tea.Cmd {
 	}
 	m.ticking = true
 	return tea.Tick(500*time.Millisecond, func(time.Time) tea.Msg { return tickMsg{} })
-}
-
-func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
-	k := &m.c.keys
-	if cmd, ok := m.debugKey(msg); ok {
-		return cmd
-	}
-	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && !m.input.active() {
-		// Keys typed faster than they are read arrive together ("L5");
-		// each is a command of its own.
-		var cmds []tea.Cmd
-		for _, r := range msg.Runes {
-			cmds = append(cmds, m.key(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}))
-		}
-		return tea.Batch(cmds...)
-	}
-	if m.input.active() {
-		switch {
-		case key.Matches(msg, k.Quit):
-			return tea.Quit
-		case key.Matches(msg, k.Accept):
-			m.input.end()
-		case key.Matches(msg, k.Cancel):
-			m.input.set("")
-			m.applyInput()
-			m.input.end()
-		default:
-			cmd := m.input.update(msg)
-			m.applyInput()
-			return cmd
-		}
-		return nil
-	}
-	m.status.say("", false)
-	switch {
-	case key.Matches(msg, k.Quit):
-		return tea.Quit
-	case m.replayKey(msg):
-		return m.replayKeyCmd(msg)
-	case key.Matches(msg, k.Help):
-		m.help.ShowAll = !m.help.ShowAll
-	case key.Matches(msg, k.ToggleLog):
-		m.showLog = !m.showLog
-	case key.Matches(msg, k.Explain):
-		m.c.explain = !m.c.explain
-	case key.Matches(msg, k.Reload):
-		m.logs.note(m.c.now(), "manual reload requested")
-		ctl := m.c.opts.Control
-		return func() tea.Msg { ctl.Reload(); return nil }
-	case key.Matches(msg, k.Filter):
-		if m.state == stateList {
-			m.input.start(typingFilter, m.c.store.filter.query)
-		} else {
-			m.input.start(typingSearch, m.detail.search)
-		}
-	case key.Matches(msg, k.ClearFilter):
-		if m.state == stateList && m.c.store.setFilter("") {
-			m.list.relocate()
-		}
-		if m.state == stateDetail {
-			m.detail.setSearch("")
-		}
-	case m.state == stateList:
-		m.listKey(msg)
-	case m.state == statePane:
-		m.paneKey(msg)
-	default:
-		m.detailKey(msg)
-	}
-	return nil
-}
-
-func (m *Model) listKey(msg tea.KeyMsg) {
-	k := &m.c.keys
-	switch {
-	case key.Matches(msg, k.Open):
-		if m.list.selected != nil {
-			m.detail.show(m.list.selected)
-			m.state = stateDetail
-		}
-	case key.Matches(msg, k.Clear):
-		m.c.store.reset()
-		m.list.reset()
-		m.keepHeld()
-	default:
-		m.list.Update(msg)
-	}
-}
-
-func (m *Model) detailKey(msg tea.KeyMsg) {
-	k := &m.c.keys
-	switch {
-	case key.Matches(msg, k.Back):
-		m.state = stateList
-	case key.Matches(msg, k.NextRequest):
-		m.step(1)
-	case key.Matches(msg, k.PrevRequest):
-		m.step(-1)
-	default:
-		m.detail.Update(msg)
-	}
-}
-
-// step shows the next (+1) or previous (-1) visible request in the detail
-// view, and moves the list's cursor with it.
-func (m *Model) step(delta int) {
-	s := m.c.store
-	i, found := s.index(m.detail.row)
-	target := i + delta
-	if !found && delta > 0 {
-		target = i // the shown row is filtered out: i is the next one
-	}
-	if target < 0 || target >= s.len() {
-		return
-	}
-	m.detail.show(s.at(target))
-	m.list.moveTo(target)
-}
-
-// applyInput applies what is being typed as the filter or the search.
-func (m *Model) applyInput() {
-	switch m.input.what {
-	case typingFilter:
-		if m.c.store.setFilter(m.input.value()) {
-			m.list.relocate()
-		}
-	case typingSearch:
-		m.detail.setSearch(m.input.value())
-	}
-}
-
-func (m *Model) mouse(msg tea.MouseMsg) {
-	msg.Y-- // the title line
-	if msg.Y < 0 {
-		return
-	}
-	switch m.state {
-	case stateList:
-		if msg.Y < m.list.height {
-			m.list.Update(msg)
-		}
-	case statePane:
-		m.pane.Update(msg)
-	default:
-		m.detail.Update(msg)
-	}
 }

@@ -11,14 +11,6 @@ import (
 	"github.com/wsgidev/wsgidev/devserver/exchange"
 )
 
-// ConsoleControl is what a Control offers when the app's reads of
-// sys.stdin (pdb's prompt, input()) can be answered: Input sends request
-// id one line, or the end of input. Lines sent before the app asks wait
-// for its next read.
-type ConsoleControl interface {
-	Input(id uint64, line string, eof bool) error
-}
-
 // maxTranscript is how much of a pdb session the console keeps.
 const maxTranscript = 64 << 10
 
@@ -44,11 +36,14 @@ func (s *pdbSession) write(text string) {
 // of stdin and then has the keyboard: every key goes to its input line,
 // none to the list, until esc hides it (':' brings it back). It closes
 // when its request is done, and shows the next session waiting, if any.
+// It learns of sessions from the updates the root hands it (ingest) and
+// answers them through a ConsoleControl.
 type pdbConsole struct {
 	c      *common
 	ctl    ConsoleControl // nil: nobody can answer
 	width  int
 	height int
+	note   string // what the last line sent met (an error), until the next key
 
 	sessions []*pdbSession // in the order they first asked
 	current  *pdbSession   // the one the pane shows
@@ -57,7 +52,27 @@ type pdbConsole struct {
 	recall   int      // where ↑/↓ are in history; len(history) is the line being typed
 }
 
-var _ component = (*pdbConsole)(nil)
+// ConsoleKeyMap is the pdb console's keys.
+type ConsoleKeyMap struct {
+	Show key.Binding // from the list or the detail view, while a session waits
+	Send key.Binding
+	EOF  key.Binding
+	Hide key.Binding
+	Prev key.Binding // the line sent before, as in a shell
+	Next key.Binding
+}
+
+// DefaultConsoleKeyMap returns the pdb console's keys.
+func DefaultConsoleKeyMap() ConsoleKeyMap {
+	return ConsoleKeyMap{
+		Show: key.NewBinding(key.WithKeys(":"), key.WithHelp(":", "pdb console")),
+		Send: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "send line")),
+		EOF:  key.NewBinding(key.WithKeys("ctrl+d"), key.WithHelp("ctrl+d", "end of input")),
+		Hide: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "hide console")),
+		Prev: key.NewBinding(key.WithKeys("up"), key.WithHelp("↑/↓", "history")),
+		Next: key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "next in history")),
+	}
+}
 
 func newPdbConsole(c *common, ctl Control) *pdbConsole {
 	p := &pdbConsole{c: c, ti: newLineInput(c, "")}
@@ -67,16 +82,71 @@ func newPdbConsole(c *common, ctl Control) *pdbConsole {
 	return p
 }
 
-func (p *pdbConsole) Init() tea.Cmd                       { return nil }
-func (p *pdbConsole) Update(tea.Msg) (tea.Model, tea.Cmd) { return p, nil }
-func (p *pdbConsole) SetSize(width, height int)           { p.width, p.height = width, height }
+func (p *pdbConsole) Init() tea.Cmd             { return nil }
+func (p *pdbConsole) SetSize(width, height int) { p.width, p.height = width, height }
 
+// consoleSentMsg is the outcome of a line sent to the app.
+type consoleSentMsg struct{ err error }
+
+func (p *pdbConsole) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		if key.Matches(msg, p.c.keys.Console.Show) && !p.focused() {
+			p.show()
+			return p, nil
+		}
+		return p, p.key(msg)
+	case consoleSentMsg:
+		if msg.err != nil {
+			p.note = msg.err.Error()
+		}
+	}
+	return p, nil
+}
+
+// clearNote forgets what the last line sent met: a key was pressed.
+func (p *pdbConsole) clearNote() { p.note = "" }
+
+// handles reports whether msg is the console's: every key while it has
+// the keyboard, and the one that shows it.
+func (p *pdbConsole) handles(msg tea.KeyMsg) bool {
+	return p.focused() || key.Matches(msg, p.c.keys.Console.Show)
+}
+
+// ShortHelp is the console's keys while it has the keyboard, else the
+// one that shows it.
 func (p *pdbConsole) ShortHelp() []key.Binding {
-	k := &p.c.keys
-	return []key.Binding{k.ConsoleSend, k.ConsolePrev, k.ConsoleEOF, k.ConsoleHide, k.Quit}
+	k := &p.c.keys.Console
+	if !p.focused() {
+		return []key.Binding{k.Show}
+	}
+	return []key.Binding{k.Send, k.Prev, k.EOF, k.Hide, p.c.keys.Quit}
 }
 
 func (p *pdbConsole) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
+
+// sync enables the console's keys; free is true when the list or the
+// detail view has the keyboard.
+func (p *pdbConsole) sync(free bool) {
+	k, on := &p.c.keys.Console, p.focused()
+	for _, b := range []*key.Binding{&k.Send, &k.EOF, &k.Hide, &k.Prev, &k.Next} {
+		b.SetEnabled(on)
+	}
+	k.Show.SetEnabled(free && p.away())
+}
+
+// segs are the status line's words on the console: an error, and a
+// session waiting for a line.
+func (p *pdbConsole) segs() []seg {
+	var segs []seg
+	if p.note != "" {
+		segs = append(segs, seg{"✗ " + sanitize(firstLine(p.note)), p.c.styles.Error})
+	}
+	if w := p.waitingLabel(); w != "" {
+		segs = append(segs, seg{"pdb waiting: " + sanitize(w), p.c.styles.Held})
+	}
+	return segs
+}
 
 // focused: the pane is shown and has the keyboard.
 func (p *pdbConsole) focused() bool { return p.ctl != nil && p.current != nil && !p.current.hidden }
@@ -126,10 +196,10 @@ func (p *pdbConsole) session(id uint64) *pdbSession {
 	return nil
 }
 
-// apply follows one update the store has just taken.
-func (p *pdbConsole) apply(u exchange.Update, st *store) {
-	if p.ctl == nil {
-		return
+// ingest follows one update the store has just taken.
+func (p *pdbConsole) ingest(u exchange.Update, rows rowSource) {
+	if p.ctl == nil || (len(p.sessions) == 0 && (u.Event == nil || u.Event.Event.Kind != exchange.EventInput)) {
+		return // the common case: no session, and none starts
 	}
 	switch {
 	case u.Done != nil:
@@ -141,7 +211,7 @@ func (p *pdbConsole) apply(u exchange.Update, st *store) {
 	case u.Event != nil && u.Event.Event.Kind == exchange.EventInput:
 		s := p.session(u.Event.ID)
 		if s == nil {
-			s = p.begin(u.Event.ID, st.byID[u.Event.ID])
+			s = p.begin(u.Event.ID, rows.row(u.Event.ID))
 		}
 		s.waiting = true
 		if p.current == nil {
@@ -192,15 +262,15 @@ func (p *pdbConsole) end(id uint64) {
 
 // key takes every key while the pane has the keyboard.
 func (p *pdbConsole) key(msg tea.KeyMsg) tea.Cmd {
-	k := &p.c.keys
+	k := &p.c.keys.Console
 	s := p.current
 	switch {
-	case key.Matches(msg, k.Quit):
+	case key.Matches(msg, p.c.keys.Quit):
 		return tea.Quit
-	case key.Matches(msg, k.ConsoleHide):
+	case key.Matches(msg, k.Hide):
 		s.hidden = true
 		return nil
-	case key.Matches(msg, k.ConsoleSend):
+	case key.Matches(msg, k.Send):
 		line := p.ti.Value()
 		p.ti.Reset()
 		if line != "" && (len(p.history) == 0 || p.history[len(p.history)-1] != line) {
@@ -208,13 +278,13 @@ func (p *pdbConsole) key(msg tea.KeyMsg) tea.Cmd {
 		}
 		p.recall = len(p.history)
 		return p.send(s, line+"\n", false)
-	case key.Matches(msg, k.ConsolePrev):
+	case key.Matches(msg, k.Prev):
 		p.recallLine(-1)
 		return nil
-	case key.Matches(msg, k.ConsoleNext):
+	case key.Matches(msg, k.Next):
 		p.recallLine(1)
 		return nil
-	case key.Matches(msg, k.ConsoleEOF):
+	case key.Matches(msg, k.EOF):
 		return p.send(s, "", true)
 	}
 	var cmd tea.Cmd
@@ -244,7 +314,7 @@ func (p *pdbConsole) send(s *pdbSession, line string, eof bool) tea.Cmd {
 	}
 	s.waiting = false
 	ctl, id := p.ctl, s.id
-	return func() tea.Msg { return debugResultMsg{err: ctl.Input(id, line, eof)} }
+	return func() tea.Msg { return consoleSentMsg{err: ctl.Input(id, line, eof)} }
 }
 
 func (p *pdbConsole) View() string {

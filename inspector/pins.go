@@ -1,5 +1,8 @@
 package inspector
 
+// The pins of the replays component (replay.go): requests replayed after
+// every successful reload, each compared with its run before.
+
 import (
 	"fmt"
 	"strconv"
@@ -59,8 +62,8 @@ func (ps *pins) toggle(ex *exchange.Exchange) bool {
 // runPins replays every pin in order, after a successful reload. A run
 // asked for while one is going starts when it ends, so every reload's
 // app gets its run.
-func (m *Model) runPins() tea.Cmd {
-	ps, ctl := m.c.pins, m.c.opts.Control
+func (r *replays) runPins() tea.Cmd {
+	ps, ctl := r.pins, r.ctl
 	if len(ps.list) == 0 || ctl == nil {
 		return nil
 	}
@@ -91,34 +94,34 @@ func (m *Model) runPins() tea.Cmd {
 }
 
 // pinsRan records a run's outcomes; pins removed meanwhile are left out.
-func (m *Model) pinsRan(runs pinsRanMsg) tea.Cmd {
-	ps := m.c.pins
+func (r *replays) pinsRan(runs pinsRanMsg) tea.Cmd {
+	ps := r.pins
 	ps.running = false
 	ps.runs++
 	ps.changed = 0
-	for _, r := range runs {
-		if !ps.has(r.p.ex.ID) {
+	for _, run := range runs {
+		if !ps.has(run.p.ex.ID) {
 			continue
 		}
-		res := r.res
-		r.p.res = &res
-		r.p.changed = res.Changed || res.Err != ""
+		res := run.res
+		run.p.res = &res
+		run.p.changed = res.Changed || res.Err != ""
 		if res.New != nil {
-			r.p.last = res.New
+			run.p.last = res.New
 		}
-		if r.p.changed {
+		if run.p.changed {
 			ps.changed++
 		}
 	}
-	m.logs.note(m.c.now(), "pinned requests replayed after the reload: "+ps.summary())
-	if m.state == statePane && m.pane.pins {
-		scroll := m.pane.scroll
-		m.pane.show(pinsTitle(ps), ps.diffLines(), 0)
-		m.pane.scroll = scroll
+	r.c.post(noteMsg("pinned requests replayed after the reload: " + ps.summary()))
+	if r.pane.open && r.pane.pins {
+		scroll := r.pane.scroll
+		r.pane.show(pinsTitle(ps), ps.diffLines(), 0)
+		r.pane.scroll = scroll
 	}
 	if ps.again {
 		ps.again = false
-		return m.runPins()
+		return r.runPins()
 	}
 	return nil
 }
@@ -172,20 +175,20 @@ func (ps *pins) diffLines() []paneLine {
 
 // marks go before a row's path in the list: ◆ for a pin, ↻#N for a
 // replay of #N.
-func (c *common) marks(ex *exchange.Exchange) string {
+func marks(r *row) string {
 	s := ""
-	if c.pins.has(ex.ID) {
+	if r.pinned {
 		s = "◆ "
 	}
-	if ex.ReplayOf != 0 {
-		s += "↻#" + strconv.FormatUint(ex.ReplayOf, 10) + " "
+	if r.ex.ReplayOf != 0 {
+		s += "↻#" + strconv.FormatUint(r.ex.ReplayOf, 10) + " "
 	}
 	return s
 }
 
-// pinsView is the status bar's word on the pins, before the counts.
-func (s *statusBar) pinsView() []seg {
-	ps, st := s.c.pins, &s.c.styles
+// segs are the status line's word on the pins, before the counts.
+func (r *replays) segs() []seg {
+	ps, st := r.pins, &r.c.styles
 	if len(ps.list) == 0 {
 		return nil
 	}
@@ -196,5 +199,5 @@ func (s *statusBar) pinsView() []seg {
 			style = st.Warn
 		}
 	}
-	return []seg{{"◆ " + ps.summary(), style}, {" · ", st.StatusLine}}
+	return []seg{{"◆ " + ps.summary(), style}}
 }

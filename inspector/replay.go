@@ -13,6 +13,60 @@ import (
 	"github.com/wsgidev/wsgidev/devserver/exchange"
 )
 
+// replays is the replay and pin keys and the pane their answers show in:
+// a replay's diff against the original, the pins' latest diffs, a curl
+// command, an edited request that does not parse. It asks the server
+// through the Control and tells the rest of the inspector what it needs
+// (a word on the status line, a line in the log, a row marked pinned, an
+// exchange opened) in messages it posts for the root to route.
+type replays struct {
+	c      *common
+	ctl    Control // nil: nothing to replay with
+	pins   *pins
+	pane   *pane
+	target *exchange.Exchange // the finished exchange the keys act on; nil: none
+}
+
+// ReplayKeyMap is the keys of replays and pins.
+type ReplayKeyMap struct {
+	Replay     key.Binding
+	EditReplay key.Binding
+	CopyCurl   key.Binding
+	Pin        key.Binding
+	PinDiffs   key.Binding
+	OpenNew    key.Binding // in the pane: the replay's new exchange
+}
+
+// DefaultReplayKeyMap returns the keys of replays and pins.
+func DefaultReplayKeyMap() ReplayKeyMap {
+	return ReplayKeyMap{
+		Replay:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "replay")),
+		EditReplay: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit & replay")),
+		CopyCurl:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy as curl")),
+		Pin:        key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pin")),
+		PinDiffs:   key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "pin diffs")),
+		OpenNew:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open replay")),
+	}
+}
+
+func newReplays(c *common, ctl Control) *replays {
+	return &replays{c: c, ctl: ctl, pins: &pins{}, pane: newPane(c)}
+}
+
+// The messages replays posts for the root (common.post).
+type (
+	flashMsg struct { // the status line says text until the next key
+		text string
+		bad  bool
+	}
+	noteMsg string // a line in the log pane
+	pinMsg  struct {
+		id uint64
+		on bool
+	}
+	showMsg uint64 // open this exchange in the detail view
+)
+
 // replayedMsg is the answer to the replay or edit key.
 type replayedMsg struct {
 	orig   *exchange.Exchange
@@ -27,66 +81,97 @@ type copiedMsg struct {
 	err error
 }
 
-// selectedExchange is the finished exchange the replay keys act on: the
-// one shown in the detail view, or the list's selection.
-func (m *Model) selectedExchange() *exchange.Exchange {
-	r := m.list.selected
-	if m.state == stateDetail {
-		r = m.detail.row
+func (r *replays) Init() tea.Cmd             { return nil }
+func (r *replays) SetSize(width, height int) { r.pane.SetSize(width, height) }
+func (r *replays) View() string              { return r.pane.View() }
+
+// setTarget says which request the keys act on: the list's selection or
+// the request the detail view shows, once finished; nil otherwise.
+func (r *replays) setTarget(row *row) {
+	r.target = nil
+	if row != nil && !row.live {
+		r.target = row.ex
 	}
-	if r == nil || r.live || m.state == statePane {
-		return nil
-	}
-	return r.ex
 }
 
-// replayKey reports whether msg is one of the keys this file answers.
-func (m *Model) replayKey(msg tea.KeyMsg) bool {
-	k := &m.c.keys
-	return key.Matches(msg, k.Replay) || key.Matches(msg, k.EditReplay) || key.Matches(msg, k.CopyCurl) ||
-		key.Matches(msg, k.Pin) || key.Matches(msg, k.PinDiffs)
+// paneOpen is true while the pane has the screen.
+func (r *replays) paneOpen() bool { return r.pane.open }
+
+// closePane gives the screen back (the root opened the exchange asked for).
+func (r *replays) closePane() { r.pane.open = false }
+
+// handles reports whether msg is one of the replay keys that apply now.
+func (r *replays) handles(msg tea.KeyMsg) bool {
+	k := &r.c.keys.Replay
+	return key.Matches(msg, k.Replay, k.EditReplay, k.CopyCurl, k.Pin, k.PinDiffs)
 }
 
-func (m *Model) replayKeyCmd(msg tea.KeyMsg) tea.Cmd {
-	k := &m.c.keys
-	if key.Matches(msg, k.PinDiffs) {
-		m.openPane(pinsTitle(m.c.pins), m.c.pins.diffLines(), 0)
-		m.pane.pins = true
-		return nil
-	}
-	ex := m.selectedExchange()
-	if ex == nil {
-		return nil
-	}
-	switch {
-	case key.Matches(msg, k.Replay):
-		return m.replay(ex, ex, false)
-	case key.Matches(msg, k.EditReplay):
-		return m.edit(ex)
-	case key.Matches(msg, k.CopyCurl):
-		return m.copyCurl(ex)
-	default: // Pin
-		if m.c.pins.toggle(ex) {
-			m.status.say(fmt.Sprintf("pinned #%d: replayed after every reload", ex.ID), false)
+func (r *replays) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		return r, r.key(msg)
+	case tea.MouseMsg:
+		r.pane.Update(msg)
+	case replayedMsg:
+		r.showReplay(msg)
+	case copiedMsg:
+		if msg.err != nil {
+			r.c.post(flashMsg{"could not copy to the clipboard (" + msg.err.Error() + "): select the command on screen", true})
 		} else {
-			m.status.say(fmt.Sprintf("unpinned #%d", ex.ID), false)
+			r.c.post(flashMsg{fmt.Sprintf("copied the curl command for #%d to the clipboard", msg.id), false})
 		}
-		return nil
+		r.open(fmt.Sprintf("curl command for #%d", msg.id), []paneLine{{msg.cmd, linePlain}}, 0)
+	case editedMsg:
+		return r, r.edited(msg)
+	case pinsRanMsg:
+		return r, r.pinsRan(msg)
 	}
+	return r, nil
+}
+
+func (r *replays) key(msg tea.KeyMsg) tea.Cmd {
+	k, g := &r.c.keys.Replay, &r.c.keys
+	ex := r.target
+	switch {
+	case key.Matches(msg, k.PinDiffs):
+		r.open(pinsTitle(r.pins), r.pins.diffLines(), 0)
+		r.pane.pins = true
+	case key.Matches(msg, k.Replay):
+		return r.replay(ex, ex, false)
+	case key.Matches(msg, k.EditReplay):
+		return r.edit(ex)
+	case key.Matches(msg, k.CopyCurl):
+		return r.copyCurl(ex)
+	case key.Matches(msg, k.Pin):
+		on := r.pins.toggle(ex)
+		if on {
+			r.c.post(flashMsg{fmt.Sprintf("pinned #%d: replayed after every reload", ex.ID), false})
+		} else {
+			r.c.post(flashMsg{fmt.Sprintf("unpinned #%d", ex.ID), false})
+		}
+		r.c.post(pinMsg{ex.ID, on})
+	case key.Matches(msg, g.Back):
+		r.pane.open = false
+	case key.Matches(msg, k.OpenNew):
+		r.c.post(showMsg(r.pane.newID))
+	default:
+		r.pane.Update(msg)
+	}
+	return nil
 }
 
 // replay sends req again as a replay of orig, compared with orig's answer.
-func (m *Model) replay(orig, req *exchange.Exchange, edited bool) tea.Cmd {
-	ctl := m.c.opts.Control
-	m.status.say(fmt.Sprintf("replaying #%d…", orig.ID), false)
+func (r *replays) replay(orig, req *exchange.Exchange, edited bool) tea.Cmd {
+	ctl := r.ctl
+	r.c.post(flashMsg{fmt.Sprintf("replaying #%d…", orig.ID), false})
 	return func() tea.Msg {
 		res := ctl.Replay(exchange.ReplayRequest{Request: req, Of: orig.ID, Against: orig})
 		return replayedMsg{orig: orig, edited: edited, res: res}
 	}
 }
 
-func (m *Model) copyCurl(ex *exchange.Exchange) tea.Cmd {
-	ctl, clip := m.c.opts.Control, m.c.opts.Clipboard
+func (r *replays) copyCurl(ex *exchange.Exchange) tea.Cmd {
+	ctl, clip := r.ctl, r.c.opts.Clipboard
 	return func() tea.Msg {
 		cmd := ctl.Curl(ex)
 		err := errors.New("no clipboard to copy to")
@@ -97,28 +182,7 @@ func (m *Model) copyCurl(ex *exchange.Exchange) tea.Cmd {
 	}
 }
 
-// replayUpdate takes the answers of the commands started here.
-func (m *Model) replayUpdate(msg tea.Msg) tea.Cmd {
-	switch msg := msg.(type) {
-	case replayedMsg:
-		m.showReplay(msg)
-	case copiedMsg:
-		title := fmt.Sprintf("curl command for #%d", msg.id)
-		if msg.err != nil {
-			m.status.say("could not copy to the clipboard ("+msg.err.Error()+"): select the command on screen", true)
-		} else {
-			m.status.say(fmt.Sprintf("copied the curl command for #%d to the clipboard", msg.id), false)
-		}
-		m.openPane(title, []paneLine{{msg.cmd, linePlain}}, 0)
-	case editedMsg:
-		return m.edited(msg)
-	case pinsRanMsg:
-		return m.pinsRan(msg)
-	}
-	return nil
-}
-
-func (m *Model) showReplay(msg replayedMsg) {
+func (r *replays) showReplay(msg replayedMsg) {
 	orig, res := msg.orig, msg.res
 	what := "replay"
 	if msg.edited {
@@ -138,48 +202,43 @@ func (m *Model) showReplay(msg replayedMsg) {
 	if res.Err != "" {
 		outcome = "failed: " + res.Err
 	}
-	m.status.say(fmt.Sprintf("%s of #%d: %s", what, orig.ID, outcome), res.Err != "")
-	m.logs.note(m.c.now(), fmt.Sprintf("%s of #%d: %s", what, orig.ID, outcome))
+	r.c.post(flashMsg{fmt.Sprintf("%s of #%d: %s", what, orig.ID, outcome), res.Err != ""})
+	r.c.post(noteMsg(fmt.Sprintf("%s of #%d: %s", what, orig.ID, outcome)))
 	lines := []paneLine{{fmt.Sprintf("compared with #%d's answer (%d)", orig.ID, orig.Status), lineDim}}
 	if msg.edited && res.New != nil {
 		lines = append(lines, paneLine{fmt.Sprintf("sent as edited: %s %s", res.New.Method, res.New.Target), lineDim})
 	}
-	m.openPane(title, append(lines, resultLines(res)...), newID)
+	r.open(title, append(lines, resultLines(res)...), newID)
 }
 
-// openPane shows the pane; esc returns to where the user was.
-func (m *Model) openPane(title string, lines []paneLine, newID uint64) {
-	if m.input.active() {
-		m.input.end() // what was typed stays applied, as with enter
-	}
-	if m.state != statePane {
-		m.pane.back = m.state
-	}
-	m.pane.show(title, lines, newID)
-	m.pane.pins = false
-	m.state = statePane
+// open shows the pane; esc gives the screen back.
+func (r *replays) open(title string, lines []paneLine, newID uint64) {
+	r.pane.show(title, lines, newID)
+	r.pane.pins = false
 }
 
-func (m *Model) paneKey(msg tea.KeyMsg) {
-	k := &m.c.keys
-	switch {
-	case key.Matches(msg, k.Back):
-		m.state = m.pane.back
-	case key.Matches(msg, k.OpenNew):
-		r := m.c.store.byID[m.pane.newID]
-		if r == nil {
-			m.status.say(fmt.Sprintf("#%d is not in the list (cleared, filtered or not arrived yet)", m.pane.newID), true)
-			return
-		}
-		if i, found := m.c.store.index(r); found {
-			m.list.moveTo(i)
-		}
-		m.detail.show(r)
-		m.state = stateDetail
-	default:
-		m.pane.Update(msg)
+// sync enables the keys; free is true when the list or the detail view
+// has the keyboard, inPane when the pane has it.
+func (r *replays) sync(free, inPane bool) {
+	k := &r.c.keys.Replay
+	can := free && r.ctl != nil && r.target != nil
+	for _, b := range []*key.Binding{&k.Replay, &k.EditReplay, &k.CopyCurl, &k.Pin} {
+		b.SetEnabled(can)
 	}
+	if r.target != nil && r.pins.has(r.target.ID) {
+		k.Pin.SetHelp("p", "unpin")
+	} else {
+		k.Pin.SetHelp("p", "pin")
+	}
+	k.PinDiffs.SetEnabled((free || inPane) && r.pins.ran())
+	k.OpenNew.SetEnabled(inPane && r.pane.newID != 0)
 }
+
+// ShortHelp is the pane's keys; the list and the detail view show the
+// replay keys in their own help.
+func (r *replays) ShortHelp() []key.Binding { return r.pane.ShortHelp() }
+
+func (r *replays) FullHelp() [][]key.Binding { return r.pane.FullHelp() }
 
 // osc52Clipboard copies with the OSC 52 escape sequence, which terminals
 // (and tmux with set-clipboard on) take as "set the clipboard", also over

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/wsgidev/wsgidev/devserver/exchange"
 )
@@ -88,6 +89,52 @@ func TestFlowReplay(t *testing.T) {
 	}
 	if quitModel.state != stateList {
 		t.Errorf("esc left the pane for state %v", quitModel.state)
+	}
+}
+
+// Keys typed faster than they are read arrive as one message: "gr"
+// replays the request g went to, not the one selected before.
+func TestFastKeysActOnWhatTheKeyBeforeSelected(t *testing.T) {
+	ctl := &replayControl{nextID: 6, answer: fixed}
+	opts := testOptions()
+	opts.Control = ctl
+	m := send(newTestModel(100, 30, opts), UpdatesMsg(sampleUpdates()))
+	m = press(m, "k") // #5, finished
+	_, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("gr")})
+	if cmd == nil {
+		t.Fatal("gr did nothing")
+	}
+	runAll(cmd)
+	if got := ctl.requests(); len(got) != 1 || got[0].Of != 1 {
+		t.Errorf("asked for %+v; want one replay of #1", got)
+	}
+}
+
+// is:pinned follows the pins: pinning a row under -is:pinned hides it.
+func TestFilterFollowsPins(t *testing.T) {
+	opts := testOptions()
+	opts.Control = &replayControl{answer: fixed}
+	m := send(newTestModel(100, 30, opts), UpdatesMsg(sampleUpdates()))
+	m = press(typeText(press(m, "/"), "-is:pinned"), "enter", "k", "p")
+	if n := m.c.store.len(); n != 5 {
+		t.Fatalf("%d rows shown after pinning one of 6 under -is:pinned; want 5", n)
+	}
+	m = press(m, "esc", "/")
+	m = press(typeText(m, "is:pinned"), "enter")
+	if n := m.c.store.len(); n != 1 || m.c.store.at(0).ex.ID != 5 {
+		t.Errorf("is:pinned shows %d rows; want #5 alone", n)
+	}
+}
+
+// runAll runs a command and the batches it holds, as bubbletea would.
+func runAll(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	if batch, ok := cmd().(tea.BatchMsg); ok {
+		for _, c := range batch {
+			runAll(c)
+		}
 	}
 }
 
@@ -233,7 +280,7 @@ func replayModel(w, h int) Model {
 	opts.Control = ctl
 	m := send(newTestModel(w, h, opts), UpdatesMsg(sampleUpdates()))
 	m = press(m, "k", "k", "k", "p")
-	m = send(m, pinsRanMsg{{p: m.c.pins.list[0], res: ctl.Replay(exchange.ReplayRequest{Request: m.list.selected.ex, Of: 3, Against: m.list.selected.ex})}})
+	m = send(m, pinsRanMsg{{p: m.replays.pins.list[0], res: ctl.Replay(exchange.ReplayRequest{Request: m.list.selected.ex, Of: 3, Against: m.list.selected.ex})}})
 	pinned := begin(7, 85*time.Second, "GET", "/boom").environ(200*time.Microsecond).
 		startResponse(ms, "200 OK", "", exchange.Header{Name: "Content-Type", Value: "text/plain"}).chunk(ms, "fixed\n")
 	pinned.ex.ReplayOf = 3

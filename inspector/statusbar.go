@@ -31,12 +31,15 @@ type statusBar struct {
 	lastReload string // the last good reload's outcome, shown while all is well
 	ready      bool   // a child has been ready at least once
 	lost       int    // updates the hub dropped because the inspector fell behind
+	lostOutput int    // of those, lines of the app's output
 
 	newCount int  // rows that arrived below the cursor while not following
 	paused   bool // the list does not follow new requests
 
-	flash    string // a one-line answer to the last key (pins.go, replay.go); cleared by the next
+	flash    string // a one-line answer to the last key (a component posts flashMsg); cleared by the next
 	flashBad bool
+
+	extra []seg // what the debugger, the pdb console and the pins say, before the counts (the root sets it)
 }
 
 // say shows text in place of the reload state until the next key.
@@ -149,7 +152,11 @@ func (s *statusBar) title() string {
 func (s *statusBar) View() string {
 	st := &s.c.styles
 	left := append([]seg{{" ", st.StatusLine}}, s.reloadView()...)
-	right := append(append(s.debugSegs(), s.countsView()...), seg{" ", st.StatusLine})
+	var right []seg
+	for _, g := range s.extra {
+		right = append(right, g, seg{" · ", st.StatusLine})
+	}
+	right = append(append(right, s.countsView()...), seg{" ", st.StatusLine})
 	return s.bar(st.StatusLine, left, right)
 }
 
@@ -188,7 +195,7 @@ func (s *statusBar) countsView() []seg {
 	st := &s.c.styles
 	store := s.c.store
 	sep := seg{" · ", st.StatusLine}
-	segs := append(s.pinsView(), seg{plural(store.total, "request", "requests"), st.StatusLine}, sep)
+	segs := []seg{{plural(store.total, "request", "requests"), st.StatusLine}, sep}
 	if store.errors > 0 {
 		segs = append(segs, seg{plural(store.errors, "error", "errors"), st.Error})
 	} else {
@@ -196,6 +203,12 @@ func (s *statusBar) countsView() []seg {
 	}
 	if store.evicted > 0 {
 		segs = append(segs, sep, seg{"kept " + formatCount(len(store.rows)), st.Dim})
+	}
+	if store.waiting > 0 { // why pages hang: every thread of the app is busy
+		segs = append(segs, sep, seg{plural(store.waiting, "request waits", "requests wait") + " for a thread", st.Warn})
+	}
+	if s.lostOutput > 0 {
+		segs = append(segs, sep, seg{formatCount(s.lostOutput) + " output lines skipped", st.Warn})
 	}
 	if s.lost > 0 {
 		segs = append(segs, sep, seg{formatCount(s.lost) + " updates skipped", st.Warn})

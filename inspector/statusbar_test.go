@@ -1,7 +1,11 @@
 package inspector
 
 import (
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/wsgidev/wsgidev/devserver/exchange"
 )
@@ -32,5 +36,34 @@ func TestStatusBarReloadStates(t *testing.T) {
 	s.apply(exchange.Update{Reload: &exchange.Reload{OK: false, Detail: "Traceback…\nNameError: name 'x' is not defined\n"}})
 	if s.errText != "NameError: name 'x' is not defined" {
 		t.Errorf("failed reload says %q, want the exception line", s.errText)
+	}
+}
+
+// Requests waiting for a thread of the app are counted in the status bar
+// until they get one (or end), and their timeline shows the wait.
+func TestStatusBarCountsRequestsWaitingForAThread(t *testing.T) {
+	started := func(id uint64) exchange.Update {
+		return exchange.Update{Started: &exchange.Exchange{ID: id, Start: base, Method: "GET", Target: "/slow", Proto: "HTTP/1.1"}}
+	}
+	event := func(id uint64, kind, text string, at time.Duration) exchange.Update {
+		return exchange.Update{Event: &exchange.EventOf{ID: id, Event: exchange.Event{Kind: kind, Text: text, Offset: at}}}
+	}
+	m := send(newTestModel(120, 20, testOptions()), UpdatesMsg{started(1), started(2),
+		event(1, exchange.EventWaitThread, "all 4 threads busy; number 1 in the queue for one", ms),
+		event(2, exchange.EventWaitThread, "all 4 threads busy; number 2 in the queue for one", 2*ms)})
+	if v := ansi.Strip(m.View()); !strings.Contains(v, "2 requests wait for a thread") {
+		t.Errorf("two waiting requests are not in the status bar:\n%s", v)
+	}
+	m = send(m, UpdatesMsg{event(2, exchange.EventGotThread, "after waiting 1.2s", 1200*ms)})
+	if v := ansi.Strip(m.View()); !strings.Contains(v, "1 request waits for a thread") {
+		t.Errorf("one waiting request is not in the status bar:\n%s", v)
+	}
+	m = press(m, "enter", "6") // the timeline of the selected, newest request
+	if v := ansi.Strip(m.View()); !strings.Contains(v, "waits for thread") || !strings.Contains(v, "got a thread     after waiting 1.2s") {
+		t.Errorf("the timeline does not show the wait:\n%s", v)
+	}
+	m = send(m, UpdatesMsg{exchange.Update{Done: &exchange.Exchange{ID: 1, Start: base, Method: "GET", Target: "/slow", Proto: "HTTP/1.1", Status: 200, Done: true}}})
+	if v := ansi.Strip(m.View()); strings.Contains(v, "wait for a thread") || strings.Contains(v, "waits for a thread") {
+		t.Errorf("a finished request still counts as waiting:\n%s", v)
 	}
 }

@@ -15,37 +15,24 @@ type row struct {
 	seq     uint64             // arrival order; rows and visible are sorted by it
 	ex      *exchange.Exchange // our own copy while live; the hub's read-only one once done
 	live    bool
-	version int // bumped on every change, so views know to redraw
+	waiting bool // waits for a thread of the app (live only)
+	version int  // bumped on every change, so views know to redraw
 
+	method  string // ex.Method
 	status  int
 	isError bool
+	pinned  bool  // pinned in the inspector (replayed after every reload)
 	chunks  int   // body chunks seen (live: from events)
 	sent    int64 // body bytes seen (live: from events)
 
-	// Made when a filter first needs them, not for every request that
-	// passes by: most rows are never filtered.
-	methodLower string
-	search      string // lowercase "method target status" for text filters
+	search string // exchange.SearchText, made when a filter first needs it (filter.go)
 
 	view rowCache // the list line last drawn for this row
 }
 
 func (r *row) refresh() {
-	r.methodLower, r.search = "", ""
-	r.isError = r.status >= 500 || (r.ex.Failure != nil && r.ex.Failure.Kind != exchange.FailCancelled)
-}
-
-// texts makes the lowercase texts the filter matches on.
-func (r *row) texts() {
-	if r.search != "" {
-		return
-	}
-	r.methodLower = strings.ToLower(r.ex.Method)
-	s := r.methodLower + " " + strings.ToLower(r.ex.Target)
-	if r.status != 0 {
-		s += " " + strconv.Itoa(r.status)
-	}
-	r.search = s
+	r.search = ""
+	r.isError = r.ex.Failed()
 }
 
 // done takes the finished exchange.
@@ -117,6 +104,7 @@ type store struct {
 	total   int // requests since start (or the last clear)
 	errors  int
 	live    int
+	waiting int // live rows waiting for a thread of the app
 	evicted int // rows dropped to stay within keep
 
 	// finished holds the exchanges a batch ends, by ID, while the batch is
@@ -192,6 +180,12 @@ func (s *store) apply(u exchange.Update, b *batch) {
 		if r == nil || !r.live {
 			return // its start was dropped by the hub, or it is done already
 		}
+		switch u.Event.Event.Kind {
+		case exchange.EventWaitThread:
+			s.trackWait(r, true)
+		case exchange.EventGotThread:
+			s.trackWait(r, false)
+		}
 		was := s.passes(r)
 		if r.event(u.Event) && s.passes(r) != was {
 			s.dirty = true
@@ -210,12 +204,26 @@ func (s *store) apply(u exchange.Update, b *batch) {
 			if r.live {
 				s.live--
 			}
+			s.trackWait(r, false)
 			r.done(u.Done)
 			if s.passes(r) != was {
 				s.dirty = true
 			}
 		}
 		s.countError(r)
+	}
+}
+
+// trackWait counts r among the requests waiting for a thread, or no more
+// (it got one, or ended).
+func (s *store) trackWait(r *row, waiting bool) {
+	if r.waiting != waiting {
+		r.waiting = waiting
+		if waiting {
+			s.waiting++
+		} else {
+			s.waiting--
+		}
 	}
 }
 
@@ -229,7 +237,7 @@ func (s *store) passes(r *row) bool { return !s.filter.active() || s.filter.matc
 
 func (s *store) add(ex *exchange.Exchange, live bool, b *batch) *row {
 	s.seq++
-	r := &row{seq: s.seq, ex: ex, live: live}
+	r := &row{seq: s.seq, ex: ex, live: live, method: ex.Method}
 	if live {
 		r.refresh()
 	} else {
@@ -263,6 +271,7 @@ func (s *store) finish(b *batch) {
 			if r.live {
 				s.live--
 			}
+			s.trackWait(r, false)
 			s.rows[i] = nil
 		}
 		s.rows = s.rows[n:]
@@ -325,6 +334,31 @@ func (s *store) rebuild(from []*row, inPlace bool) {
 	s.visible = out
 }
 
+// row is the row of request id, nil when it is not in the list.
+func (s *store) row(id uint64) *row { return s.byID[id] }
+
+// setPinned marks the row of id pinned or not, and filters again when the
+// filter asks about pins.
+func (s *store) setPinned(id uint64, on bool) (changed bool) {
+	if r := s.byID[id]; r != nil {
+		r.pinned = on
+		r.version++
+	}
+	if s.filter.asks(exchange.IsPinned) {
+		s.rebuild(s.rows, false)
+		return true
+	}
+	return false
+}
+
+// heldChanged says a row's place in the debugger changed: the filter is
+// tried again at the end of the batch when it asks about held requests.
+func (s *store) heldChanged() {
+	if s.filter.asks(exchange.IsHeld) {
+		s.dirty = true
+	}
+}
+
 // reset forgets every exchange (the "clear list" key); requests still
 // running are forgotten too, and their later updates ignored.
 func (s *store) reset() {
@@ -334,6 +368,6 @@ func (s *store) reset() {
 	}
 	s.byID = map[uint64]*row{}
 	s.floor = s.maxID
-	s.total, s.errors, s.live, s.evicted = 0, 0, 0, 0
+	s.total, s.errors, s.live, s.waiting, s.evicted = 0, 0, 0, 0, 0
 	s.dirty = false
 }

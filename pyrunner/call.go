@@ -37,11 +37,12 @@ type Call struct {
 	body   io.Reader
 	window int
 
-	mu       sync.Mutex
-	queue    []Event
-	wake     chan struct{} // a token when the queue gains events
-	finished bool          // EventDone queued
-	cancel   sync.Once
+	mu        sync.Mutex
+	queue     []Event
+	wake      chan struct{} // a token when the queue gains events
+	finished  bool          // EventDone queued
+	cancel    sync.Once
+	inputLeft int64 // request-body bytes the child fetched that the app never read
 
 	// Used only by the goroutine calling Next.
 	owed    int // cost of chunks handed out but not yet credited
@@ -105,6 +106,15 @@ func lineFrame(line string, eof bool) []byte {
 	return []byte(line)
 }
 
+// InputLeft is how many request-body bytes the child fetched for the
+// app's wsgi.input (which reads ahead) that the app never read; final once
+// EventDone has come.
+func (c *Call) InputLeft() int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.inputLeft
+}
+
 // Cancel stops the call: the app's iterable is closed and EventDone follows.
 func (c *Call) Cancel() {
 	c.cancel.Do(func() { c.child.send(frameCancel, c.id, nil) })
@@ -151,6 +161,16 @@ func (c *Call) receive(f frame, at time.Time) error {
 		ev.Kind, ev.Text = EventExcInfo, string(f.payload)
 	case frameInput:
 		ev.Kind = EventInput
+	case frameWait:
+		if len(f.payload) != 4 {
+			return fmt.Errorf("bad WAIT for call %d", c.id)
+		}
+		c.child.queue.wait(c.id, at)
+		ev.Kind = EventWait
+		ev.Text = fmt.Sprintf("all %d threads busy; number %d in the queue for one", c.child.queue.threads, binary.BigEndian.Uint32(f.payload))
+	case frameRun:
+		c.child.queue.run(c.id, at)
+		ev.Kind = EventRun
 	case frameChunk:
 		ev.Kind, ev.Data = EventChunk, f.payload
 	case frameWrite:
@@ -174,6 +194,14 @@ func (c *Call) receive(f frame, at time.Time) error {
 				return fmt.Errorf("bad DONE for call %d: %w", c.id, err)
 			}
 		}
+	case frameLeft:
+		if len(f.payload) != 4 {
+			return fmt.Errorf("bad LEFT for call %d", c.id)
+		}
+		c.mu.Lock()
+		c.inputLeft = int64(binary.BigEndian.Uint32(f.payload))
+		c.mu.Unlock()
+		return nil
 	case frameRead:
 		if len(f.payload) != 4 {
 			return fmt.Errorf("bad READ for call %d", c.id)
@@ -211,5 +239,7 @@ func (c *Call) feedBody(n int) {
 
 // childGone ends a call whose process died under it.
 func (c *Call) childGone(reason string) {
-	c.push(Event{Kind: EventDone, At: time.Now(), Failure: &Failure{Kind: FailChildExit, Message: reason}})
+	now := time.Now()
+	c.child.queue.run(c.id, now) // it waits for a thread no more
+	c.push(Event{Kind: EventDone, At: now, Failure: &Failure{Kind: FailChildExit, Message: reason}})
 }

@@ -8,14 +8,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 // bootstrap runs before anything else in the child. It must parse on any
@@ -38,9 +34,11 @@ const tooOldExit = 3
 // waits for its exit (cmd.Wait, or its template's report), one reads frames (readFrames), and one each
 // drains stdout and stderr.
 type child struct {
-	pidN int
-	toPy *os.File
-	wmu  sync.Mutex
+	pidN     int
+	tree     tree     // the process and what the app started: stop and kill reach them all
+	lifeline *os.File // our end of its lifeline, closed once it is reaped
+	toPy     *os.File
+	wmu      sync.Mutex
 
 	mu     sync.Mutex
 	calls  map[uint32]*Call
@@ -63,98 +61,20 @@ type child struct {
 	onInput   func()
 	onHint    func(Hint)
 	onLoadErr func(*LoadError)
+	queue     *threadQueue // calls waiting for a thread in the child
 	stopOnce  sync.Once
 	retired   atomic.Bool // replaced by a reload: its exit is expected
 	forked    bool        // a fork of a warm template, not started by us
 }
 
-// pipes are a new child's protocol pipes and output pipes: the child's
-// ends (fd 3, fd 4, stdout, stderr) and ours.
-type pipes struct {
-	pyRead, pyWrite, outW, errW *os.File // the child's
-	toPy, fromPy, outR, errR    *os.File // ours
-}
-
-func newPipes() (*pipes, error) {
-	var p pipes
-	var err error
-	ends := []*[2]**os.File{{&p.pyRead, &p.toPy}, {&p.fromPy, &p.pyWrite}, {&p.outR, &p.outW}, {&p.errR, &p.errW}}
-	for _, e := range ends {
-		if *e[0], *e[1], err = os.Pipe(); err != nil {
-			p.closeChild()
-			p.closeOurs()
-			return nil, fmt.Errorf("pyrunner: pipe: %w", err)
-		}
-	}
-	return &p, nil
-}
-
-func (p *pipes) childEnds() []*os.File { return []*os.File{p.pyRead, p.pyWrite, p.outW, p.errW} }
-
-func (p *pipes) closeChild() { closeAll(p.pyRead, p.pyWrite, p.outW, p.errW) }
-func (p *pipes) closeOurs()  { closeAll(p.toPy, p.fromPy, p.outR, p.errR) }
-
-func closeAll(files ...*os.File) {
-	for _, f := range files {
-		if f != nil {
-			f.Close()
-		}
-	}
-}
-
-// childSpec is WSGIDEV_APP: what the child imports and how it runs.
-func childSpec(cfg *Config) string {
-	spec, _ := json.Marshal(map[string]any{
-		"file": cfg.Spec.File, "module": cfg.Spec.Module, "expr": cfg.Spec.Expr,
-		"threads": cfg.Threads, "argv": cfg.Argv,
-	})
-	return string(spec)
-}
-
-// childEnv is the environment a child (or a warm template) starts with.
-func childEnv(cfg *Config, extra ...string) []string {
-	env := append(append(os.Environ(), cfg.Env...), "PYTHONUNBUFFERED=1")
-	return append(env, extra...)
-}
-
-// startChild execs the interpreter exe with the runner and its pipes; it
-// does not wait for the handshake.
-func startChild(exe string, cfg *Config, runnerDir string) (*child, error) {
-	p, err := newPipes()
-	if err != nil {
-		return nil, err
-	}
-	cmd := exec.Command(exe, "-c", bootstrap, runnerDir)
-	cmd.Dir = cfg.Dir
-	cmd.Env = childEnv(cfg, "WSGIDEV_FDS=3,4", "WSGIDEV_APP="+childSpec(cfg))
-	cmd.ExtraFiles = []*os.File{p.pyRead, p.pyWrite}
-	cmd.Stdout, cmd.Stderr = p.outW, p.errW
-	// Own process group, so stop reaches the app's own children too; and
-	// killed along with us, so no python outlives wsgidev.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	err = cmd.Start()
-	p.closeChild()
-	if err != nil {
-		p.closeOurs()
-		return nil, fmt.Errorf("pyrunner: start %s: %w", exe, unwrapExec(err))
-	}
-	c := newChild(cfg, p)
-	c.pidN = cmd.Process.Pid
-	go func() {
-		cmd.Wait()
-		c.setExit(cmd.ProcessState.Sys().(syscall.WaitStatus), "")
-	}()
-	c.run(p)
-	return c, nil
-}
-
 func newChild(cfg *Config, p *pipes) *child {
 	return &child{
-		toPy:  p.toPy,
+		toPy: p.toPy, lifeline: p.lifeW,
 		calls: map[uint32]*Call{}, hello: make(chan Hello, 1),
 		loaded: make(chan struct{}), exited: make(chan struct{}),
 		tail: &lineTail{max: 20}, onModules: cfg.OnModules, onOutput: cfg.OnOutput, onLibs: cfg.onLibs,
 		onInput: cfg.OnInput, onHint: cfg.OnHint, onLoadErr: cfg.onLoadError,
+		queue: newThreadQueue(cfg.Threads, cfg.OnNotice),
 	}
 }
 
@@ -164,19 +84,19 @@ func (c *child) run(p *pipes) {
 	drained.Add(2)
 	go c.drain(p.outR, StreamStdout, &drained)
 	go c.drain(p.errR, StreamStderr, &drained)
-	go c.readFrames(p.fromPy, &drained)
+	go func() {
+		c.readFrames(p.fromPy, &drained)
+		p.fromPy.Close() // now, not whenever the garbage collector finds it
+	}()
 }
 
-// setExit records how the process ended: from cmd.Wait for a child we
-// started, from its template's report for a warm fork. note, if given,
-// replaces the description of ws.
-func (c *child) setExit(ws syscall.WaitStatus, note string) {
+// setExit records how the process ended, once it is reaped: from our wait
+// for a child we started, from its template's report for a warm fork. code
+// is its exit status, -1 when a signal ended it; note says how it ended.
+func (c *child) setExit(code int, note string) {
 	c.exitOnce.Do(func() {
-		c.exitCode = ws.ExitStatus()
-		if note == "" {
-			note = describeExit(ws)
-		}
-		c.exitNote = note
+		c.exitCode, c.exitNote = code, note
+		c.lifeline.Close()
 		close(c.exited)
 	})
 }
@@ -325,14 +245,16 @@ func (c *child) reportModules(files []string) {
 	}
 }
 
-// drain reads one of the child's output pipes line by line.
+// drain reads one of the child's output pipes line by line, to its end.
 func (c *child) drain(r *os.File, stream byte, done *sync.WaitGroup) {
 	defer done.Done()
 	defer r.Close()
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 4096), 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
+	lines := newLineReader(r)
+	for {
+		line, err := lines.next()
+		if err != nil {
+			return
+		}
 		if stream == StreamStderr {
 			c.tail.add(line)
 		}
@@ -354,8 +276,10 @@ func (c *child) register(call *Call) error {
 	return nil
 }
 
-// stop asks the child to leave (its protocol pipe closes), then SIGTERM to
-// its group after grace, then SIGKILL. Safe to call more than once.
+// stop asks the child to leave (its protocol pipe closes), then after grace
+// asks its tree to terminate (SIGTERM to its group on Unix), then kills it.
+// The app's own processes die once the child has exited, in any case
+// (process_*.go). Safe to call more than once.
 func (c *child) stop(grace time.Duration) {
 	c.stopOnce.Do(func() {
 		c.wmu.Lock()
@@ -366,7 +290,7 @@ func (c *child) stop(grace time.Duration) {
 			return
 		case <-time.After(grace):
 		}
-		syscall.Kill(-c.pid(), syscall.SIGTERM)
+		c.tree.terminate()
 		select {
 		case <-c.exited:
 		case <-time.After(time.Second):
@@ -392,19 +316,7 @@ func (c *child) retire(grace time.Duration) {
 	c.stop(time.Second)
 }
 
-func (c *child) kill() { syscall.Kill(-c.pid(), syscall.SIGKILL) }
-
-func describeExit(ws syscall.WaitStatus) string {
-	switch {
-	case ws.Signaled():
-		sig := ws.Signal()
-		return fmt.Sprintf("was killed by signal %s (%s)", unix.SignalName(sig), sig)
-	case ws.ExitStatus() == 0:
-		return "exited (status 0)"
-	default:
-		return fmt.Sprintf("exited with status %d", ws.ExitStatus())
-	}
-}
+func (c *child) kill() { c.tree.kill() }
 
 // lineTail keeps the last lines of the child's stderr, for the message when
 // it dies before it could say anything over the protocol.

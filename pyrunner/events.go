@@ -17,6 +17,8 @@ const (
 	EventLint                         // a rule bent: Rule, Text
 	EventDone                         // the call ended, close() called; Failure if it failed
 	EventInput                        // the app reads sys.stdin (pdb's prompt): answer with Call.Input
+	EventWait                         // every thread of the child is busy: the call waits for one (Text says how many wait)
+	EventRun                          // the call got a thread after waiting
 )
 
 // Streams of EventLog.

@@ -25,6 +25,9 @@ const (
 	frameExcInfo   byte = 12
 	frameLibs      byte = 13
 	frameInput     byte = 14
+	frameWait      byte = 15
+	frameRun       byte = 16
+	frameLeft      byte = 17
 	frameHint      byte = 18
 
 	frameCall   byte = 32

@@ -29,7 +29,7 @@ func explainMissingModule(cfg *Config, le *LoadError) {
 	ran = "the app ran on " + ran + ", which has no module '" + le.Module + "'"
 	ctx, cancel := context.WithTimeout(context.Background(), moduleHintTimeout)
 	defer cancel()
-	have := pythonsWith(ctx, otherPythons(cfg.Python.Path, cfg.Dir), le.Module, cfg)
+	have := pythonsWith(ctx, hostPython.otherPythons(cfg.Python.Path, cfg.Dir, hostFiles), le.Module, cfg)
 	switch len(have) {
 	case 0:
 		le.Hint = ran + ", nor does any other Python found here (virtualenvs, python3 on PATH): install it into that Python, or name one that has it with --python."
@@ -41,26 +41,27 @@ func explainMissingModule(cfg *Config, le *LoadError) {
 }
 
 // otherPythons are the interpreters besides used that the user may have
-// meant: the virtualenvs FindPython looks at and each python3 along PATH,
-// once each, at most eight.
-func otherPythons(used, dir string) []string {
+// meant: the virtualenvs FindPython looks at and each of this system's
+// Pythons along PATH (launchers such as py -3 aside), once each, at most
+// eight.
+func (pl pythonPlaces) otherPythons(used, dir string, fs fileSystem) []string {
 	var places []string
-	if venv := os.Getenv("VIRTUAL_ENV"); venv != "" {
-		places = append(places, filepath.Join(venv, "bin", "python"))
+	if venv := fs.getenv("VIRTUAL_ENV"); venv != "" {
+		places = append(places, pl.join(venv, pl.venvExe))
 	}
 	for _, name := range []string{".venv", "venv"} {
-		places = append(places, "./"+filepath.ToSlash(filepath.Join(name, "bin", "python")))
+		places = append(places, pl.join(".", name, pl.venvExe))
 	}
-	for _, d := range filepath.SplitList(os.Getenv("PATH")) {
-		if filepath.IsAbs(d) {
-			places = append(places, filepath.Join(d, "python3"))
+	for _, c := range pl.onPath {
+		if c.args == nil {
+			places = append(places, pl.search(c.name, fs)...)
 		}
 	}
 	seen := map[string]bool{sameProgram(used, dir): true}
 	var found []string
 	for _, p := range places {
 		key := sameProgram(p, dir)
-		if seen[key] || !isExecutable(absIn(p, dir)) || len(found) == 8 {
+		if seen[key] || !fs.isProgram(absIn(p, dir)) || len(found) == 8 {
 			continue
 		}
 		seen[key] = true

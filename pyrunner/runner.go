@@ -15,12 +15,15 @@ import (
 
 // Config says what to run and how.
 type Config struct {
-	Python       Python
-	Spec         AppSpec
-	Dir          string   // the child's working folder
-	Env          []string // KEY=VALUE added to the child's environment
-	Argv         []string // sys.argv as the app sees it
-	Threads      int      // worker threads in the child
+	Python  Python
+	Spec    AppSpec
+	Dir     string   // the child's working folder
+	Env     []string // KEY=VALUE added to the child's environment
+	Argv    []string // sys.argv as the app sees it
+	Threads int      // worker threads in the child
+	// StartTimeout bounds the wait for a child's hello (default 30 s): long
+	// enough for a pyenv shim on a loaded machine, short enough that a
+	// Python that never answers (the Windows Store stub) is reported.
 	StartTimeout time.Duration
 	// Warm forks reloaded children from a template that has the app's
 	// libraries imported already (template.go); Linux only.
@@ -90,7 +93,7 @@ func New(cfg Config) (*Runner, error) {
 		cfg.Threads = 32
 	}
 	if cfg.StartTimeout <= 0 {
-		cfg.StartTimeout = 10 * time.Second
+		cfg.StartTimeout = 30 * time.Second
 	}
 	dir, err := installRunner()
 	if err != nil {
@@ -119,7 +122,7 @@ func (r *Runner) Start(ctx context.Context) (Hello, error) {
 			return Hello{}, fmt.Errorf("pyrunner: %s speaks protocol %d, this wsgidev speaks %d; the runner files are stale, delete %s", r.cfg.Python.Path, h.Protocol, protocolVersion, r.runnerDir)
 		}
 		exe := r.cfg.Python.Path
-		if h.Executable != "" && isExecutable(h.Executable) {
+		if h.Executable != "" && hostFiles.isProgram(h.Executable) {
 			exe = h.Executable
 		}
 		r.exe.Store(&exe)

@@ -1,3 +1,5 @@
+//go:build linux && !wsgidev_portable
+
 package pyrunner
 
 import (
@@ -93,6 +95,9 @@ func startTemplate(exe string, cfg *Config, runnerDir, key string, modules, excl
 	cmd.Env = childEnv(cfg, "WSGIDEV_TEMPLATE=3", "WSGIDEV_PRELOAD="+string(plan))
 	cmd.ExtraFiles = []*os.File{theirs}
 	cmd.Stdout, cmd.Stderr = outW, outW
+	// Killed with us (the control socket's end of file would do too, but
+	// the template runs no code of the app's that could delay it): nothing
+	// of it needs a lifeline, and its forks have their own.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	err = cmd.Start()
 	outW.Close()
@@ -161,16 +166,15 @@ func (t *template) read() {
 	forks, pending := t.forks, t.pending
 	t.forks, t.pending = map[int]*child{}, nil
 	t.mu.Unlock()
-	note := "was killed when its warm template " + describeExit(t.cmd.ProcessState.Sys().(syscall.WaitStatus))
-	for pid, c := range forks {
-		syscall.Kill(-pid, syscall.SIGKILL) // the kernel does it too (PDEATHSIG); this is quicker
-		c.setExit(syscall.WaitStatus(syscall.SIGKILL), note)
+	_, how := describeWait(t.cmd.ProcessState.Sys().(syscall.WaitStatus))
+	for _, c := range forks {
+		c.kill() // its group: the fork and what the app started
+		c.setExit(-1, "was killed when its warm template "+how)
 	}
 	if pending != nil {
 		t.replies <- forkReply{err: errors.New("the warm template ended")}
 	}
-	t.finish(fmt.Errorf("the template process %s; its last output: %s",
-		describeExit(t.cmd.ProcessState.Sys().(syscall.WaitStatus)), t.tail.String()))
+	t.finish(fmt.Errorf("the template process %s; its last output: %s", how, t.tail.String()))
 }
 
 func (t *template) handle(m templateMsg) {
@@ -193,7 +197,7 @@ func (t *template) handle(m templateMsg) {
 		c := t.pending
 		t.pending = nil
 		if *m.Forked > 0 && c != nil {
-			c.pidN = *m.Forked
+			c.pidN, c.tree = *m.Forked, tree{pgid: *m.Forked}
 			t.forks[c.pidN] = c
 		}
 		t.mu.Unlock()
@@ -212,7 +216,7 @@ func (t *template) handle(m templateMsg) {
 		last := t.retired && len(t.forks) == 0
 		t.mu.Unlock()
 		if c != nil {
-			c.setExit(syscall.WaitStatus(m.Status), "")
+			c.setExit(describeWait(syscall.WaitStatus(m.Status)))
 		}
 		if last {
 			t.conn.Close()
@@ -255,7 +259,8 @@ func (t *template) died() (bool, error) {
 	if t.err != nil || !t.dead || t.retired {
 		return false, nil
 	}
-	return true, fmt.Errorf("the warm template %s", describeExit(t.cmd.ProcessState.Sys().(syscall.WaitStatus)))
+	_, how := describeWait(t.cmd.ProcessState.Sys().(syscall.WaitStatus))
+	return true, fmt.Errorf("the warm template %s", how)
 }
 
 // stale names a file the template preloaded that changed since (a pip
@@ -290,8 +295,7 @@ func (t *template) fork(cfg *Config) (*child, error) {
 	t.pending = c
 	t.mu.Unlock()
 	msg, _ := json.Marshal(map[string]string{"spec": childSpec(cfg)})
-	ends := p.childEnds()
-	rights := unix.UnixRights(int(ends[2].Fd()), int(ends[3].Fd()), int(ends[0].Fd()), int(ends[1].Fd()))
+	rights := unix.UnixRights(int(p.outW.Fd()), int(p.errW.Fd()), int(p.pyRead.Fd()), int(p.pyWrite.Fd()), int(p.lifeR.Fd()))
 	_, _, err = t.conn.WriteMsgUnix(msg, rights, nil)
 	p.closeChild()
 	var rep forkReply

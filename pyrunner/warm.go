@@ -1,13 +1,21 @@
+//go:build linux && !wsgidev_portable
+
 package pyrunner
 
 import (
 	"fmt"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 )
+
+// WarmReloads says whether this build forks reloaded children from a warm
+// template. Only on Linux: on macOS fork() without exec breaks once some
+// system frameworks are loaded (why multiprocessing spawns there), and
+// Windows has no fork. The wsgidev_portable build tag turns it off, so
+// that the other systems' way is tested on Linux too.
+const WarmReloads = true
 
 // maxBadRounds bounds the templates built again without a misbehaving
 // module before warm reloads give up.
@@ -41,11 +49,7 @@ type warm struct {
 }
 
 func newWarm(r *Runner) *warm {
-	w := &warm{r: r, libs: map[string]bool{}, exclude: map[string]bool{}}
-	// fork() is unsafe once macOS frameworks are loaded, and nothing like
-	// PDEATHSIG would stop an orphaned fork there: plain restarts.
-	w.off = !r.cfg.Warm || runtime.GOOS != "linux"
-	return w
+	return &warm{r: r, libs: map[string]bool{}, exclude: map[string]bool{}, off: !r.cfg.Warm}
 }
 
 // learn takes the library modules a child imported; new ones mean a new
@@ -156,8 +160,7 @@ func (w *warm) fork() *child {
 	if !t.usable() {
 		return nil
 	}
-	exe := *w.r.exe.Load()
-	if t.key != templateKey(exe, &w.r.cfg) {
+	if t.key != templateKey(*w.r.exe.Load(), &w.r.cfg) {
 		w.rebuild() // the environment changed: this reload is cold
 		return nil
 	}

@@ -1,3 +1,5 @@
+//go:build linux && !wsgidev_portable
+
 package pyrunner
 
 import (
@@ -486,4 +488,46 @@ func TestWarmLearnsLibrariesImportedWhileServing(t *testing.T) {
 	if body, _ := callBody(t, r.Runner, "/has"); body != "True" {
 		t.Errorf("the lazily imported module was not preloaded: %q", body)
 	}
+}
+
+// TestWarmForkTakesTheAppsProcessesAlong: what a fork's app starts ends
+// with the fork, on a reload and on a crash: the template kills the fork's
+// group before it reaps the fork.
+func TestWarmForkTakesTheAppsProcessesAlong(t *testing.T) {
+	r := serveWarm(t, "", "import os, subprocess\n"+
+		"def answer(path):\n"+
+		"    if path == '/die':\n"+
+		"        os._exit(3)\n"+
+		"    return subprocess.Popen(['sleep', '300']).pid", "answer(environ['PATH_INFO'])")
+	for _, end := range []string{"reload", "crash"} {
+		if res := reloadAndWait(t, r.Runner); res.LoadErr != nil || !r.forked() {
+			t.Fatalf("reload: %+v, forked %v", res.LoadErr, r.forked())
+		}
+		body, err := callBody(t, r.Runner, "/")
+		sleeper, _ := strconv.Atoi(body)
+		if err != nil || sleeper == 0 {
+			t.Fatalf("/: %q %v", body, err)
+		}
+		t.Cleanup(func() { // should the test fail, by PID
+			if !exited(sleeper) {
+				syscall.Kill(sleeper, syscall.SIGKILL)
+			}
+		})
+		if end == "reload" {
+			reloadAndWait(t, r.Runner)
+		} else {
+			callBody(t, r.Runner, "/die")
+		}
+		waitFor(t, func() bool { return exited(sleeper) })
+	}
+}
+
+// exited reports whether pid has ended: gone, or a zombie nobody reaped.
+func exited(pid int) bool {
+	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return true
+	}
+	i := strings.LastIndexByte(string(stat), ')')
+	return i >= 0 && i+2 < len(stat) && stat[i+2] == 'Z'
 }

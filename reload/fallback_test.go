@@ -1,6 +1,7 @@
 package reload
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -47,13 +48,20 @@ func startHooked(t *testing.T, cfg Config, h hooks) *Watcher {
 
 // TestLimitAtStart: the watch limit is reached while the tree is set up.
 func TestLimitAtStart(t *testing.T) {
+	pollsFromStart(t, hooks{addWatch: limitAfter(2)}, "inotify watch limit reached; polling 4 files every 250ms instead")
+}
+
+// pollsFromStart watches a tree of four files with h, and wants it polled
+// from the start, with notice.
+func pollsFromStart(t *testing.T, h hooks, notice string) {
+	t.Helper()
 	dir := project(t)
 	for _, d := range []string{"a", "b", "c"} {
 		write(t, filepath.Join(dir, d, "m.py"), "x = 1\n")
 	}
-	w := startHooked(t, Config{Roots: []string{dir}}, hooks{addWatch: limitAfter(2)})
-	if got, want := nextNotice(t, w), "inotify watch limit reached; polling 4 files every 250ms instead"; got != want {
-		t.Errorf("notice %q, want %q", got, want)
+	w := startHooked(t, Config{Roots: []string{dir}}, h)
+	if got := nextNotice(t, w); got != notice {
+		t.Errorf("notice %q, want %q", got, notice)
 	}
 	if got := w.Describe(); !strings.HasSuffix(got, "; polling every 250ms") {
 		t.Errorf("Describe() = %q", got)
@@ -166,5 +174,56 @@ func TestContinuousWrites(t *testing.T) {
 	<-done
 	if len(b.Paths) != 1 || b.Paths[0] != app {
 		t.Errorf("batch %q", b.Paths)
+	}
+}
+
+// TestBudgetSpentAtStart: a tree with more files than kqueue should hold
+// descriptors for is polled instead, and the notice says why. The root
+// holds 5 (itself and 4 entries), a would make it 7.
+func TestBudgetSpentAtStart(t *testing.T) {
+	kqueue := system{backend: "kqueue", budget: 5}
+	pollsFromStart(t, hooks{sys: &kqueue},
+		"kqueue holds a file descriptor for each watched file, and there are more than 5; polling 4 files every 250ms instead")
+}
+
+// TestBudgetRefunded: a folder that goes gives back what it held, so the
+// same tree fits again once a new folder takes its place.
+func TestBudgetRefunded(t *testing.T) {
+	dir := project(t)
+	old := filepath.Join(dir, "a", "m.py")
+	write(t, old, "x = 1\n")
+	// The root holds 3, a 2; a new folder with one file would make 7.
+	kqueue := system{backend: "kqueue", budget: 6}
+	w := startHooked(t, Config{Roots: []string{dir}}, hooks{sys: &kqueue})
+	must(t, os.RemoveAll(filepath.Join(dir, "a")))
+	wantBatch(t, w, old)
+	fresh := filepath.Join(dir, "d", "m.py")
+	write(t, fresh, "x = 1\n")
+	wantBatch(t, w, fresh)
+	select {
+	case n := <-w.Notices():
+		t.Errorf("notice %q", n)
+	default:
+	}
+	if got := w.Describe(); strings.Contains(got, "polling") {
+		t.Errorf("Describe() = %q, want no polling", got)
+	}
+}
+
+// TestKqueueOutOfDescriptors: EMFILE from kqueue's opens is its watch
+// limit, named as such.
+func TestKqueueOutOfDescriptors(t *testing.T) {
+	dir := project(t)
+	write(t, filepath.Join(dir, "a", "m.py"), "x = 1\n")
+	kqueue := system{backend: "kqueue"}
+	var added atomic.Int64
+	w := startHooked(t, Config{Roots: []string{dir}}, hooks{sys: &kqueue, addWatch: func(fsw *fsnotify.Watcher, d string) error {
+		if added.Add(1) > 1 {
+			return fmt.Errorf("%q: %w", d, syscall.EMFILE) // as fsnotify's kqueue wraps it
+		}
+		return fsw.Add(d)
+	}})
+	if got, want := nextNotice(t, w), "kqueue watch limit reached; polling 2 files every 250ms instead"; got != want {
+		t.Errorf("notice %q, want %q", got, want)
 	}
 }

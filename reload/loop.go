@@ -6,7 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"syscall"
+	"strings"
 	"time"
 
 	"github.com/fsnotify/fsnotify"
@@ -31,15 +31,18 @@ type loop struct {
 	cfg   Config
 	rules *ruleSet
 	hooks hooks
+	sys   system
 
 	files     map[string]bool // explicitly watched single files
 	venvRoots map[string]bool // roots that are virtualenvs themselves
 
-	// inotify mode: fsw != nil.
+	// Notification mode: fsw != nil.
 	fsw      *fsnotify.Watcher
 	treeDirs map[string]bool // folders below the roots that have a watch
 	fileDirs map[string]int  // folders with a watch for explicit files, and how many
 	known    map[string]bool // files that count in treeDirs, reported when their folder goes
+	cost     map[string]int  // descriptors each watched folder holds, when sys.budget counts them
+	spent    int             // their sum
 
 	// poll mode: poll != nil.
 	poll   *poller
@@ -63,7 +66,7 @@ func newLoop(w *Watcher, cfg Config, rules *ruleSet, h hooks) *loop {
 	t := time.NewTimer(time.Hour)
 	t.Stop()
 	return &loop{
-		w: w, cfg: cfg, rules: rules, hooks: h,
+		w: w, cfg: cfg, rules: rules, hooks: h, sys: *h.sys,
 		files:     map[string]bool{},
 		venvRoots: map[string]bool{},
 		pending:   map[string]bool{},
@@ -72,7 +75,7 @@ func newLoop(w *Watcher, cfg Config, rules *ruleSet, h hooks) *loop {
 }
 
 // start sets up the watches before New returns, falling back to polling
-// when inotify cannot be had.
+// when the system's notifications cannot be had.
 func (l *loop) start(files []string) {
 	defer l.describe()
 	if !l.cfg.Poll {
@@ -109,13 +112,13 @@ func (l *loop) run() {
 		select {
 		case ev, ok := <-events:
 			if !ok {
-				l.fallback(errors.New("inotify stopped"), "")
+				l.fallback(fmt.Errorf("%s stopped", l.sys.backend), "")
 				continue
 			}
 			l.onEvent(ev, time.Now())
 		case err, ok := <-errs:
 			if !ok {
-				l.fallback(errors.New("inotify stopped"), "")
+				l.fallback(fmt.Errorf("%s stopped", l.sys.backend), "")
 				continue
 			}
 			l.onError(err)
@@ -144,8 +147,8 @@ func (l *loop) run() {
 	}
 }
 
-// finish runs when the loop returns: it closes inotify, waiting until its
-// channels are closed, and then the Watcher's channels.
+// finish runs when the loop returns: it closes the notifications, waiting
+// until their channels are closed, and then the Watcher's channels.
 func (l *loop) finish() {
 	l.stop()
 	close(l.w.batches)
@@ -193,7 +196,7 @@ func (l *loop) counts(p string) bool {
 
 // skipDir reports whether the folder p below a root is left out.
 func (l *loop) skipDir(p string) bool {
-	return l.rules.skipDir(p) || l.venvRoots[filepath.Dir(p)] && venvDirs[filepath.Base(p)]
+	return l.rules.skipDir(p) || l.venvRoots[filepath.Dir(p)] && venvDirs[strings.ToLower(filepath.Base(p))]
 }
 
 // touch records a change that counts and (re)starts the debounce timer.
@@ -260,7 +263,7 @@ func (l *loop) settle() {
 	l.out, l.ready = Batch{Paths: paths, First: l.first}, true
 }
 
-// fallback switches from inotify to polling after err. The files in the
+// fallback switches from notifications to polling after err. The files in the
 // folder fresh (when not "") are reported as changed: it just appeared and
 // could not be watched.
 func (l *loop) fallback(err error, fresh string) {
@@ -276,12 +279,18 @@ func (l *loop) startPoll(fresh string, why error) {
 	if why == nil {
 		return
 	}
-	what := "inotify watch limit reached"
-	if !errors.Is(why, errLimit) {
+	var what string
+	switch {
+	case errors.Is(why, errBudget):
+		what = fmt.Sprintf("%s holds a file descriptor for each watched file, and there are more than %s",
+			l.sys.backend, commas(l.sys.budget))
+	case errors.Is(why, errLimit):
+		what = l.sys.backend + " watch limit reached"
+	default:
 		for errors.Unwrap(why) != nil {
 			why = errors.Unwrap(why)
 		}
-		what = fmt.Sprintf("cannot use inotify (%v)", why)
+		what = fmt.Sprintf("cannot use %s (%v)", l.sys.backend, why)
 	}
 	l.notice(fmt.Sprintf("%s; polling %s instead", what, l.pollSummary()))
 	l.touchAll(l.poll.takeChanged(), time.Now())
@@ -316,12 +325,6 @@ func (l *loop) describe() {
 		interval: l.cfg.PollInterval,
 	}
 	l.w.mu.Unlock()
-}
-
-// isLimit reports whether err says a system limit on watches or open files
-// was reached.
-func isLimit(err error) bool {
-	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EMFILE) || errors.Is(err, syscall.ENFILE)
 }
 
 // hasVenvMarker reports whether a folder listing holds pyvenv.cfg.

@@ -12,16 +12,18 @@ import (
 )
 
 // startNotify watches every folder below the roots and the folders of the
-// single files with inotify. An error means inotify cannot do the job.
+// single files with the system's notifications. An error means they cannot
+// do the job.
 func (l *loop) startNotify(files []string) error {
 	fsw, err := l.hooks.newNotify()
 	if err != nil {
-		return fmt.Errorf("reload: start inotify: %w", err)
+		return fmt.Errorf("reload: start %s: %w", l.sys.backend, err)
 	}
 	l.fsw = fsw
 	l.treeDirs = map[string]bool{}
 	l.fileDirs = map[string]int{}
 	l.known = map[string]bool{}
+	l.cost, l.spent = map[string]int{}, 0
 	for _, root := range l.rules.roots {
 		if err := l.addTree(root, false, time.Time{}); err != nil {
 			return err
@@ -35,7 +37,8 @@ func (l *loop) startNotify(files []string) error {
 	return nil
 }
 
-// closeNotify closes inotify and waits until its channels are closed.
+// closeNotify closes the notifications and waits until their channels are
+// closed.
 func (l *loop) closeNotify() {
 	if l.fsw == nil {
 		return
@@ -46,17 +49,17 @@ func (l *loop) closeNotify() {
 		for range l.fsw.Errors {
 		}
 	}
-	l.fsw, l.treeDirs, l.fileDirs, l.known = nil, nil, nil, nil
+	l.fsw, l.treeDirs, l.fileDirs, l.known, l.cost = nil, nil, nil, nil, nil
 }
 
-// watch adds an inotify watch on the folder d. It fails only when a watch
-// limit is reached; a folder that vanished or cannot be read is reported
-// unwatched (ok false), the latter with a notice.
+// watch adds a watch on the folder d. It fails only when a watch limit is
+// reached or the budget spent; a folder that vanished or cannot be read is
+// reported unwatched (ok false), the latter with a notice.
 func (l *loop) watch(d string) (ok bool, err error) {
 	err = l.hooks.addWatch(l.fsw, d)
 	switch {
 	case err == nil:
-		return true, nil
+		return true, l.charge(d)
 	case isLimit(err):
 		return false, fmt.Errorf("reload: watch %s: %w: %w", d, errLimit, err)
 	case errors.Is(err, fs.ErrNotExist):
@@ -66,10 +69,27 @@ func (l *loop) watch(d string) (ok bool, err error) {
 	return false, nil
 }
 
+// charge counts what the watch on d holds against the budget: kqueue a
+// descriptor for d and one for each entry in it.
+func (l *loop) charge(d string) error {
+	if l.sys.budget == 0 {
+		return nil
+	}
+	ents, _ := os.ReadDir(d)
+	l.cost[d] = 1 + len(ents)
+	l.spent += l.cost[d]
+	if l.spent > l.sys.budget {
+		return fmt.Errorf("reload: watch %s: %w", d, errBudget)
+	}
+	return nil
+}
+
 // unwatch removes the watch on d unless it is still needed.
 func (l *loop) unwatch(d string) {
 	if !l.treeDirs[d] && l.fileDirs[d] == 0 {
 		_ = l.fsw.Remove(d) // inotify drops the watch itself when d is deleted
+		l.spent -= l.cost[d]
+		delete(l.cost, d)
 	}
 }
 
@@ -149,12 +169,14 @@ func (l *loop) becameVenv(dir string) {
 		return
 	}
 	l.venvRoots[dir] = true
-	for name := range venvDirs {
-		l.dropTree(filepath.Join(dir, name), false, time.Time{})
+	for d := range l.treeDirs {
+		if filepath.Dir(d) == dir && l.skipDir(d) {
+			l.dropTree(d, false, time.Time{})
+		}
 	}
 }
 
-// onEvent handles one inotify event.
+// onEvent handles one event.
 func (l *loop) onEvent(ev fsnotify.Event, now time.Time) {
 	p := ev.Name
 	dir := filepath.Dir(p)
@@ -192,15 +214,15 @@ func (l *loop) onEvent(ev fsnotify.Event, now time.Time) {
 	}
 }
 
-// onError handles an error from inotify. When events were lost, every folder
-// is looked at again and the roots themselves are reported as changed, since
-// what changed below them is not known.
+// onError handles an error from the notifications. When events were lost,
+// every folder is looked at again and the roots themselves are reported as
+// changed, since what changed below them is not known.
 func (l *loop) onError(err error) {
 	if !errors.Is(err, fsnotify.ErrEventOverflow) {
-		l.notice(fmt.Sprintf("inotify: %v", err))
+		l.notice(fmt.Sprintf("%s: %v", l.sys.backend, err))
 		return
 	}
-	l.notice("too many changes at once for inotify; looking at every folder again")
+	l.notice(fmt.Sprintf("too many changes at once for %s; looking at every folder again", l.sys.backend))
 	now := time.Now()
 	for _, root := range l.rules.roots {
 		if err := l.addTree(root, false, now); err != nil {

@@ -8,9 +8,12 @@
 // counts, and when it fires the changes so far make one Batch, so a vim
 // write-rename save, a JetBrains safe write or a git checkout is one batch.
 //
-// inotify (through fsnotify) is used where it works; when it cannot be used
-// (no inotify, the watch limit reached) or Config.Poll asks for it, the tree
-// is polled instead, within a small CPU budget.
+// The system's own notifications (through fsnotify: inotify on Linux, kqueue
+// on macOS, ReadDirectoryChangesW on Windows) are used where they work; when
+// they cannot be used (none at all, a watch limit reached, more files than
+// kqueue should hold descriptors for) or Config.Poll asks for it, the tree is
+// polled instead, within a small CPU budget. What differs between systems is
+// in system_*.go.
 package reload
 
 import (
@@ -45,7 +48,7 @@ type Config struct {
 
 // Batch is one coalesced set of changes.
 type Batch struct {
-	Paths []string  // changed paths, absolute, sorted, unique (a root folder itself when inotify lost events)
+	Paths []string  // changed paths, absolute, sorted, unique (a root folder itself when notifications were lost)
 	First time.Time // when the first event of the batch arrived
 }
 
@@ -77,10 +80,12 @@ type description struct {
 	interval time.Duration
 }
 
-// hooks let tests stand in for inotify; New uses none.
+// hooks let tests stand in for the system's notifications and for the
+// system itself; New uses none.
 type hooks struct {
 	newNotify func() (*fsnotify.Watcher, error)
 	addWatch  func(w *fsnotify.Watcher, dir string) error
+	sys       *system // hostSystem when nil
 }
 
 // New starts watching. When it returns, every root and file is watched: a
@@ -91,7 +96,10 @@ func New(cfg Config) (*Watcher, error) {
 }
 
 func newWatcher(cfg Config, h hooks) (*Watcher, error) {
-	rules, files, err := normalize(&cfg)
+	if h.sys == nil {
+		h.sys = &hostSystem
+	}
+	rules, files, err := normalize(&cfg, *h.sys)
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +117,7 @@ func newWatcher(cfg Config, h hooks) (*Watcher, error) {
 }
 
 // normalize fills in defaults, makes paths absolute and checks that they exist.
-func normalize(cfg *Config) (*ruleSet, []string, error) {
+func normalize(cfg *Config, sys system) (*ruleSet, []string, error) {
 	if cfg.Debounce <= 0 {
 		cfg.Debounce = DefaultDebounce
 	}
@@ -127,11 +135,11 @@ func normalize(cfg *Config) (*ruleSet, []string, error) {
 	if len(exts) == 0 {
 		exts = []string{"py"}
 	}
-	globs, err := compileGlobs(cfg.Ignore)
+	globs, err := compileGlobs(cfg.Ignore, sys)
 	if err != nil {
 		return nil, nil, err
 	}
-	r := &ruleSet{exts: exts, globs: globs}
+	r := &ruleSet{exts: exts, globs: globs, fold: sys.fold}
 	files := slices.Clone(cfg.Files)
 	for _, root := range cfg.Roots {
 		p, err := filepath.Abs(root)
@@ -251,5 +259,9 @@ func (w *Watcher) Close() error {
 }
 
 // errLimit marks a failure to add a watch because the system's limit on
-// watches (ENOSPC from inotify) or open files was reached.
-var errLimit = errors.New("watch limit reached")
+// watches (ENOSPC from inotify) or open files was reached; errBudget, because
+// the watches would hold more descriptors than system.budget allows.
+var (
+	errLimit  = errors.New("watch limit reached")
+	errBudget = errors.New("watch budget spent")
+)

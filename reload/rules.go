@@ -19,28 +19,38 @@ var ignoredDirs = map[string]bool{
 // venvMarker is the file that makes a folder a virtualenv (PEP 405).
 const venvMarker = "pyvenv.cfg"
 
-// venvDirs are the folders a virtualenv puts next to its pyvenv.cfg. When a
-// root is itself a virtualenv (a project made inside one), these are skipped
-// and the rest of it is watched.
+// venvDirs are the folders a virtualenv puts next to its pyvenv.cfg (bin,
+// lib and include; Scripts, Lib and Include on Windows), in lower case. When
+// a root is itself a virtualenv (a project made inside one), these are
+// skipped and the rest of it is watched.
 var venvDirs = map[string]bool{
-	"bin": true, "lib": true, "lib64": true, "include": true,
-	"Lib": true, "Include": true, "Scripts": true,
+	"bin": true, "lib": true, "lib64": true, "include": true, "scripts": true,
 }
 
-// editorTemp reports whether name is a file an editor writes while saving:
-// vim swap files (.x.py.swp, .swo, .swx …) and its 4913 probe, ~ backups,
-// emacs lock (.#x.py) and autosave (#x.py#) files, JetBrains safe-write
-// files (x.py___jb_tmp___, x.py___jb_old___).
-func editorTemp(name string) bool {
+// systemFiles are files the system writes into folders: macOS's Finder
+// (.DS_Store) and Windows Explorer (Thumbs.db, desktop.ini), in lower case.
+var systemFiles = map[string]bool{".ds_store": true, "thumbs.db": true, "desktop.ini": true}
+
+// ignoredFile reports whether name is a file an editor or the system writes
+// beside the user's: vim swap files (.x.py.swp, .swo, .swx …) and its 4913
+// probe, ~ backups, emacs lock (.#x.py) and autosave (#x.py#) files,
+// JetBrains safe-write files (x.py___jb_tmp___, x.py___jb_old___), Office
+// lock files (~$report.docx), *.tmp files (Word's, and many a Windows
+// program's), and systemFiles. The case of the name does not matter.
+func ignoredFile(name string) bool {
+	lower := strings.ToLower(name)
 	switch {
 	case strings.HasSuffix(name, "~"),
 		strings.HasPrefix(name, ".#"),
+		strings.HasPrefix(name, "~$"),
 		len(name) > 1 && name[0] == '#' && name[len(name)-1] == '#',
 		strings.HasSuffix(name, "___jb_tmp___"),
-		strings.HasSuffix(name, "___jb_old___"):
+		strings.HasSuffix(name, "___jb_old___"),
+		strings.HasSuffix(lower, ".tmp"),
+		systemFiles[lower]:
 		return true
 	}
-	if ext := path.Ext(name); len(ext) == 4 && strings.HasPrefix(ext, ".sw") {
+	if ext := path.Ext(lower); len(ext) == 4 && strings.HasPrefix(ext, ".sw") {
 		return true // .swp, .swo, .swn … and .swx
 	}
 	return allDigits(name) // vim's write probe: 4913, then 5036, 5159 …
@@ -83,10 +93,18 @@ type glob struct {
 // a path segment, "**" across segments, a trailing "/" for folders only, a
 // leading or inner "/" anchoring the pattern to the root, "!" to re-include,
 // and "\" to escape. A pattern without a "/" matches a base name at any depth.
-func compileGlobs(patterns []string) ([]glob, error) {
+// On Windows "\" is a "/" instead (sys.backslash), and where names ignore
+// case the patterns do too (sys.fold; ruleSet folds the paths).
+func compileGlobs(patterns []string, sys system) ([]glob, error) {
 	var gs []glob
 	for _, text := range patterns {
 		p := strings.TrimSpace(text)
+		if sys.backslash {
+			p = strings.ReplaceAll(p, `\`, "/")
+		}
+		if sys.fold {
+			p = strings.ToLower(p)
+		}
 		g := glob{text: text}
 		if strings.HasPrefix(p, "!") {
 			g.negate, p = true, p[1:]
@@ -185,6 +203,15 @@ type ruleSet struct {
 	roots []string // absolute, clean, longest first
 	exts  []string // without dots
 	globs []glob
+	fold  bool // names ignore case (system.fold)
+}
+
+// name is a name or slash-separated path as the rules compare it.
+func (r *ruleSet) name(s string) string {
+	if r.fold {
+		return strings.ToLower(s)
+	}
+	return s
 }
 
 // rel returns p relative to the innermost root holding it, slash-separated,
@@ -203,21 +230,22 @@ func (r *ruleSet) rel(p string) (rel string, inRoot bool) {
 
 // skipDir reports whether the folder p, found below a root, is left out.
 func (r *ruleSet) skipDir(p string) bool {
-	if ignoredDirs[filepath.Base(p)] {
+	if ignoredDirs[r.name(filepath.Base(p))] {
 		return true
 	}
 	rel, _ := r.rel(p)
-	return rel != "" && ignoredBy(r.globs, rel, true)
+	return rel != "" && ignoredBy(r.globs, r.name(rel), true)
 }
 
 // skipFile reports whether the file p is ignored by its own name or path
-// (editor temp files, the user's globs); its folders are not looked at.
+// (editor and system files, the user's globs); its folders are not looked
+// at.
 func (r *ruleSet) skipFile(p string) bool {
-	if editorTemp(filepath.Base(p)) {
+	if ignoredFile(filepath.Base(p)) {
 		return true
 	}
 	rel, _ := r.rel(p)
-	return ignoredBy(r.globs, rel, false)
+	return ignoredBy(r.globs, r.name(rel), false)
 }
 
 // ignoredPath is skipFile plus every folder between p and its root: for
@@ -230,7 +258,7 @@ func (r *ruleSet) ignoredPath(p string) bool {
 	if !inRoot {
 		return false
 	}
-	parts := strings.Split(rel, "/")
+	parts := strings.Split(r.name(rel), "/")
 	for i := 1; i < len(parts); i++ {
 		if ignoredDirs[parts[i-1]] || ignoredBy(r.globs, strings.Join(parts[:i], "/"), true) {
 			return true

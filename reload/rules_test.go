@@ -55,7 +55,7 @@ func TestIgnoreGlobs(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.pattern+" "+c.rel, func(t *testing.T) {
-			gs, err := compileGlobs([]string{c.pattern})
+			gs, err := compileGlobs([]string{c.pattern}, system{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -67,7 +67,7 @@ func TestIgnoreGlobs(t *testing.T) {
 }
 
 func TestIgnoreGlobsNegation(t *testing.T) {
-	gs, err := compileGlobs([]string{"*.py", "!keep.py", "gen_*.py"})
+	gs, err := compileGlobs([]string{"*.py", "!keep.py", "gen_*.py"}, system{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,25 +86,39 @@ func TestIgnoreGlobsNegation(t *testing.T) {
 
 func TestIgnoreGlobsBad(t *testing.T) {
 	for _, p := range []string{"[bad", "a/[", "!", "/"} {
-		if _, err := compileGlobs([]string{p}); err == nil {
+		if _, err := compileGlobs([]string{p}, system{}); err == nil {
 			t.Errorf("compileGlobs(%q) = nil error", p)
 		}
 	}
 }
 
-func TestEditorTemp(t *testing.T) {
+func TestIgnoredFile(t *testing.T) {
 	for name, want := range map[string]bool{
-		".app.py.swp":             true,
-		".app.py.swo":             true,
-		".app.py.swx":             true,
-		".app.py.swn":             true,
-		"4913":                    true,
-		"5036":                    true,
-		"app.py~":                 true,
-		".#app.py":                true,
-		"#app.py#":                true,
-		"app.py___jb_tmp___":      true,
-		"app.py___jb_old___":      true,
+		// Editors'.
+		".app.py.swp":        true,
+		".app.py.swo":        true,
+		".app.py.swx":        true,
+		".app.py.swn":        true,
+		"4913":               true,
+		"5036":               true,
+		"app.py~":            true,
+		".#app.py":           true,
+		"#app.py#":           true,
+		"app.py___jb_tmp___": true,
+		"app.py___jb_old___": true,
+		"~$report.docx":      true, // Office's lock file
+		"~$app.py":           true,
+		"~WRL0003.tmp":       true, // Word's save
+		"app.py.tmp":         true,
+		"APP.TMP":            true,
+		// The system's.
+		".DS_Store":   true,
+		".ds_store":   true,
+		"Thumbs.db":   true,
+		"THUMBS.DB":   true,
+		"desktop.ini": true,
+		"Desktop.ini": true,
+		// The user's.
 		"app.py":                  false,
 		"swap.py":                 false,
 		"123.py":                  false,
@@ -120,10 +134,75 @@ func TestEditorTemp(t *testing.T) {
 		".hidden_but_fine.py":     false,
 		"settings.local.py":       false,
 		"app.py.___jb_bak___.txt": false,
+		"~app.py":                 false,
+		"tmp.py":                  false,
+		"template.tmpl":           false,
+		"thumbs.py":               false,
+		"desktop.ini.py":          false,
+		"app.db":                  false,
 	} {
-		if got := editorTemp(name); got != want {
-			t.Errorf("editorTemp(%q) = %v, want %v", name, got, want)
+		if got := ignoredFile(name); got != want {
+			t.Errorf("ignoredFile(%q) = %v, want %v", name, got, want)
 		}
+	}
+}
+
+// TestIgnoreOnOtherSystems: where names ignore case (macOS, Windows) the
+// patterns do too, and on Windows "\" separates folders in a pattern.
+func TestIgnoreOnOtherSystems(t *testing.T) {
+	windows := system{fold: true, backslash: true}
+	macOS := system{fold: true}
+	cases := []struct {
+		sys     system
+		pattern string
+		rel     string // as ruleSet.name gives it: lower case where names fold
+		isDir   bool
+		want    bool
+	}{
+		{windows, `Build\`, "build", true, true},
+		{windows, `static\Gen\*.py`, "static/gen/a.py", false, true},
+		{windows, `\local_settings.py`, "local_settings.py", false, true},
+		{windows, `\local_settings.py`, "pkg/local_settings.py", false, false},
+		{windows, `docs\**`, "docs/api/conf.py", false, true},
+		{windows, `*.PY`, "app.py", false, true},
+		{macOS, `Docs/*.py`, "docs/conf.py", false, true},
+		{macOS, `\*.py`, "*.py", false, true}, // an escape, as on Linux
+		{macOS, `\*.py`, "a.py", false, false},
+		{system{}, `Docs/*.py`, "docs/conf.py", false, false},
+	}
+	for _, c := range cases {
+		gs, err := compileGlobs([]string{c.pattern}, c.sys)
+		if err != nil {
+			t.Fatalf("%q: %v", c.pattern, err)
+		}
+		if got := ignoredBy(gs, c.rel, c.isDir); got != c.want {
+			t.Errorf("%+v: %q matched against %q = %v, want %v", c.sys, c.pattern, c.rel, got, c.want)
+		}
+	}
+
+	// A ruleSet on such a system folds the paths it is given.
+	gs, err := compileGlobs([]string{"Migrations/"}, macOS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &ruleSet{roots: []string{"/proj"}, exts: []string{"PY"}, globs: gs, fold: true}
+	for dir, want := range map[string]bool{
+		"/proj/pkg/migrations":  true,
+		"/proj/pkg/MIGRATIONS":  true,
+		"/proj/Node_Modules":    true,
+		"/proj/__PYCACHE__":     true,
+		"/proj/.Git":            true,
+		"/proj/pkg/migrations2": false,
+	} {
+		if got := r.skipDir(dir); got != want {
+			t.Errorf("skipDir(%q) = %v, want %v", dir, got, want)
+		}
+	}
+	if !r.ignoredPath("/proj/Pkg/Migrations/0001.py") || r.ignoredPath("/proj/Pkg/app.py") {
+		t.Errorf("ignoredPath does not fold the case of folders")
+	}
+	if !hasExt("APP.py", r.exts) {
+		t.Errorf("--ext PY does not take app.py")
 	}
 }
 
@@ -151,7 +230,7 @@ func TestHasExt(t *testing.T) {
 func TestRuleSet(t *testing.T) {
 	root := filepath.FromSlash("/proj")
 	inner := filepath.FromSlash("/proj/node_modules/mylib")
-	gs, err := compileGlobs([]string{"migrations/", "/local_settings.py"})
+	gs, err := compileGlobs([]string{"migrations/", "/local_settings.py"}, system{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,9 @@
 // An exchange line has the JSON fields of exchange.Exchange, except:
 //   - bodies are {"size":N} plus, when bytes were kept, "encoding" ("text"
 //     for valid UTF-8, else "base64") and "data"; "truncated":true and
-//     "cap":N when the body was longer than the cap;
+//     "cap":N when the body was longer than the cap; a request body the
+//     app did not read whole says "unread":N, the bytes wsgidev read after
+//     it (files written before it existed have none: the app read all);
 //   - environ values of type "str" are the str the app saw: the raw bytes
 //     decoded as latin-1 (PEP 3333), so bytes that are not UTF-8 survive;
 //   - "raw_head", the request line and header lines as they came over the
@@ -59,6 +61,7 @@ type Body struct {
 	Size      int64  `json:"size"`                // the real size, kept or not
 	Truncated bool   `json:"truncated,omitempty"` // only the first Cap bytes were kept
 	Cap       int    `json:"cap,omitempty"`       // the cap that applied, with Truncated
+	Unread    int64  `json:"unread,omitempty"`    // of Size, what the app never read (request bodies)
 }
 
 // Body encodings.
@@ -83,7 +86,7 @@ type probe struct {
 
 // EncodeBody stores b, saying the cap when b was cut at it.
 func EncodeBody(b exchange.Body, cap int) Body {
-	out := Body{Size: b.Size, Truncated: b.Truncated}
+	out := Body{Size: b.Size, Truncated: b.Truncated, Unread: b.Unread}
 	if b.Truncated {
 		out.Cap = cap
 		if cap <= 0 {
@@ -102,7 +105,10 @@ func EncodeBody(b exchange.Body, cap int) Body {
 
 // Decode returns the bytes and size of a stored body.
 func (b Body) Decode() (exchange.Body, error) {
-	out := exchange.Body{Size: b.Size, Truncated: b.Truncated}
+	out := exchange.Body{Size: b.Size, Truncated: b.Truncated, Unread: b.Unread}
+	if b.Unread < 0 || b.Unread > b.Size {
+		return out, fmt.Errorf("says %d bytes unread of %d", b.Unread, b.Size)
+	}
 	switch b.Encoding {
 	case "":
 		if b.Data != "" {

@@ -88,6 +88,28 @@ func TestTruncatedBodySaysCap(t *testing.T) {
 	}
 }
 
+// A request body the app never read is stored with how much of it went
+// unread; a line from before the field reads as read whole.
+func TestUnreadRequestBody(t *testing.T) {
+	ex := sample(1, "/ignores-its-body")
+	ex.RequestBody = exchange.Body{Data: []byte("héllo"), Size: 6, Unread: 6}
+	line := EncodeExchange(ex, 1024)
+	if !bytes.Contains(line, []byte(`"request_body":{"encoding":"text","data":"héllo","size":6,"unread":6}`)) {
+		t.Errorf("stored as %s", line)
+	}
+	got, err := DecodeLine(line)
+	if err != nil || got.Exchange.RequestBody.Unread != 6 {
+		t.Fatalf("read back %+v, %v", got.Exchange.RequestBody, err)
+	}
+	old := bytes.Replace(line, []byte(`,"unread":6`), nil, 1)
+	if got, err := DecodeLine(old); err != nil || got.Exchange.RequestBody.Unread != 0 || string(got.Exchange.RequestBody.Data) != "héllo" {
+		t.Errorf("a line without unread: %+v, %v", got.Exchange.RequestBody, err)
+	}
+	if _, err := DecodeLine(bytes.Replace(line, []byte(`"unread":6`), []byte(`"unread":7`), 1)); err == nil || !strings.Contains(err.Error(), "says 7 bytes unread of 6") {
+		t.Errorf("more unread than its size: %v", err)
+	}
+}
+
 func TestDecodeLineErrors(t *testing.T) {
 	good := string(bytes.TrimSpace(EncodeExchange(sample(1, "/"), 0)))
 	for _, tc := range []struct {

@@ -2,7 +2,6 @@ package capture
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -21,23 +20,36 @@ type Writer struct {
 	cap    int
 	err    error // the first write error; nothing is written after it
 	closed bool
-	cut    int64 // bytes of a cut last line Create removed
+	notes  []string // what Create changed in an existing file
 }
 
-// Create opens path for appending (creating it) and starts a session with
-// h. A file whose last line was cut short (a crash while writing it) has
-// that line removed first, so that it does not become a bad line in the
-// middle; Repaired says so.
+// Private is the mode of every file holding captured requests: they hold
+// cookies and Authorization headers in clear, so only their owner may
+// read them (as ssh keeps its keys).
+const Private os.FileMode = 0o600
+
+// Create opens path for appending (creating it, private) and starts a
+// session with h. A file whose last line was cut short (a crash while
+// writing it) has that line removed first, so that it does not become a
+// bad line in the middle; an existing file others may read is made
+// private, since what is appended holds secrets. Notes says what changed.
 func Create(path string, h Header) (*Writer, error) {
 	cut, err := dropCutLine(path)
 	if err != nil {
 		return nil, fmt.Errorf("capture: %w", err)
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, Private)
 	if err != nil {
 		return nil, fmt.Errorf("capture: %w", err)
 	}
-	w := &Writer{f: f, path: path, cap: h.BodyMax, cut: cut}
+	w := &Writer{f: f, path: path, cap: h.BodyMax}
+	if cut > 0 {
+		w.notes = append(w.notes, fmt.Sprintf("%s ended in a line cut short (%d bytes, from a crash while it was written); removed it", path, cut))
+	}
+	if err := w.makePrivate(); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("capture: %w", err)
+	}
 	w.write(EncodeHeader(h))
 	if w.err != nil {
 		f.Close()
@@ -89,13 +101,27 @@ func dropCutLine(path string) (int64, error) {
 // headerStart is how every capture this package writes begins.
 const headerStart = `{"wsgidev_capture":`
 
-// Repaired says what Create removed from the end of the file, or "".
-func (w *Writer) Repaired() string {
-	if w.cut == 0 {
-		return ""
+// makePrivate takes group and other permissions off a capture that had
+// them (one made before captures were private, or by hand).
+func (w *Writer) makePrivate() error {
+	info, err := w.f.Stat()
+	if err != nil {
+		return err
 	}
-	return fmt.Sprintf("%s ended in a line cut short (%d bytes, from a crash while it was written); removed it", w.path, w.cut)
+	mode := info.Mode().Perm()
+	if mode&^Private == 0 {
+		return nil
+	}
+	if err := w.f.Chmod(mode & Private); err != nil {
+		return fmt.Errorf("%s can be read by others (%v) and could not be made private: %w; captures hold cookies and Authorization headers, so give a file of your own", w.path, mode, err)
+	}
+	w.notes = append(w.notes, fmt.Sprintf("%s could be read by others (%v); made it private (%v), as captures hold cookies and Authorization headers", w.path, mode, mode&Private))
+	return nil
 }
+
+// Notes says what Create changed in an existing file: a cut last line
+// removed, permissions tightened.
+func (w *Writer) Notes() []string { return w.notes }
 
 // Path is the file being written.
 func (w *Writer) Path() string { return w.path }
@@ -128,35 +154,4 @@ func (w *Writer) Close() error {
 	}
 	w.closed = true
 	return w.f.Close()
-}
-
-// Run writes every finished exchange from sub until ctx ends, then what is
-// left in sub. Only Done updates matter here, and the hub never drops those
-// for detail. onError hears the first write error; Run then keeps draining
-// so the subscription never backs up, but writes nothing more.
-func (w *Writer) Run(ctx context.Context, sub *exchange.Subscription, onError func(error)) {
-	reported := false
-	drain := func() {
-		updates, _ := sub.Drain()
-		for _, u := range updates {
-			if u.Done == nil {
-				continue
-			}
-			if err := w.Write(u.Done); err != nil && !reported {
-				reported = true
-				if onError != nil {
-					onError(err)
-				}
-			}
-		}
-	}
-	for {
-		select {
-		case <-sub.Wake():
-			drain()
-		case <-ctx.Done():
-			drain()
-			return
-		}
-	}
 }

@@ -2,51 +2,14 @@ package capture
 
 import (
 	"bytes"
-	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/wsgidev/wsgidev/devserver/exchange"
 )
-
-func TestWriterFollowsHub(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "cap.jsonl")
-	w, err := Create(path, Header{App: "app.py", BodyMax: 16})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hub := exchange.NewHub()
-	sub := hub.Subscribe()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { w.Run(ctx, sub, func(err error) { t.Error(err) }); close(done) }()
-	for i := 1; i <= 3; i++ {
-		ex := sample(uint64(i), fmt.Sprintf("/%d", i))
-		hub.Publish(exchange.Update{Started: ex})
-		hub.Publish(exchange.Update{Event: &exchange.EventOf{ID: ex.ID}})
-		hub.Publish(exchange.Update{Done: ex})
-		hub.Publish(exchange.Update{Notice: &exchange.Notice{Text: "hi"}})
-	}
-	cancel()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		t.Fatal("Run did not return")
-	}
-	w.Close()
-	src, err := ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := targets(src); got != "/1@2 /2@3 /3@4" || len(src.Problems) != 0 || src.Header().BodyMax != 16 {
-		t.Errorf("entries %s, problems %v, header %+v", got, src.Problems, src.Header())
-	}
-}
 
 // Lines written at once from many goroutines stay whole.
 func TestWriterConcurrent(t *testing.T) {
@@ -86,8 +49,8 @@ func TestCreateAppendsAndRepairs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if note := w.Repaired(); !strings.Contains(note, "cut short (27 bytes") {
-		t.Errorf("Repaired() = %q", note)
+	if notes := w.Notes(); len(notes) == 0 || !strings.Contains(notes[0], "cut short (27 bytes") {
+		t.Errorf("Notes() = %q", notes)
 	}
 	w.Write(sample(9, "/after"))
 	w.Close()
@@ -97,6 +60,29 @@ func TestCreateAppendsAndRepairs(t *testing.T) {
 	}
 	if got := targets(src); got != "/1@2 /2@3 /after@5" || len(src.Problems) != 0 || len(src.Headers) != 2 {
 		t.Errorf("entries %s, problems %v, %d headers", got, src.Problems, len(src.Headers))
+	}
+}
+
+// Captures hold secrets: a new one is its owner's alone, and an old one
+// others could read is made so before anything is appended.
+func TestCreateIsPrivate(t *testing.T) {
+	dir := t.TempDir()
+	fresh, old := filepath.Join(dir, "fresh.jsonl"), filepath.Join(dir, "old.jsonl")
+	os.WriteFile(old, captureFile(1), 0o644)
+	os.Chmod(old, 0o640)
+	for _, path := range []string{fresh, old} {
+		w, err := Create(path, Header{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Close()
+		if info, _ := os.Stat(path); info.Mode().Perm() != Private {
+			t.Errorf("%s: mode %v, want %v", filepath.Base(path), info.Mode().Perm(), Private)
+		}
+		notes := strings.Join(w.Notes(), "\n")
+		if want := path == old; strings.Contains(notes, "made it private") != want {
+			t.Errorf("%s: Notes() = %q", filepath.Base(path), notes)
+		}
 	}
 }
 

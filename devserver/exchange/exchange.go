@@ -1,6 +1,7 @@
 // Package exchange holds wsgidev's model of what happened: one request's
 // whole story (an Exchange), the child's life and reloads, and the Hub that
-// fans these out to the inspector, the access log and capture files. Plain
+// fans these out to the inspector, the access log and capture files, and
+// the filter language that selects exchanges everywhere (filter.go). Plain
 // data with JSON tags; it imports only the standard library.
 package exchange
 
@@ -79,6 +80,11 @@ type Body struct {
 	Data      []byte `json:"data,omitempty"`
 	Size      int64  `json:"size"`
 	Truncated bool   `json:"truncated,omitempty"` // Data stops at the capture cap
+	// Unread is how much of a request body the app itself never read:
+	// wsgidev read it after the app, so that the exchange (and a replay)
+	// has what the client sent. Exchanges recorded before it existed hold
+	// only what the app read, so 0 is right for them too.
+	Unread int64 `json:"unread,omitempty"`
 }
 
 // Append records p, keeping at most limit bytes.
@@ -104,6 +110,8 @@ const (
 	EventDebug         = "debug"          // the user acted in the debugger: Text is step, continue, abort, released
 	EventEnvironEdit   = "environ-edit"   // the environ was edited while held: Text summarises it
 	EventInput         = "input"          // the app waits for a line of sys.stdin (pdb's prompt): see Server.Input
+	EventWaitThread    = "wait-thread"    // every thread of the app was busy: the request waits for one (Text says how many wait)
+	EventGotThread     = "got-thread"     // the request got a thread after waiting (Text says how long)
 )
 
 // Positions of a request held in the debugger (Exchange.Held, EventHeld).

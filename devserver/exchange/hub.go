@@ -61,7 +61,26 @@ type Subscription struct {
 	lent    []Update // what Drain returned last: the caller's until its next Drain
 	clean   []Update // an emptied array for the next queue
 	detail  int      // detail updates in queue
-	dropped int
+	dropped Dropped
+}
+
+// Dropped counts the updates a subscriber lost by falling behind, so it
+// can say so: lines of the app's output (Output, and the log events of
+// requests) apart from the rest.
+type Dropped struct {
+	Output int // app output: Output updates and EventLog events
+	Other  int
+}
+
+// Total is every update dropped.
+func (d Dropped) Total() int { return d.Output + d.Other }
+
+func (d *Dropped) count(u Update) {
+	if u.Output != nil || (u.Event != nil && u.Event.Event.Kind == EventLog) {
+		d.Output++
+	} else {
+		d.Other++
+	}
 }
 
 const (
@@ -91,7 +110,7 @@ func (s *Subscription) offer(u Update) {
 	s.mu.Lock()
 	switch {
 	case !u.essential() && s.detail >= maxDetail:
-		s.dropped++
+		s.dropped.count(u)
 	case len(s.queue)-s.detail >= maxEssential && u.essential():
 		s.dropOldestEssential()
 		s.queue = append(s.queue, u)
@@ -112,7 +131,7 @@ func (s *Subscription) dropOldestEssential() {
 	for i, u := range s.queue {
 		if u.essential() {
 			s.queue = append(s.queue[:i], s.queue[i+1:]...)
-			s.dropped++
+			s.dropped.count(u)
 			return
 		}
 	}
@@ -121,14 +140,14 @@ func (s *Subscription) dropOldestEssential() {
 // Wake receives a token whenever updates are waiting.
 func (s *Subscription) Wake() <-chan struct{} { return s.wake }
 
-// Drain returns the waiting updates in order, and how many were dropped
-// since the last Drain. The slice is the caller's until its next Drain,
-// which reuses its array (a busy server would otherwise grow a new queue,
-// and the garbage collector collect it, every drain).
-func (s *Subscription) Drain() (updates []Update, dropped int) {
+// Drain returns the waiting updates in order, and what was dropped since
+// the last Drain. The slice is the caller's until its next Drain, which
+// reuses its array (a busy server would otherwise grow a new queue, and
+// the garbage collector collect it, every drain).
+func (s *Subscription) Drain() (updates []Update, dropped Dropped) {
 	s.mu.Lock()
 	updates, dropped = s.queue, s.dropped
-	s.queue, s.clean, s.detail, s.dropped = s.clean, nil, 0, 0
+	s.queue, s.clean, s.detail, s.dropped = s.clean, nil, 0, Dropped{}
 	done := s.lent
 	s.lent = updates
 	s.mu.Unlock()

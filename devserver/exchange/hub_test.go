@@ -25,7 +25,7 @@ func TestHubNeverBlocksAndKeepsEssentials(t *testing.T) {
 	if want := (n + 2) / 3; done != want {
 		t.Errorf("kept %d done updates, want all %d", done, want)
 	}
-	if detail != maxDetail || dropped != n-maxDetail {
+	if detail != maxDetail || dropped.Total() != n-maxDetail || dropped.Output != 0 {
 		t.Errorf("detail %d dropped %d; want %d and %d", detail, dropped, maxDetail, n-maxDetail)
 	}
 	if again, _ := s.Drain(); len(again) != 0 {
@@ -59,6 +59,22 @@ func TestBodyAppendCaps(t *testing.T) {
 	}
 }
 
+// What a subscriber loses is counted apart when it is the app's output.
+func TestHubCountsDroppedOutput(t *testing.T) {
+	h := NewHub()
+	s := h.Subscribe()
+	defer s.Close()
+	for i := 0; i < maxDetail; i++ {
+		h.Publish(Update{Event: &EventOf{ID: 1, Event: Event{Kind: EventChunk}}})
+	}
+	h.Publish(Update{Output: &Output{Line: "lost"}})
+	h.Publish(Update{Event: &EventOf{ID: 1, Event: Event{Kind: EventLog, Text: "lost too"}}})
+	h.Publish(Update{Started: &Exchange{ID: 2}})
+	if _, dropped := s.Drain(); dropped != (Dropped{Output: 2, Other: 1}) {
+		t.Errorf("dropped %+v, want 2 of output and 1 other", dropped)
+	}
+}
+
 // A debugger's held state survives a subscriber that has fallen behind.
 func TestHubKeepsHeldEvents(t *testing.T) {
 	h := NewHub()
@@ -76,7 +92,7 @@ func TestHubKeepsHeldEvents(t *testing.T) {
 	for _, u := range got[maxDetail:] {
 		kinds = append(kinds, u.Event.Event.Kind)
 	}
-	if len(kinds) != 3 || kinds[0] != EventHeld || kinds[1] != EventEnvironEdit || kinds[2] != EventDebug || dropped != 1 {
+	if len(kinds) != 3 || kinds[0] != EventHeld || kinds[1] != EventEnvironEdit || kinds[2] != EventDebug || dropped.Total() != 1 {
 		t.Errorf("after a full queue: %v, %d dropped; want held, environ-edit and debug kept, the chunk dropped", kinds, dropped)
 	}
 }

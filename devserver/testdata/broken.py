@@ -58,6 +58,15 @@ def application(environ, start_response):
     if path == "/bad-status":
         start_response("OK", [("Content-Type", "text/plain")])
         return [b"x"]
+    if path == "/status-crlf":
+        start_response("200 OK\r\nSet-Cookie: evil=1", [("Content-Type", "text/plain")])
+        return [b"x"]
+    if path == "/status-latin1":
+        start_response("200 \u2603", [("Content-Type", "text/plain")])
+        return [b"x"]
+    if path == "/status-digits":
+        start_response("\u00b200 OK", [("Content-Type", "text/plain")])
+        return [b"x"]
     if path == "/latin1-header":
         start_response("200 OK", [("X-Name", "caf\u00e9 \u2603")])
         return [b"x"]

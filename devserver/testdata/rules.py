@@ -53,6 +53,32 @@ def text(start_response, body, status="200 OK", ctype="text/plain; charset=utf-8
 def application(environ, start_response):
     path = environ["PATH_INFO"]
     q = query(environ)
+    if path == "/reason":
+        # The status as the query gives it, reason phrase and all; with
+        # read=N, N bytes of the body read first (else none).
+        if q.get("read"):
+            environ["wsgi.input"].read(int(q["read"]))
+        status = q.get("status", "299 Custom Reason Here")
+        if status[:3] in ("204", "304"):
+            start_response(status, [])
+            return []
+        return text(start_response, "status " + status, status=status)
+    if path == "/read-after-start":
+        # Starts the response, then reads the whole request body (once
+        # /release?token=… came, with a token).
+        def gen():
+            yield b"started\n"
+            if q.get("token"):
+                gate(q["token"]).wait(20)
+            n = 0
+            while True:
+                data = environ["wsgi.input"].read(65536)
+                if not data:
+                    break
+                n += len(data)
+            yield ("read %d\n" % n).encode()
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return gen()
     if path == "/environ":
         env = {k: v for k, v in environ.items() if isinstance(v, str)}
         env["wsgi.version"] = list(environ["wsgi.version"])

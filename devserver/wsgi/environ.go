@@ -29,7 +29,7 @@ type Request struct {
 	// dropped.
 	Headers       []exchange.Header
 	ScriptName    string // the mount prefix: "" or "/prefix" (see Mount)
-	ContentLength int64  // the body's length; 0 or less (none, chunked): no CONTENT_LENGTH
+	ContentLength int64  // the body's length; -1 (chunked), or 0 without a Content-Length header: no CONTENT_LENGTH
 	// ServerName and ServerPort are the address the request came in on;
 	// "" takes them from the Host header (a request without a connection).
 	ServerName, ServerPort string
@@ -66,7 +66,9 @@ func Environ(r Request) ([]string, error) {
 	if ct, ok := joined(r.Headers, "Content-Type"); ok {
 		add("CONTENT_TYPE", ct)
 	}
-	if r.ContentLength > 0 { // absent when there is no body, and for chunked bodies
+	// As the client sent it, an explicit 0 included (gunicorn passes it);
+	// absent when there is no body, and for chunked bodies.
+	if _, explicit := joined(r.Headers, "Content-Length"); r.ContentLength > 0 || (r.ContentLength == 0 && explicit) {
 		add("CONTENT_LENGTH", strconv.FormatInt(r.ContentLength, 10))
 	}
 	serverName, serverPort := r.ServerName, r.ServerPort

@@ -153,7 +153,18 @@ def format_exception(e):
     while tb is not None and (os.path.dirname(tb.tb_frame.f_code.co_filename) in skip
                               or tb.tb_frame.f_code.co_filename.startswith("<frozen importlib")):
         tb = tb.tb_next
-    return "".join(traceback.format_exception(type(e), e, tb))
+    return clip("".join(traceback.format_exception(type(e), e, tb)))
+
+
+MAX_TEXT = 1 << 18  # characters of one message or traceback: a frame (16 MiB) always holds it
+
+
+def clip(text):
+    """text, cut with a marker if it is longer than MAX_TEXT characters: an
+    exception whose message is megabytes long is still reported."""
+    if len(text) <= MAX_TEXT:
+        return text
+    return text[:MAX_TEXT] + "\n... [cut by wsgidev: %d more characters]" % (len(text) - MAX_TEXT)
 
 
 _reported = set()

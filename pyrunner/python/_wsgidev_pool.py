@@ -16,7 +16,8 @@ the GIL when the slow request computes rather than waits). The standby wakes
 only while the reader runs a call, and sleeps until woken once calls stop.
 
 Threads are made as needed and kept: at most ``limit`` calls run at once
-(more wait in a backlog), plus the reader and the standby.
+(more wait in a backlog, and the parent hears of each wait: WAIT when a call
+joins the backlog, RUN when it leaves it), plus the reader and the standby.
 """
 
 import os
@@ -98,11 +99,16 @@ class Pool(object):
             if call is None:
                 continue
             with self.lock:
+                waiting = 0
                 if self.running >= self.limit:
                     self.backlog.append(call)
-                    continue
-                self.running += 1
-                spawn = self.go_inline(call)
+                    waiting = len(self.backlog)
+                else:
+                    self.running += 1
+                    spawn = self.go_inline(call)
+            if waiting:
+                call.wait_thread(waiting)  # the parent tells the user why the request hangs
+                continue
             if spawn:
                 self.spawn(WATCH)
             role = self.work(me, call)
@@ -130,6 +136,8 @@ class Pool(object):
     def work(self, me, call):
         """Run call, then any backlog; return the thread's next role."""
         while True:
+            if call.waited:
+                call.got_thread()
             self.run(call)
             spawn = False
             with self.lock:

@@ -20,11 +20,31 @@ class Violation(Exception):
         self.rule = rule
 
 
+# A good status in one look: three digits, a space, then latin-1 without
+# control characters. Any other goes through the checks that name the rule.
+_status_ok = re.compile(r"[1-9][0-9][0-9] [\x20-\x7e\x80-\xff]*\Z").match
+_status_control = re.compile(r"[\x00-\x1f\x7f]").search
+_status_format = re.compile(r"[1-9][0-9][0-9] ").match
+
+
 def check_status(status):
+    if type(status) is str and _status_ok(status):
+        return
     if not isinstance(status, str):
         raise Violation("status-type", "start_response() got a status of type %s; PEP 3333 "
                         "requires a str such as '200 OK'" % type(status).__name__)
-    if len(status) < 4 or not status[:3].isdigit() or status[3] != " " or int(status[:3]) < 100:
+    found = _status_control(status)
+    if found:
+        raise Violation("status-control", "start_response() got the status %r, which contains the control "
+                        "character %r; PEP 3333 forbids control characters in the status (a CR or LF would "
+                        "end the status line and start a header the app never set)" % (status, found.group(0)))
+    try:
+        status.encode("latin-1")
+    except UnicodeEncodeError:
+        raise Violation("status-latin1", "start_response() got the status %r, which has characters outside "
+                        "latin-1; PEP 3333 requires latin-1 str, as HTTP sends the status line as bytes "
+                        "(write the reason phrase in ASCII)" % (status,))
+    if not _status_format(status):
         raise Violation("status-format", "start_response() got the status %r; PEP 3333 requires "
                         "a three-digit code, a space and a reason phrase, such as '200 OK'" % (status,))
 

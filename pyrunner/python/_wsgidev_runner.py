@@ -1,8 +1,9 @@
 """wsgidev's child runner: imports the WSGI app and runs calls for the Go parent.
 
 The parent starts this module with a tiny bootstrap (see child.go) that checks
-the Python version first. Frames arrive on fd 3 and leave on fd 4, as
-PROTOCOL.md beside this file describes; stdout and stderr stay the app's own.
+the Python version first. Frames arrive on one pipe and leave on another, and
+a third is the lifeline (_wsgidev_pipes.py), as PROTOCOL.md beside this file
+describes; stdout and stderr stay the app's own.
 Reads like wsgiref's handlers.py: one Call object per request (its state and
 the frames are _wsgidev_wire.py's), a flat environ, start_response and write()
 as closures over the call.
@@ -17,17 +18,18 @@ import sys
 import threading
 from collections import deque
 
-from _wsgidev_loader import (LoadFailure, cache_own_bytecode, format_exception, library_modules, load_app,
+from _wsgidev_loader import (LoadFailure, cache_own_bytecode, clip, format_exception, library_modules, load_app,
                              new_module_files)
 from _wsgidev_frames import describe_frames
 from _wsgidev_hints import after_call
 from _wsgidev_hints import install as install_hints
+from _wsgidev_pipes import hold_lifeline, open_pipes
 from _wsgidev_pool import Pool
 from _wsgidev_rules import (HEADERS_AFTER_BODY, Violation, check_headers, check_status, explain_headers,
                             lint_content_type, lint_exc_info, start_args, unclosed_wrapper)
 from _wsgidev_streams import Errors, FileWrapper, Input, RequestStream, Stdin, current
-from _wsgidev_wire import (CALL, CHUNK, DONE, EXCINFO, HEADER, HELLO, HINT, INPUT, LIBS, LINE, LOAD_ERROR,
-                           MODULES, PROTOCOL, READY, START, U32, WRITE, Call, Cancelled, Wire)
+from _wsgidev_wire import (CALL, CHUNK, DONE, EXCINFO, HEADER, HELLO, HINT, INPUT, LEFT, LIBS, LINE,
+                           LOAD_ERROR, MAX_FRAME, MODULES, PROTOCOL, READY, START, U32, WRITE, Call, Cancelled, Wire)
 
 
 # -- one WSGI call ---------------------------------------------------------
@@ -86,8 +88,11 @@ def run_call(app, call):
             try:
                 payload = "\0".join([status] + fields).encode("latin-1")
             except UnicodeEncodeError:
-                explain_headers(headers, [])  # names the header; else the status is at fault
+                explain_headers(headers, [])  # names the header (check_status passed the status)
                 raise
+            if len(payload) > MAX_FRAME:
+                raise Violation("headers-size", "the status and headers add up to %d bytes; wsgidev carries at "
+                                "most 16 MiB of them, and clients refuse far less (often 8-64 KiB)" % len(payload))
         except Violation as v:
             call.violation = v
             raise
@@ -149,6 +154,9 @@ def run_call(app, call):
                 payload = json.dumps(report).encode("utf-8")
                 call.out.append(HEADER.pack(len(payload), typ, 0))
                 call.out.append(payload)
+    left = call.input_left()
+    if left:
+        call.queue(LEFT, U32.pack(min(left, 0xFFFFFFFF)))
     if error is not None:
         error["after_body"] = call.headers_sent
         call.queue(DONE, json.dumps(error).encode("utf-8"))
@@ -171,9 +179,9 @@ def send_item(call, data):
 def describe_failure(call, e):
     v = call.violation or (e if isinstance(e, Violation) else None)
     if v is not None:
-        return {"kind": "wsgi", "rule": v.rule, "message": str(v), "traceback": format_exception(e),
+        return {"kind": "wsgi", "rule": v.rule, "message": clip(str(v)), "traceback": format_exception(e),
                 "frames": describe_frames(e)}
-    return {"kind": "exception", "message": "%s: %s" % (type(e).__name__, e),
+    return {"kind": "exception", "message": clip("%s: %s" % (type(e).__name__, e)),
             "traceback": format_exception(e), "frames": describe_frames(e)}
 
 
@@ -183,7 +191,7 @@ def make_environ(call):
     fields = iter(call.fields)
     environ = dict(zip(fields, fields))  # key, value, key, value…
     environ["wsgi.version"] = (1, 0)
-    environ["wsgi.input"] = Input(call)
+    environ["wsgi.input"] = call.input = Input(call)
     environ["wsgi.errors"] = Errors(call)
     environ["wsgi.multithread"] = True
     environ["wsgi.multiprocess"] = False
@@ -257,9 +265,14 @@ def main():
         from _wsgidev_template import serve_template
         del sys.path[0]
         serve_template(cold)
-    rfd, wfd = (int(fd) for fd in os.environ.pop("WSGIDEV_FDS").split(","))
+    rfd, wfd, lifeline = open_pipes(os.environ)
+    hold_lifeline(lifeline)
     spec = json.loads(os.environ.pop("WSGIDEV_APP"))
     wire = Wire(rfd, wfd)
+    for stream in (sys.stdout, sys.stderr):
+        # The parent reads UTF-8. A pipe gets the locale's encoding, on
+        # Windows an ANSI code page that cannot print most of Unicode.
+        stream.reconfigure(encoding="utf-8", errors="backslashreplace")
     sys.stdout = RequestStream(sys.stdout, b"o")
     sys.stderr = RequestStream(sys.stderr, b"r")
     console = Console(wire)
@@ -294,11 +307,11 @@ def main():
 
 
 def describe_load_error(e):
-    error = {"kind": type(e).__name__, "message": str(e), "traceback": format_exception(e)}
+    error = {"kind": type(e).__name__, "message": clip(str(e)), "traceback": format_exception(e)}
     if isinstance(e, SyntaxError):
         # str(e) ends with "(name.py, line N)"; the location travels apart.
         error["file"], error["line"] = e.filename or "", e.lineno or 0
-        error["message"] = str(e.msg)
+        error["message"] = clip(str(e.msg))
     elif not isinstance(e, LoadFailure):  # a LoadFailure's frame is wsgidev's own
         tb = e.__traceback__
         while tb is not None and tb.tb_next is not None:

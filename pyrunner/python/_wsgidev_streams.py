@@ -77,6 +77,10 @@ class Input(Lines):
         line, self._buf = self._buf[:end], self._buf[end:]
         return line
 
+    def buffered(self):
+        """Bytes read ahead and not yet given to the app."""
+        return len(self._buf)
+
     def close(self):
         self._call.lint("input-close", "the app called wsgi.input.close(); the server owns the request "
                         "stream, and wsgiref.validate forbids closing it (just stop reading)")

@@ -4,10 +4,11 @@ The parent starts it like a child, with WSGIDEV_TEMPLATE naming a unix
 SOCK_SEQPACKET socket (see PROTOCOL.md, "The warm template"). It imports the
 library modules the app used last time (standard library and site-packages,
 never a file of the project), then waits. For each FORK message, which
-carries the new child's four pipe ends as SCM_RIGHTS, it forks; the fork puts
-those pipes on fds 1, 2, 3 and 4, undoes what the template changed, and
+carries the new child's five pipe ends as SCM_RIGHTS, it forks; the fork puts
+those pipes on fds 1 to 5, undoes what the template changed, and
 returns to _wsgidev_runner.main(), which imports the app exactly as a cold
-child does. The template reaps its forks and reports their exit statuses.
+child does. The template reaps its forks and reports their exit statuses,
+killing what is left of each fork's process group first.
 
 A module that starts a thread, opens a socket or imports project code while
 it is preloaded would make the forks unlike a cold child: the template names
@@ -27,7 +28,7 @@ import _wsgidev_loader
 _template_modules = set()
 # Modules the template needs for itself; dropped in the fork unless the app
 # imported them too.
-_HELPERS = ("array", "ctypes", "fcntl", "select", "signal", "socket")
+_HELPERS = ("array", "fcntl", "select", "signal", "socket")
 
 
 def serve_template(cold_modules):
@@ -44,7 +45,6 @@ def serve_template(cold_modules):
     _template_modules.update(set(sys.modules) - cold_modules - set(plan["modules"]))
     import socket
     ctl = socket.socket(fileno=ctl_fd)
-    libc = _libc()
 
     def send(obj):
         ctl.send(json.dumps(obj).encode("utf-8"))
@@ -59,18 +59,9 @@ def serve_template(cold_modules):
         send({"files": dict(files[i:i + 500])})
     send({"ready": True, "pid": os.getpid()})
     spec, fds = serve_forks(ctl, send)
-    become_child(ctl, libc, fds, environ, argv, main_dict)
-    os.environ["WSGIDEV_FDS"] = "3,4"
+    become_child(ctl, fds, environ, argv, main_dict)
+    os.environ["WSGIDEV_FDS"] = "3,4,5"
     os.environ["WSGIDEV_APP"] = spec
-
-
-def _libc():
-    """libc for prctl on Linux; None elsewhere (the parent only builds a
-    template on Linux)."""
-    if not sys.platform.startswith("linux"):
-        return None
-    import ctypes
-    return ctypes.CDLL(None, use_errno=True)
 
 
 def preload(names, exclude):
@@ -180,7 +171,6 @@ def serve_forks(ctl, send):
     os.set_blocking(wake_r, False)
     signal.signal(signal.SIGCHLD, lambda *a: None)
     signal.set_wakeup_fd(wake_w)
-    pid0 = os.getpid()
     while True:
         try:
             ready, _, _ = select.select([ctl, wake_r], [], [])
@@ -195,7 +185,7 @@ def serve_forks(ctl, send):
         if ctl not in ready:
             continue
         try:
-            data, anc, _, _ = ctl.recvmsg(1 << 16, socket.CMSG_SPACE(4 * array.array("i").itemsize))
+            data, anc, _, _ = ctl.recvmsg(1 << 16, socket.CMSG_SPACE(5 * array.array("i").itemsize))
         except OSError:
             data = b""
         if not data:
@@ -206,10 +196,10 @@ def serve_forks(ctl, send):
             if level == socket.SOL_SOCKET and typ == socket.SCM_RIGHTS:
                 fds.frombytes(raw[:len(raw) - len(raw) % fds.itemsize])
         msg = json.loads(data.decode("utf-8"))
-        if len(fds) != 4:
+        if len(fds) != 5:
             for fd in fds:
                 os.close(fd)
-            send({"forked": 0, "error": "FORK came with %d file descriptors, not 4" % len(fds)})
+            send({"forked": 0, "error": "FORK came with %d file descriptors, not 5" % len(fds)})
             continue
         for stream in (sys.stdout, sys.stderr):
             stream.flush()
@@ -219,7 +209,6 @@ def serve_forks(ctl, send):
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
             os.close(wake_r)
             os.close(wake_w)
-            os.environ["_WSGIDEV_TEMPLATE_PID"] = str(pid0)
             return msg["spec"], list(fds)
         try:
             os.setpgid(pid, pid)  # also done in the fork: whichever runs first
@@ -231,37 +220,41 @@ def serve_forks(ctl, send):
 
 
 def reap(send):
+    """Report the forks that ended. What the app started (a fork, a
+    subprocess) is in the fork's process group: it is killed before the
+    fork is reaped, while the fork's PID, and so its group's ID, cannot name
+    anything else."""
+    import signal
     while True:
         try:
-            pid, status = os.waitpid(-1, os.WNOHANG)
+            ended = os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOHANG | os.WNOWAIT)
         except ChildProcessError:
             return
-        if pid == 0:
+        if ended is None:
             return
+        try:
+            os.killpg(ended.si_pid, signal.SIGKILL)
+        except OSError:
+            pass  # nothing left of the group
+        pid, status = os.waitpid(ended.si_pid, 0)
         send({"exit": pid, "status": status})
 
 
-def become_child(ctl, libc, fds, environ, argv, main_dict):
-    """In the fork: the new pipes in place, its own process group, killed
-    with its parent, and the interpreter's state as a cold child's."""
+def become_child(ctl, fds, environ, argv, main_dict):
+    """In the fork: the new pipes in place, its own process group, and the
+    interpreter's state as a cold child's. Its lifeline (fd 5, held by
+    _wsgidev_runner.main as in a cold child) ends it should wsgidev go."""
     import fcntl
-    import signal
-    parent = int(os.environ.pop("_WSGIDEV_TEMPLATE_PID"))
     ctl.close()
     try:
         os.setpgid(0, 0)
     except OSError:
         pass
-    if libc is not None:
-        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
-        if os.getppid() != parent:
-            os._exit(1)  # the template died before prctl: nobody would kill us
-    # Out of the way of 1-4 first, so no dup2 overwrites a pipe still needed.
+    # Out of the way of 1-5 first, so no dup2 overwrites a pipe still needed.
     high = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10) for fd in fds]
     for fd in fds:
         os.close(fd)
-    out, err, rd, wr = high
-    for fd, target in ((out, 1), (err, 2), (rd, 3), (wr, 4)):
+    for target, fd in enumerate(high, 1):  # stdout, stderr, 3, 4, lifeline
         os.dup2(fd, target)
         os.close(fd)
     os.environ.clear()

@@ -13,6 +13,7 @@ import struct
 import threading
 from collections import deque
 
+from _wsgidev_loader import clip
 from _wsgidev_streams import READ_AHEAD
 
 PROTOCOL = 1
@@ -20,13 +21,15 @@ HEADER = struct.Struct(">IBI")
 U32 = struct.Struct(">I")
 
 # Frame types (PROTOCOL.md).
-HELLO, READY, LOAD_ERROR, START, CHUNK, WRITE, READ, LOG, LINT, DONE, MODULES, EXCINFO, LIBS, INPUT = range(1, 15)
-HINT = 18
+(HELLO, READY, LOAD_ERROR, START, CHUNK, WRITE, READ, LOG, LINT, DONE, MODULES, EXCINFO, LIBS, INPUT, WAIT,
+ RUN, LEFT, HINT) = range(1, 19)
 CALL, BODY, CREDIT, STEP, CANCEL, LINE = range(32, 38)
 
 STEP_MODE, HAS_BODY = 1, 2
 CHUNK_OVERHEAD = 256  # the flow-control cost of one frame beyond its bytes
 MAX_CHUNK = 1 << 20  # larger bodies go out in pieces, each flow-controlled
+MAX_LOG_CHARS = MAX_CHUNK // 4  # printed text goes out in pieces of at most this, 1 MiB once encoded
+MAX_FRAME = 16 << 20  # the most one frame may carry (PROTOCOL.md)
 
 
 class Cancelled(BaseException):
@@ -104,6 +107,8 @@ class Call(object):
         self.violation = None
         self.finished = False
         self.wrappers = None  # wsgi.file_wrapper objects the app made, to see they get closed
+        self.waited = False  # it waited in the pool's backlog for a thread
+        self.input = None  # the call's wsgi.input (make_environ)
 
     def condition(self):
         cond = self.cond
@@ -134,7 +139,15 @@ class Call(object):
                 self.lines.append(payload)
             cond.notify_all()
 
+    def wait_thread(self, waiting):
+        """Every thread is busy: this call waits, one of ``waiting``."""
+        self.waited = True
+        self.wire.send(WAIT, self.cid, U32.pack(waiting))
+
     # -- called from the thread running the call -------------------------
+    def got_thread(self):
+        self.wire.send(RUN, self.cid)
+
     def queue(self, typ, payload=b""):
         with self.out_lock:
             self.out.append(HEADER.pack(len(payload), typ, self.cid))
@@ -207,17 +220,28 @@ class Call(object):
                 self.wait_step()
 
     def log(self, stream, text):
-        if text:
-            self.queue(LOG, stream + text.encode("utf-8", "replace"))
+        """Text printed while the call ran, in pieces that each fit a frame:
+        output of any size passes."""
+        for i in range(0, len(text), MAX_LOG_CHARS):
+            self.queue(LOG, stream + text[i:i + MAX_LOG_CHARS].encode("utf-8", "replace"))
             self.flush()
 
     def lint(self, rule, message):
-        self.queue(LINT, json.dumps({"rule": rule, "message": message}).encode("utf-8"))
+        self.queue(LINT, json.dumps({"rule": rule, "message": clip(message)}).encode("utf-8"))
 
     def lint_all(self, warnings):
         for warning in warnings:
             if warning is not None:
                 self.lint(*warning)
+
+    def input_left(self):
+        """Request-body bytes fetched for wsgi.input (it reads ahead) that the
+        app never read: the parent counts them as unread."""
+        buffered = self.input.buffered() if self.input is not None else 0
+        if not buffered and not self.body:  # nearly every call: no lock, no condition made
+            return 0
+        with self.condition():
+            return buffered + sum(len(data) for data in self.body)
 
     def read_body(self, limit):
         """Return up to limit bytes of request body (b"" at the end), pulling from the parent."""

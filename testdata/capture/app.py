@@ -9,6 +9,12 @@ from email.utils import formatdate
 GREETING = "hello"
 
 
+class SlowClose(list):
+    def close(self):
+        import time
+        time.sleep(0.05)
+
+
 def application(environ, start_response):
     path = environ["PATH_INFO"]
     if path == "/json":
@@ -42,6 +48,12 @@ def application(environ, start_response):
         time.sleep(float(environ["QUERY_STRING"] or "1"))
         start_response("200 OK", [("Content-Type", "text/plain")])
         return [b"slept\n"]
+    if path == "/slow-close":
+        # The whole answer is sent before close() ends: the client has it
+        # while the request is still running.
+        body = json.dumps({"query": environ["QUERY_STRING"]}).encode()
+        start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+        return SlowClose([body])
     if path == "/pid":
         start_response("200 OK", [("Content-Type", "text/plain")])
         return [str(os.getpid()).encode()]

@@ -2,6 +2,7 @@
 needs to see or provoke."""
 
 import os
+import subprocess
 import sys
 import threading
 import time
@@ -10,6 +11,7 @@ from urllib.parse import parse_qs
 print("probe: imported on stdout")
 sys.stderr.write("probe: imported on stderr\n")
 
+_spawned = []  # Popen objects, kept so that none is collected and waited for
 _barriers = {}
 _barriers_lock = threading.Lock()
 
@@ -31,6 +33,19 @@ def barrier(query):
         return "passed"
     except threading.BrokenBarrierError:
         return "broken"
+
+
+def spawn():
+    """Start what an app may start: a fork and a subprocess, both meant to
+    outlive the request by far. Returns their PIDs."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            time.sleep(300)
+        finally:
+            os._exit(0)
+    _spawned.append(subprocess.Popen(["sleep", "300"]))
+    return "%d %d" % (pid, _spawned[-1].pid)
 
 
 def application(environ, start_response):
@@ -57,6 +72,10 @@ def application(environ, start_response):
         return explode()
     if path == "/exit":
         os._exit(7)
+    if path == "/prefix":
+        return text(start_response, sys.prefix)
+    if path == "/spawn":
+        return text(start_response, spawn())
     if path == "/barrier":
         return text(start_response, barrier(query))
     return text(start_response, "not found: " + path, "404 Not Found")

@@ -49,6 +49,12 @@ def source():
     return send_file(__file__, mimetype="text/plain")
 
 
+@app.route("/reason")
+def reason():
+    # Every WSGI server sends the app's own reason phrase.
+    return Response("an unusual status\n", status="299 Custom Reason Here", mimetype="text/plain")
+
+
 @app.route("/old")
 def old():
     return redirect(url_for("cafe"))

@@ -1,3 +1,5 @@
+//go:build unix
+
 package pyrunner
 
 import (
@@ -30,7 +32,7 @@ func TestOtherPythons(t *testing.T) {
 	}
 	t.Setenv("VIRTUAL_ENV", "")
 	t.Setenv("PATH", filepath.Join(root, "bin")+string(os.PathListSeparator)+usr+string(os.PathListSeparator)+local+string(os.PathListSeparator)+"relative/bin")
-	got := otherPythons(filepath.Join(usr, "python3"), filepath.Join(root, "app"))
+	got := unixPython.otherPythons(filepath.Join(usr, "python3"), filepath.Join(root, "app"), hostFiles)
 	want := []string{"./.venv/bin/python", filepath.Join(local, "python3")}
 	if !slices.Equal(got, want) {
 		t.Errorf("otherPythons = %q, want %q (the used one and its other path left out)", got, want)
