@@ -33,8 +33,12 @@ type Config struct {
 	OnOutput  func(Output)   // a line the app printed outside a request
 	OnModules func([]string) // source files the app imported
 	OnState   func(State)    // the child's life: started, ready, failed, exited
+	OnHint    func(Hint)     // a framework hid an error (Flask's own 500); from the frame reader, must not block
 
 	onLibs func([]string) // library modules a child imported while serving: the warm template's
+	// onLoadError adds what the parent knows to a child's load error
+	// before anyone sees it; from the frame reader, it may take a while.
+	onLoadError func(*LoadError)
 	// OnInput says the app reads sys.stdin outside any request (pdb at
 	// import time); answer with Runner.Input. Called from the frame reader:
 	// it must not block. Nil: the app's stdin is at its end.
@@ -98,6 +102,7 @@ func New(cfg Config) (*Runner, error) {
 	r := &Runner{cfg: cfg, runnerDir: dir, replaced: make(chan struct{}), stopCh: make(chan struct{})}
 	r.warm = newWarm(r)
 	r.cfg.onLibs = r.warm.learn
+	r.cfg.onLoadError = func(le *LoadError) { explainMissingModule(&r.cfg, le) }
 	return r, nil
 }
 
