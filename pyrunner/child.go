@@ -283,6 +283,10 @@ func (c *child) register(call *Call) error {
 func (c *child) stop(grace time.Duration) {
 	c.stopOnce.Do(func() {
 		c.wmu.Lock()
+		// STOP first: an end of file without it means that wsgidev died,
+		// and the child then takes the app's processes along at once
+		// (PROTOCOL.md); after STOP it ends as Python does, atexit and all.
+		c.toPy.Write(appendFrame(make([]byte, 0, frameHeaderLen), frameStop, 0, nil))
 		c.toPy.Close()
 		c.wmu.Unlock()
 		select {

@@ -36,6 +36,7 @@ const (
 	frameStep   byte = 35
 	frameCancel byte = 36
 	frameLine   byte = 37
+	frameStop   byte = 38
 )
 
 const (

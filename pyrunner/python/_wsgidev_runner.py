@@ -23,13 +23,14 @@ from _wsgidev_loader import (LoadFailure, cache_own_bytecode, clip, format_excep
 from _wsgidev_frames import describe_frames
 from _wsgidev_hints import after_call
 from _wsgidev_hints import install as install_hints
-from _wsgidev_pipes import hold_lifeline, open_pipes
+from _wsgidev_pipes import hold_lifeline, leave, open_pipes
 from _wsgidev_pool import Pool
 from _wsgidev_rules import (HEADERS_AFTER_BODY, Violation, check_headers, check_status, explain_headers,
                             lint_content_type, lint_exc_info, start_args, unclosed_wrapper)
 from _wsgidev_streams import Errors, FileWrapper, Input, RequestStream, Stdin, current
 from _wsgidev_wire import (CALL, CHUNK, DONE, EXCINFO, HEADER, HELLO, HINT, INPUT, LEFT, LIBS, LINE,
-                           LOAD_ERROR, MAX_FRAME, MODULES, PROTOCOL, READY, START, U32, WRITE, Call, Cancelled, Wire)
+                           LOAD_ERROR, MAX_FRAME, MODULES, PROTOCOL, READY, START, STOP, U32, WRITE, Call, Cancelled,
+                           Wire)
 
 
 # -- one WSGI call ---------------------------------------------------------
@@ -330,10 +331,20 @@ def describe_load_error(e):
 
 
 def idle(wire):
-    """After a failed import: stay up until the parent closes the pipe, so the
+    """After a failed import: stay up until the parent stops us, so the
     parent decides when to start over (on the next save)."""
-    while wire.read_frame() is not None:
+    while next_frame(wire)[0] != STOP:
         pass
+
+
+def next_frame(wire):
+    """The parent's next frame. The pipe's end without a STOP before it
+    means the parent died: leave at once, taking the app's processes along
+    (the lifeline thread would too; whichever notices first)."""
+    frame = wire.read_frame()
+    if frame is None:
+        leave()
+    return frame
 
 
 def serve(wire, app, threads, console):
@@ -347,10 +358,9 @@ def serve(wire, app, threads, console):
 
     def read():
         # The next CALL to run, or None once another frame is dealt with.
-        frame = wire.read_frame()
-        if frame is None:
+        typ, cid, payload = next_frame(wire)
+        if typ == STOP:
             raise EOFError
-        typ, cid, payload = frame
         if typ == CALL:
             window = U32.unpack_from(payload, 1)[0]
             fields = payload[5:].decode("latin-1").split("\0")
