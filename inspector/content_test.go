@@ -1,0 +1,169 @@
+package inspector
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/wsgidev/wsgidev/devserver/exchange"
+)
+
+// contentUpdates are requests whose bodies each open in a content view
+// of their own: a multipart upload, an HTML page, JSON cut by the
+// capture cap, an XML feed, and a response of 20,000 chunks.
+func contentUpdates(t testing.TB) []exchange.Update {
+	multi, ct := formBody(t)
+	var u []exchange.Update
+	u = append(u, begin(1, 1*time.Second, "POST", "/upload", exchange.Header{Name: "Content-Type", Value: ct},
+		exchange.Header{Name: "Content-Length", Value: fmt.Sprint(len(multi))}).
+		requestBody(string(multi)).environ(200*time.Microsecond).
+		startResponse(1*ms, "303 See Other", "", exchange.Header{Name: "Location", Value: "/"}).
+		done(2*ms)...)
+
+	page := "<!doctype html><html><head><title>Shop</title></head><body><h1>Items</h1><ul><li>spam<li>eggs</ul>" +
+		"<script>\n  let n = 1 < 2;\n</script><p>Total: <b>2</b> items</p></body></html>"
+	u = append(u, begin(2, 2*time.Second, "GET", "/shop").environ(200*time.Microsecond).
+		startResponse(1*ms, "200 OK", "", exchange.Header{Name: "Content-Type", Value: "text/html; charset=utf-8"}).
+		chunk(2*ms, page).done(3*ms)...)
+
+	cut := begin(3, 3*time.Second, "GET", "/api/users").environ(200*time.Microsecond).
+		startResponse(1*ms, "200 OK", "", exchange.Header{Name: "Content-Type", Value: "application/json"}).
+		chunk(2*ms, `{"users":[{"name":"Ada","langs":["en","fr"]},{"name":"Grace","bio":"Wrote the first comp`)
+	cut.ex.ResponseBody.Size, cut.ex.ResponseBody.Truncated = 4096, true
+	u = append(u, cut.done(3*ms)...)
+
+	feed := `<?xml version="1.0"?><feed><title>News</title><entry id="1"><title>Spam is back</title><link href="/1"/></entry></feed>`
+	u = append(u, begin(4, 4*time.Second, "GET", "/feed").environ(200*time.Microsecond).
+		startResponse(1*ms, "200 OK", "", exchange.Header{Name: "Content-Type", Value: "application/atom+xml"}).
+		chunk(2*ms, feed).done(3*ms)...)
+
+	stream := begin(5, 5*time.Second, "GET", "/ticks").environ(200*time.Microsecond).
+		startResponse(1*ms, "200 OK", "", exchange.Header{Name: "Content-Type", Value: "text/plain"})
+	for i := range 20000 {
+		gap := time.Duration(i) * 100 * time.Microsecond
+		if i >= 12345 {
+			gap += 2 * time.Second // the app stalled once
+		}
+		stream.chunk(2*ms+gap, fmt.Sprintf("tick %d\n", i))
+	}
+	return append(u, stream.done(3*time.Second)...)
+}
+
+func contentModel(t testing.TB, w, h int) Model {
+	return send(newTestModel(w, h, testOptions()), UpdatesMsg(contentUpdates(t)))
+}
+
+func TestViewContent(t *testing.T) {
+	cases := []struct {
+		name string
+		keys []string // from the list, following the newest row
+	}{
+		{"Multipart", []string{"g", "enter", "2", "G"}},
+		{"MultipartSelected", []string{"g", "enter", "2", "]", "]", "["}},
+		{"MultipartPartOpen", []string{"g", "enter", "2", "]", "enter"}},
+		{"MultipartPartHex", []string{"g", "enter", "2", "]", "enter", "v"}},
+		{"MultipartRaw", []string{"g", "enter", "2", "v", "G"}},
+		{"HTML", []string{"g", "j", "enter", "4"}},
+		{"JSONCut", []string{"g", "j", "j", "enter", "4"}},
+		{"XML", []string{"k", "enter", "4"}},
+		{"ChunkSummary", []string{"enter", "4"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			forSizes(t, func(t *testing.T, w, h int) {
+				checkView(t, press(contentModel(t, w, h), c.keys...))
+			})
+		})
+	}
+}
+
+// A multipart body opens decoded: its field names and file name, no
+// boundary lines; v shows it as it came.
+func TestMultipartOpensDecoded(t *testing.T) {
+	m := press(contentModel(t, 120, 40), "g", "enter", "2")
+	screen := ansi.Strip(m.View())
+	for _, want := range []string{"as parts", "title", `file "avatar.png"`, "image/png", "PNG image · 16 × 16 pixels", "meta", "hello"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("the decoded body has no %q:\n%s", want, screen)
+		}
+	}
+	for _, l := range strings.Split(screen, "\n") {
+		if strings.HasPrefix(l, "--") {
+			t.Errorf("the decoded body shows a boundary line %q:\n%s", l, screen)
+		}
+	}
+	raw := ansi.Strip(press(m, "v").View())
+	if !strings.Contains(raw, "------wsgidevBoundary7MA4YWxk") {
+		t.Errorf("v does not show the body as it came:\n%s", raw)
+	}
+}
+
+// v steps through the views that apply, each once, and the choice stays
+// with the body it was made for.
+func TestBodyViewBelongsToTheRequest(t *testing.T) {
+	m := press(contentModel(t, 120, 40), "g", "j", "enter", "4") // #2, HTML
+	heading := func(m Model) string {
+		for _, l := range strings.Split(ansi.Strip(m.View()), "\n") {
+			if strings.HasPrefix(l, "Content ") {
+				return l
+			}
+		}
+		return ""
+	}
+	first := heading(m)
+	if !strings.Contains(first, "as HTML · v: text, hex") {
+		t.Fatalf("the HTML page opens as %q", first)
+	}
+	seen := map[string]bool{}
+	for range 3 {
+		m = press(m, "v")
+		seen[heading(m)] = true
+	}
+	if len(seen) != 3 || heading(m) != first {
+		t.Errorf("three v gave %d views and ended on %q; want 3 views and back at %q", len(seen), heading(m), first)
+	}
+	m = press(m, "v") // #2 as text
+	m = press(m, "J") // #3: its own default
+	if h := heading(m); !strings.Contains(h, "as JSON") {
+		t.Errorf("the next request opens as %q, not in its own view", h)
+	}
+	m = press(m, "K") // back to #2: still as text
+	if h := heading(m); !strings.Contains(h, "as text") {
+		t.Errorf("#2 went back to %q; the choice was text", h)
+	}
+}
+
+// / in a body marks every match, n and N move between them and scroll to
+// each, and the tab bar counts them.
+func TestBodySearch(t *testing.T) {
+	m := press(contentModel(t, 100, 20), "enter", "4") // 20,000 ticks: the content is long
+	m = press(typeText(press(m, "/"), "tick 1999"), "enter")
+	if !strings.Contains(ansi.Strip(m.View()), "/tick 1999 1/11") {
+		t.Fatalf("no match count:\n%s", ansi.Strip(m.View()))
+	}
+	m = press(m, "n", "n")
+	screen := ansi.Strip(m.View())
+	if !strings.Contains(screen, "/tick 1999 3/11") || !strings.Contains(screen, "tick 19991") {
+		t.Errorf("n n is not on the third match, in view:\n%s", screen)
+	}
+	m = press(m, "N", "N", "N")
+	if screen := ansi.Strip(m.View()); !strings.Contains(screen, "/tick 1999 11/11") || !strings.Contains(screen, "tick 19999") {
+		t.Errorf("N past the first is not on the last match:\n%s", screen)
+	}
+	// The list's / still filters.
+	m = press(m, "esc", "esc", "/")
+	m = press(typeText(m, "/feed"), "enter")
+	if screen := ansi.Strip(m.View()); !strings.Contains(screen, "1 of 5 shown") {
+		t.Errorf("the list's / does not filter:\n%s", screen)
+	}
+}
+
+func TestViewBodySearch(t *testing.T) {
+	forSizes(t, func(t *testing.T, w, h int) {
+		m := press(contentModel(t, w, h), "g", "j", "enter", "4", "/")
+		m = press(typeText(m, "spam"), "enter", "n")
+		checkView(t, m)
+	})
+}
