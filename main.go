@@ -65,6 +65,14 @@ func main() {
 				Flags:       replayFlags,
 				Action:      replay,
 			},
+			{
+				Name:        "inspect",
+				Usage:       "open a capture or a HAR file in the inspector, without serving",
+				ArgsUsage:   "CAPTURE|HAR",
+				Description: inspectHelp,
+				Flags:       inspectFlags,
+				Action:      inspect,
+			},
 			newCommand,
 			{
 				Name:  "version",
@@ -79,6 +87,7 @@ func main() {
 	args := flagsFirst(os.Args, "serve", serveFlags)
 	args = flagsFirst(args, "export", exportFlags)
 	args = flagsFirst(args, "replay", replayFlags)
+	args = flagsFirst(args, "inspect", inspectFlags)
 	args = flagsFirst(args, "new", newFlags)
 	if err := app.Run(args); err != nil {
 		var exit cli.ExitCoder

@@ -90,6 +90,7 @@ func (s *saver) key(msg tea.KeyMsg) tea.Cmd {
 	k, g := &s.c.keys.Save, &s.c.keys
 	switch {
 	case s.step == saveIdle:
+		s.c.post(flashMsg{}) // what the last key said is over
 		s.step, s.all = saveNaming, s.target == nil || s.target.live
 		s.line.SetValue(s.defaultName())
 		s.line.CursorEnd()
@@ -175,16 +176,16 @@ func (s *saver) saved(msg savedMsg) {
 	case msg.err != nil:
 		s.c.post(flashMsg{"could not write " + msg.path + ": " + msg.err.Error(), true})
 	default:
+		flash := "wrote " + plural(msg.n, "request", "requests") + " to " + msg.path
+		if msg.left > 0 {
+			flash += "; left out " + plural(msg.left, "still running", "still running")
+		}
 		where := msg.path
 		if abs, err := filepath.Abs(msg.path); err == nil {
 			where = abs
 		}
-		text := "wrote " + plural(msg.n, "request", "requests") + " to " + where + " (readable by you alone)"
-		if msg.left > 0 {
-			text += "; left out " + plural(msg.left, "request still running", "requests still running")
-		}
-		s.c.post(flashMsg{text, false})
-		s.c.post(noteMsg(text))
+		s.c.post(flashMsg{flash, false})
+		s.c.post(noteMsg(strings.Replace(flash, msg.path, where+" (readable by you alone)", 1)))
 	}
 }
 
