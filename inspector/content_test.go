@@ -12,8 +12,8 @@ import (
 
 // contentUpdates are requests whose bodies each open in a content view
 // of their own: a multipart upload, an HTML page, JSON cut by the
-// capture cap, an XML feed, and a response of 20,000 chunks.
-func contentUpdates(t testing.TB) []exchange.Update {
+// capture cap, an XML feed, and a response of many chunks (ticks).
+func contentUpdates(t testing.TB, ticks int) []exchange.Update {
 	multi, ct := formBody(t)
 	var u []exchange.Update
 	u = append(u, begin(1, 1*time.Second, "POST", "/upload", exchange.Header{Name: "Content-Type", Value: ct},
@@ -41,18 +41,18 @@ func contentUpdates(t testing.TB) []exchange.Update {
 
 	stream := begin(5, 5*time.Second, "GET", "/ticks").environ(200*time.Microsecond).
 		startResponse(1*ms, "200 OK", "", exchange.Header{Name: "Content-Type", Value: "text/plain"})
-	for i := range 20000 {
+	for i := range ticks {
 		gap := time.Duration(i) * 100 * time.Microsecond
-		if i >= 12345 {
+		if i >= ticks*5/8 {
 			gap += 2 * time.Second // the app stalled once
 		}
 		stream.chunk(2*ms+gap, fmt.Sprintf("tick %d\n", i))
 	}
-	return append(u, stream.done(3*time.Second)...)
+	return append(u, stream.done(5*time.Second)...)
 }
 
 func contentModel(t testing.TB, w, h int) Model {
-	return send(newTestModel(w, h, testOptions()), UpdatesMsg(contentUpdates(t)))
+	return send(newTestModel(w, h, testOptions()), UpdatesMsg(contentUpdates(t, 20000)))
 }
 
 func TestViewContent(t *testing.T) {
@@ -166,4 +166,26 @@ func TestViewBodySearch(t *testing.T) {
 		m = press(typeText(m, "spam"), "enter", "n")
 		checkView(t, m)
 	})
+}
+
+// The content views never draw a line wider than the screen, at any size.
+func TestContentLayoutAnySize(t *testing.T) {
+	updates := contentUpdates(t, 100)
+	screens := [][]string{
+		{"g", "enter", "2"}, {"g", "enter", "2", "]", "enter"}, {"g", "enter", "2", "v"},
+		{"g", "j", "enter", "4"}, {"g", "j", "j", "enter", "4"}, {"k", "enter", "4"}, {"enter", "4"},
+		{"enter", "4", "/", "t", "i", "c", "k", "enter", "n"},
+	}
+	for w := 20; w <= 200; w += 45 {
+		for h := 6; h <= 60; h += 24 {
+			for _, keys := range screens {
+				m := press(send(newTestModel(w, h, testOptions()), UpdatesMsg(updates)), keys...)
+				for i, l := range strings.Split(ansi.Strip(m.View()), "\n") {
+					if lw := ansi.StringWidth(l); lw > w {
+						t.Fatalf("%dx%d after %q: line %d is %d wide: %q", w, h, keys, i+1, lw, l)
+					}
+				}
+			}
+		}
+	}
 }
