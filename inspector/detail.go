@@ -353,7 +353,7 @@ func (d *detailModel) tabBar(total int) string {
 		where = fmt.Sprintf("%d–%d of %d", d.scroll+1, min(total, d.scroll+d.page()), total)
 	}
 	if d.search != "" {
-		where = strings.TrimSpace("/" + d.search + " " + d.matchCount() + "  " + where)
+		where = strings.TrimSpace("/" + sanitize(d.search) + " " + d.matchCount() + "  " + where)
 	}
 
 	return spread(d.tabNames(ansi.StringWidth(where)), st.Dim.Render(where), d.width)

@@ -23,6 +23,8 @@ import (
 type SaveKeyMap struct {
 	Write   key.Binding // open the prompt
 	Scope   key.Binding // the request at hand, or all shown
+	Confirm key.Binding // write
+	Cancel  key.Binding // close the prompt, writing nothing
 	Replace key.Binding // replace a file that exists
 }
 
@@ -31,6 +33,8 @@ func DefaultSaveKeyMap() SaveKeyMap {
 	return SaveKeyMap{
 		Write:   key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "write to a capture file")),
 		Scope:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "this one / all shown")),
+		Confirm: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "write")),
+		Cancel:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 		Replace: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "replace it")),
 	}
 }
@@ -101,11 +105,11 @@ func (s *saver) key(msg tea.KeyMsg) tea.Cmd {
 		return s.start(true)
 	case s.step == saveConfirming:
 		s.step = saveNaming // any other key keeps the file: choose another name
-	case key.Matches(msg, g.Cancel):
+	case key.Matches(msg, k.Cancel):
 		s.close()
 	case key.Matches(msg, k.Scope):
 		s.all = !s.all
-	case key.Matches(msg, g.Accept):
+	case key.Matches(msg, k.Confirm):
 		return s.start(false)
 	default:
 		var cmd tea.Cmd
@@ -221,7 +225,7 @@ func (s *saver) ShortHelp() []key.Binding {
 	if s.step == saveConfirming {
 		return []key.Binding{k.Replace, g.Quit}
 	}
-	return []key.Binding{g.Accept, k.Scope, g.Cancel, g.Quit}
+	return []key.Binding{k.Confirm, k.Scope, k.Cancel, g.Quit}
 }
 
 func (s *saver) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
