@@ -39,6 +39,15 @@ var inspectFlags = append([]cli.Flag{
 	&cli.BoolFlag{Name: "large", Usage: "a high-contrast, bold inspector theme that reads on a projector"},
 }, childFlags...)
 
+var inspectCommand = &cli.Command{
+	Name:        "inspect",
+	Usage:       "open a capture or a HAR file in the inspector, without serving",
+	ArgsUsage:   "CAPTURE|HAR",
+	Description: inspectHelp,
+	Flags:       inspectFlags,
+	Action:      inspect,
+}
+
 // noReplay is what the replay keys say without --app.
 const noReplay = "nothing to replay against: wsgidev inspect FILE --app APPSPEC starts an app for r, e and pins"
 

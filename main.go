@@ -65,14 +65,7 @@ func main() {
 				Flags:       replayFlags,
 				Action:      replay,
 			},
-			{
-				Name:        "inspect",
-				Usage:       "open a capture or a HAR file in the inspector, without serving",
-				ArgsUsage:   "CAPTURE|HAR",
-				Description: inspectHelp,
-				Flags:       inspectFlags,
-				Action:      inspect,
-			},
+			inspectCommand,
 			newCommand,
 			{
 				Name:  "version",
@@ -84,11 +77,10 @@ func main() {
 			},
 		},
 	}
-	args := flagsFirst(os.Args, "serve", serveFlags)
-	args = flagsFirst(args, "export", exportFlags)
-	args = flagsFirst(args, "replay", replayFlags)
-	args = flagsFirst(args, "inspect", inspectFlags)
-	args = flagsFirst(args, "new", newFlags)
+	args := os.Args
+	for _, cmd := range app.Commands {
+		args = flagsFirst(args, cmd.Name, cmd.Flags)
+	}
 	if err := app.Run(args); err != nil {
 		var exit cli.ExitCoder
 		if !errors.As(err, &exit) {
