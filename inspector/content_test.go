@@ -189,3 +189,44 @@ func TestContentLayoutAnySize(t *testing.T) {
 		}
 	}
 }
+
+func TestFindMatches(t *testing.T) {
+	lines := []string{"Needle in a NEEDLE-stack", "none", "caf\xe9 needle", "needleneedle"}
+	got := fmt.Sprint(findMatches(lines, " needle "))
+	want := "[{0 0 6} {0 12 18} {2 5 11} {3 0 6} {3 6 12}]"
+	if got != want {
+		t.Errorf("matches %s, want %s", got, want)
+	}
+	if findMatches(lines, "  ") != nil {
+		t.Error("a blank search matches")
+	}
+}
+
+// What an app or a client put in a body never reaches the terminal as a
+// control sequence, whichever view draws it.
+func TestContentViewsDrawSafely(t *testing.T) {
+	evil := "\x1b]52;c;ZXZpbA==\x07\x1b[2J"
+	multi := "--b\r\nContent-Disposition: form-data; name=\"" + evil + "\"; filename=\"" + evil + ".png\"\r\n" +
+		"Content-Type: text/" + evil + "\r\n\r\n" + evil + "\r\n--b--\r\n"
+	bodies := []struct{ ct, data string }{
+		{"multipart/form-data; boundary=b", multi},
+		{"text/html", "<p title='" + evil + "'>" + evil + "</p><script>" + evil + "</script>"},
+		{"application/xml", "<?xml?><a>" + evil + "</a><!--" + evil + "-->"},
+		{"application/json", `{"a": "` + evil + `"}`},
+		{"application/json", `{"a": "\u001b[2J` + evil},
+		{"image/png", evil},
+		{"text/plain", evil},
+	}
+	for _, b := range bodies {
+		u := begin(1, time.Second, "POST", "/x", exchange.Header{Name: "Content-Type", Value: b.ct}).
+			requestBody(b.data).environ(time.Millisecond).
+			startResponse(2*ms, "200 OK", "", exchange.Header{Name: "Content-Type", Value: b.ct}).
+			chunk(3*ms, b.data).done(4 * ms)
+		for _, keys := range [][]string{{"enter", "2"}, {"enter", "2", "enter"}, {"enter", "4"}, {"enter", "4", "v"}, {"enter", "4", "v", "v"}} {
+			view := press(send(newTestModel(100, 40, testOptions()), UpdatesMsg(u)), keys...).View()
+			if strings.ContainsAny(view, "\x1b\x07") {
+				t.Errorf("%s after %q draws a control character:\n%q", b.ct, keys, view)
+			}
+		}
+	}
+}

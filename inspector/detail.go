@@ -224,6 +224,7 @@ func (d *detailModel) lines() []string {
 			c.base, c.partLines, c.matches = d.flatten(blocks), nil, nil
 		}
 		c.lines, c.drawn = c.base, -1
+		d.match = min(d.match, max(0, len(c.matches)-1)) // a body that changed may have fewer
 	}
 	if len(c.matches) > 0 && c.drawn != d.match {
 		c.lines = markMatches(c.base, c.matches, d.match, &d.c.styles)

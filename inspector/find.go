@@ -97,14 +97,16 @@ func findMatches(lines []string, q string) []match {
 	return out
 }
 
-// asciiLower lowercases ASCII letters only, so byte offsets stay put.
+// asciiLower lowercases ASCII letters only, byte by byte, so offsets in
+// it are offsets in s.
 func asciiLower(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r >= 'A' && r <= 'Z' {
-			return r + 'a' - 'A'
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
 		}
-		return r
-	}, s)
+	}
+	return string(b)
 }
 
 // markMatches draws the lines with every match marked and the current
