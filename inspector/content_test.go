@@ -230,3 +230,17 @@ func TestContentViewsDrawSafely(t *testing.T) {
 		}
 	}
 }
+
+// A request's body and its response's are chosen for apart.
+func TestBodyViewBelongsToTheSide(t *testing.T) {
+	m := press(sampleModel(120, 40), "g", "j", "enter", "2", "v") // #2's request body as text
+	if screen := ansi.Strip(m.View()); !strings.Contains(screen, "Body  48 B · application/json · as text") {
+		t.Fatalf("v did not show the request body as text:\n%s", screen)
+	}
+	if screen := ansi.Strip(press(m, "4").View()); !strings.Contains(screen, "Content  30 B · application/json · as JSON") {
+		t.Errorf("the response body followed the request's choice:\n%s", screen)
+	}
+	if screen := ansi.Strip(press(m, "2").View()); !strings.Contains(screen, "as text") {
+		t.Errorf("the request body lost its choice:\n%s", screen)
+	}
+}
