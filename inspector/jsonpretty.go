@@ -129,9 +129,14 @@ func (p *jsonPrinter) endValue() {
 	}
 }
 
+// maxIndent is the deepest level indented further: a body nested deeper
+// (a hostile "[[[[…") stays at it instead of growing as the square of its
+// size.
+const maxIndent = 32
+
 func (p *jsonPrinter) newline() {
 	p.out.WriteByte('\n')
-	for range p.stack {
+	for range min(len(p.stack), maxIndent) {
 		p.out.WriteString(p.indent)
 	}
 }

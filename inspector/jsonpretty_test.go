@@ -61,6 +61,15 @@ func TestPrettyJSONPrefixes(t *testing.T) {
 	}
 }
 
+// A document nested deeper than maxIndent is indented no further, so its
+// lines grow with its size, not with its square.
+func TestPrettyJSONDeep(t *testing.T) {
+	lines, res := prettyJSON([]byte(strings.Repeat("[", 100_000)), "  ")
+	if !res.cut || len(lines) != 100_000 || len(lines[len(lines)-1]) != 2*maxIndent+1 {
+		t.Errorf("%d lines, the last %d long, cut %v", len(lines), len(lines[len(lines)-1]), res.cut)
+	}
+}
+
 func FuzzPrettyJSON(f *testing.F) {
 	for _, s := range []string{`{"a":[1,2,{"b":null}]}`, `[`, `"x`, `{"a":1}{"b":2}`, `[1,]`, `-0.5e+7`, "{\"\\u00e9\":\"\xff\"}"} {
 		f.Add([]byte(s))
@@ -68,7 +77,7 @@ func FuzzPrettyJSON(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		lines, res := prettyJSON(data, "  ")
 		got := strings.Join(lines, "\n")
-		if json.Valid(data) {
+		if json.Valid(data) && !deeper(data, maxIndent) {
 			var want bytes.Buffer
 			if err := json.Indent(&want, bytes.TrimSpace(data), "", "  "); err != nil {
 				t.Fatal(err)
@@ -81,6 +90,23 @@ func FuzzPrettyJSON(f *testing.F) {
 			t.Fatalf("%q printed as %q: bytes other than spacing changed", data, got)
 		}
 	})
+}
+
+// deeper reports whether data opens more than n brackets at once.
+func deeper(data []byte, n int) bool {
+	depth := 0
+	for _, c := range data {
+		switch c {
+		case '[', '{':
+			depth++
+		case ']', '}':
+			depth--
+		}
+		if depth > n {
+			return true
+		}
+	}
+	return false
 }
 
 // sameOutsideSpace compares a and b with every space, tab, CR and LF left out.

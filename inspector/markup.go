@@ -50,7 +50,7 @@ func prettyMarkup(data []byte, html bool, indent string) []string {
 	toks := tokenizeMarkup(data, html)
 	var out []string
 	var open []string // the names of the elements open, innermost last
-	line := func(s string) { out = append(out, strings.Repeat(indent, len(open))+s) }
+	line := func(s string) { out = append(out, strings.Repeat(indent, min(len(open), maxIndent))+s) }
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
 		switch t.kind {
@@ -204,14 +204,20 @@ func tagName(s string, html bool) string {
 	return s[:end]
 }
 
-// untilEndTag splits s at the end tag of a raw element (</script>).
+// untilEndTag splits s at the end tag of a raw element (</script>), its
+// name in any case.
 func untilEndTag(s, name string) (string, string) {
-	lower := strings.ToLower(s)
-	i := strings.Index(lower, "</"+name)
-	if i < 0 {
-		return s, ""
+	for at := 0; ; {
+		i := strings.Index(s[at:], "</")
+		if i < 0 {
+			return s, ""
+		}
+		at += i
+		if end := at + 2 + len(name); end <= len(s) && strings.EqualFold(s[at+2:end], name) {
+			return s[:at], s[at:]
+		}
+		at += 2
 	}
-	return s[:i], s[i:]
 }
 
 // collapseSpace trims text and makes each run of spaces, tabs and line

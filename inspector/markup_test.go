@@ -35,6 +35,14 @@ func TestPrettyMarkup(t *testing.T) {
 	}
 }
 
+// Elements nested deeper than maxIndent are indented no further.
+func TestPrettyMarkupDeep(t *testing.T) {
+	lines := prettyMarkup([]byte(strings.Repeat("<a>", 50_000)), false, "  ")
+	if len(lines) != 50_000 || len(lines[len(lines)-1]) != 2*maxIndent+3 {
+		t.Errorf("%d lines, the last %d long", len(lines), len(lines[len(lines)-1]))
+	}
+}
+
 func FuzzPrettyMarkup(f *testing.F) {
 	for _, s := range []string{"<!doctype html><p>a<br>b</p>", "<?xml?><a x='>'><![CDATA[<x>]]></a>", "<script>1<2</script", "<!--", "<a\n b='1'\n>"} {
 		f.Add([]byte(s), true)
