@@ -63,12 +63,8 @@ func readSource(c *cli.Context, command string) (*capture.Source, error) {
 	if err != nil {
 		return nil, cli.Exit("wsgidev "+command+": "+err.Error(), 2)
 	}
-	for _, p := range src.Problems {
-		kind := "error"
-		if p.Warning {
-			kind = "warning"
-		}
-		fmt.Fprintf(c.App.ErrWriter, "wsgidev %s: %s: %s: %s\n", command, path, kind, p)
+	for _, line := range problemLines(src) {
+		fmt.Fprintf(c.App.ErrWriter, "wsgidev %s: %s\n", command, line)
 	}
 	return src, nil
 }

@@ -68,6 +68,7 @@ func main() {
 				Flags:       replayFlags,
 				Action:      replay,
 			},
+			inspectCommand,
 			newCommand,
 			{
 				Name:  "version",

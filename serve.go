@@ -77,6 +77,7 @@ func serve(c *cli.Context) error {
 		URL: sess.URL(), Watching: watching(watcher), NoColor: os.Getenv("NO_COLOR") != "",
 		Control: sess.Control(), Keep: c.Int("keep"),
 		Explain: explainTexts{}, ExplainOn: c.Bool("explain"), Large: c.Bool("large"),
+		Save: saveTo(sess.CaptureHeader(hello)),
 	})
 	defer shown.wait()
 	if err := sess.Wait(shown.tui); err != nil {

@@ -43,6 +43,10 @@ type SessionConfig struct {
 	// a session inside another command (replay --app) leaves them alone.
 	Signals bool
 
+	// FirstID numbers the session's exchanges after it: wsgidev inspect
+	// --app shows them beside those of a file, numbered up to FirstID.
+	FirstID uint64
+
 	Capture       string         // append every exchange to this file; "": none
 	CaptureHeader capture.Header // its header; the session fills in what it knows
 	Stderr        io.Writer      // for what is said before serving (a repaired capture)
@@ -101,6 +105,7 @@ func NewSession(cfg SessionConfig) (*Session, error) {
 		return nil, err
 	}
 	s.srv = srv
+	srv.nextID.Store(cfg.FirstID)
 	for _, b := range cfg.Breaks {
 		srv.debug.SetBreak(b)
 	}
@@ -298,9 +303,7 @@ func (s *Session) startCapture(hello pyrunner.Hello) error {
 	if s.cfg.Capture == "" {
 		return nil
 	}
-	h := s.cfg.CaptureHeader
-	h.Started, h.URL, h.ScriptName, h.BodyMax, h.Python = time.Now(), s.BaseURL(), s.cfg.ScriptName, s.srv.cfg.BodyCap, hello.Executable
-	w, err := capture.Create(s.cfg.Capture, h)
+	w, err := capture.Create(s.cfg.Capture, s.CaptureHeader(hello))
 	if err != nil {
 		return fmt.Errorf("--capture: %w", err)
 	}
@@ -311,6 +314,15 @@ func (s *Session) startCapture(hello pyrunner.Hello) error {
 	}
 	s.capture = w // before Serve starts: no request sees it change
 	return nil
+}
+
+// CaptureHeader is the header of a capture of this session, started now:
+// cfg.CaptureHeader with what the session knows put in; hello is what
+// the child said when it started.
+func (s *Session) CaptureHeader(hello pyrunner.Hello) capture.Header {
+	h := s.cfg.CaptureHeader
+	h.Started, h.URL, h.ScriptName, h.BodyMax, h.Python = time.Now(), s.BaseURL(), s.cfg.ScriptName, s.srv.cfg.BodyCap, hello.Executable
+	return h
 }
 
 // record is the server's Config.Record: it writes a finished exchange to

@@ -48,9 +48,11 @@ type HeaderDiff struct {
 // BodyDiff says how two bodies differ.
 type BodyDiff struct {
 	WasSize, NowSize int64
-	Compared         int    // bytes compared when a side was cut at the cap; 0 for all
-	Unified          string // a unified diff when both are text
-	WasSHA, NowSHA   string // sha256 of the compared bytes, for binary bodies
+	Compared         int          // bytes compared when a side was cut at the cap; 0 for all
+	JSON             []JSONChange // when both are whole JSON documents: what changed, by path
+	JSONMore         int          // changes past those listed
+	Unified          string       // a unified diff when both are text (and not JSON that differs)
+	WasSHA, NowSHA   string       // sha256 of the compared bytes, for binary bodies
 }
 
 // Match reports whether nothing that was compared differs.
@@ -181,6 +183,16 @@ func compareBodies(was, now exchange.Body) (*BodyDiff, []string) {
 	if bytes.Equal(a, b) {
 		return d, notes // only the sizes differ, past what was kept
 	}
+	if n < 0 { // whole documents on both sides
+		changes, more, ok := DiffJSON(a, b)
+		if len(changes) > 0 {
+			d.JSON, d.JSONMore = changes, more
+			return d, notes
+		}
+		if ok {
+			notes = append(notes, "the bodies hold the same JSON value, written differently")
+		}
+	}
 	if utf8.Valid(a) && utf8.Valid(b) {
 		d.Unified = UnifiedDiff("captured", "replayed", string(a), string(b))
 	} else {
@@ -224,6 +236,8 @@ func (d Diff) Write(w io.Writer, indent string, maxLines int) {
 			fmt.Fprintf(w, "%s%s differs (%d bytes each)\n", indent, what, b.WasSize)
 		}
 		switch {
+		case len(b.JSON) > 0:
+			writeLimited(w, indent+"  ", jsonChangeLines(b), maxLines)
 		case b.Unified != "":
 			writeLimited(w, indent+"  ", b.Unified, maxLines)
 		case b.WasSHA != "":
@@ -233,6 +247,18 @@ func (d Diff) Write(w io.Writer, indent string, maxLines int) {
 	for _, n := range d.Notes {
 		fmt.Fprintf(w, "%snote: %s\n", indent, n)
 	}
+}
+
+// jsonChangeLines are a JSON diff's changes, a line each.
+func jsonChangeLines(b *BodyDiff) string {
+	var s strings.Builder
+	for _, c := range b.JSON {
+		s.WriteString(c.String() + "\n")
+	}
+	if b.JSONMore > 0 {
+		fmt.Fprintf(&s, "… %d more changes\n", b.JSONMore)
+	}
+	return s.String()
 }
 
 func writeLimited(w io.Writer, indent, text string, maxLines int) {
