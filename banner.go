@@ -32,6 +32,10 @@ type banner struct {
 	bodyCap    int
 	breaks     []devserver.Breakpoint
 	heldHint   string // what becomes of held requests here
+	socket     string // --bind unix:PATH
+	tls        *devserver.Cert
+	static     []devserver.StaticDir
+	scriptName string
 }
 
 func bannerFor(c *cli.Context, cfg devserver.SessionConfig, choice appChoice, sess *devserver.Session,
@@ -41,6 +45,7 @@ func bannerFor(c *cli.Context, cfg devserver.SessionConfig, choice appChoice, se
 		url: sess.URL(), threads: cfg.Child.Threads, host: cfg.Host, watching: watching(w),
 		reloadHint: sess.ReloadHint(), warm: cfg.Child.Warm, capture: cfg.Capture, bodyCap: cfg.BodyCap,
 		breaks: cfg.Breaks, heldHint: sess.HeldHint(),
+		socket: cfg.Socket, tls: cfg.TLS, static: cfg.Static, scriptName: cfg.ScriptName,
 	}
 }
 
@@ -65,7 +70,7 @@ func printBanner(w io.Writer, b banner) {
 		fmt.Fprintf(w, "  capture  %s (bodies up to %d bytes)\n", b.capture, b.bodyCap)
 	}
 	printBreaks(w, b)
-	fmt.Fprintf(w, "  serving  %s  (Ctrl-C to stop)\n", b.url)
+	printServing(w, b)
 	if !isLoopback(b.host) {
 		fmt.Fprintf(w, "  WARNING  bound to %s: anyone who can reach this machine can use this development server\n", b.host)
 	}
