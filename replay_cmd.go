@@ -137,7 +137,7 @@ func replayTarget(ctx context.Context, c *cli.Context, src *capture.Source, t *d
 	sess, sub, err := startReplayApp(ctx, c, spec, dir, src.Header().ScriptName, t.BodyCap)
 	var le *pyrunner.LoadError
 	if errors.As(err, &le) {
-		return "", nil, fmt.Errorf("%s failed to import: %s: %s\n%s", spec, le.Kind, le.Message, le.Traceback)
+		return "", nil, fmt.Errorf("%s: %s\n%s", spec, le.Error(), le.Traceback)
 	} else if err != nil {
 		return "", nil, err
 	}
@@ -161,7 +161,7 @@ func startReplayApp(ctx context.Context, c *cli.Context, specText, dir, scriptNa
 			return nil, nil, fmt.Errorf("%s: no such file in %s; give --app APPSPEC, or run wsgidev replay from the app's folder", spec.File, dir)
 		}
 	}
-	child, err := childConfig(c, spec, dir)
+	child, _, err := childConfig(c, spec, dir)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -64,6 +64,9 @@ func serve(c *cli.Context) error {
 		return fail(err)
 	}
 	info, loadErr := sess.Loaded()
+	if le := (*pyrunner.LoadError)(nil); errors.As(loadErr, &le) && le.Kind == pyrunner.LoadBadSpec {
+		return fail(fmt.Errorf("APPSPEC %s: %s", choice.spec, le.Message)) // no save can fix it
+	}
 	out := c.App.Writer
 	printBanner(out, bannerFor(c, cfg, choice, sess, watcher, hello, info, loadErr))
 	if watcher != nil {
@@ -99,7 +102,7 @@ func sessionConfig(c *cli.Context) (devserver.SessionConfig, appChoice, error) {
 	if err != nil {
 		return cfg, choice, err
 	}
-	if cfg.Child, err = childConfig(c, choice.spec, dir); err != nil {
+	if cfg.Child, choice.dotenv, err = childConfig(c, choice.spec, dir); err != nil {
 		return cfg, choice, err
 	}
 	cfg.Child.Threads, cfg.Child.Warm = c.Int("threads"), warmReloads(c)

@@ -94,6 +94,9 @@ func printServing(w io.Writer, b banner) {
 		fmt.Fprintf(w, "           curl --unix-socket %s %s\n", b.socket, b.url)
 	} else {
 		fmt.Fprintf(w, "  serving  %s  (Ctrl-C to stop)\n", b.url)
+		for _, u := range b.lan {
+			fmt.Fprintf(w, "           %s  (%s)\n", u.url, devserver.Printable(u.iface))
+		}
 	}
 	if c := b.tls; c != nil {
 		from := "--cert " + c.File

@@ -37,8 +37,8 @@ var (
 	fingerprintLine = regexp.MustCompile(`(?m)^           SHA-256 ([0-9A-F:]{95})$`)
 )
 
-// appDir writes app.py into a new folder.
-func appDir(t *testing.T, app string) string {
+// folderWithApp writes app.py into a new folder.
+func folderWithApp(t *testing.T, app string) string {
 	t.Helper()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "app.py"), []byte(app), 0o644); err != nil {
@@ -63,7 +63,7 @@ func curl(t *testing.T, args ...string) string {
 
 func TestServeHTTPSWithItsOwnCertificate(t *testing.T) {
 	t.Parallel()
-	dir, cache := appDir(t, schemeApp), t.TempDir()
+	dir, cache := folderWithApp(t, schemeApp), t.TempDir()
 	env := []string{"XDG_CACHE_HOME=" + cache}
 	args := []string{"serve", "--tls", "--port", "0", "--no-reload", "--no-tui"}
 	p := start(t, launch{dir: dir, env: env, args: args})
@@ -133,7 +133,7 @@ func writePair(t *testing.T, dir, name string, notBefore, notAfter time.Time) (c
 
 func TestServeHTTPSWithAGivenCertificate(t *testing.T) {
 	t.Parallel()
-	dir := appDir(t, schemeApp)
+	dir := folderWithApp(t, schemeApp)
 	now := time.Now()
 	cert, key := writePair(t, dir, "good", now.Add(-time.Hour), now.Add(24*time.Hour))
 	p := start(t, launch{dir: dir, args: []string{"serve", "--cert", cert, "--key", key, "--port", "0", "--no-reload", "--no-tui"}})
@@ -167,7 +167,7 @@ var socketLine = regexp.MustCompile(`(?m)^  serving  unix:(\S+)  \(Ctrl-C to sto
 
 func TestServeOnAUnixSocket(t *testing.T) {
 	t.Parallel()
-	dir := appDir(t, schemeApp)
+	dir := folderWithApp(t, schemeApp)
 	sock := filepath.Join(t.TempDir(), "app.sock")
 	args := []string{"serve", "--bind", "unix:" + sock, "--no-reload", "--no-tui"}
 	p := start(t, launch{dir: dir, args: args})
@@ -215,7 +215,7 @@ func TestServeOnAUnixSocket(t *testing.T) {
 
 func TestServeStaticFiles(t *testing.T) {
 	t.Parallel()
-	dir := appDir(t, schemeApp)
+	dir := folderWithApp(t, schemeApp)
 	if err := os.MkdirAll(filepath.Join(dir, "static", "css"), 0o755); err != nil {
 		t.Fatal(err)
 	}

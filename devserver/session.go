@@ -82,6 +82,7 @@ type Session struct {
 	stopErr       error
 	capture       *capture.Writer // nil without cfg.Capture; set before serving
 	captureFailed sync.Once
+	hinted        sync.Map // the kinds of pyrunner.Hint said already
 }
 
 // NewSession opens the port and builds the session; nothing runs until
@@ -141,6 +142,7 @@ func (s *Session) childConfig() pyrunner.Config {
 		}
 	}
 	c.OnInput = s.console.onInput
+	c.OnHint = s.hint
 	return c
 }
 
@@ -198,6 +200,9 @@ func (s *Session) CurlBase() string {
 	}
 	return opts + capture.ShellQuote(s.BaseURL())
 }
+
+// Addr is the address the server listens on.
+func (s *Session) Addr() net.Addr { return s.l.Addr() }
 
 // URL is where the app is served: BaseURL, the mount prefix and a slash.
 func (s *Session) URL() string { return s.BaseURL() + s.cfg.ScriptName + "/" }

@@ -145,7 +145,7 @@ func (d *doc) failureBlocks(f *exchange.Failure) []block {
 	for _, l := range cleanLines(f.Traceback) {
 		blocks = append(blocks, block{text: strings.ToLower(l), lines: wrap(l, d.width)})
 	}
-	return blocks
+	return append(blocks, localsBlocks(st, f, d.width)...)
 }
 
 // timelineBlocks: every step with its offset from the request's arrival,

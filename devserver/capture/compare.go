@@ -80,16 +80,20 @@ func Compare(want, got *exchange.Exchange, opts CompareOptions) Diff {
 		d.StatusWas, d.StatusNow = want.Status, got.Status
 	}
 	var body *BodyDiff
-	if opts.NoResponseBody {
+	errorPages := isFailurePage(want) && isFailurePage(got)
+	switch {
+	case opts.NoResponseBody:
 		d.Notes = append(d.Notes, "the capture has no response body; bodies not compared")
-	} else {
+	case errorPages:
+		d.Notes = append(d.Notes, "wsgidev's error page: compared what failed ("+FailureHeader+"), not the page, whose locals change from run to run")
+	default:
 		body, d.Notes = compareBodies(want.ResponseBody, got.ResponseBody)
 	}
 	ignore := append(append([]string{}, volatileHeaders...), opts.Volatile...)
 	if !opts.CompareETag {
 		ignore = append(ignore, "ETag")
 	}
-	if body != nil || opts.Foreign {
+	if body != nil || opts.Foreign || errorPages {
 		ignore = append(ignore, "Content-Length")
 	}
 	if opts.Foreign {
@@ -98,6 +102,17 @@ func Compare(want, got *exchange.Exchange, opts CompareOptions) Diff {
 	d.Headers = compareHeaders(want.ResponseHeaders, got.ResponseHeaders, ignore)
 	d.Body = body
 	return d
+}
+
+// FailureHeader marks an answer that is wsgidev's own error page and says
+// what failed ("exception: KeyError: 'x'"). Such a page shows the failing
+// frames' locals and the request, whose reprs carry addresses and ports
+// that change from run to run, so a replay compares this header, like any
+// other, instead of the page.
+const FailureHeader = "X-Wsgidev-Failure"
+
+func isFailurePage(ex *exchange.Exchange) bool {
+	return headerValue(ex.ResponseHeaders, FailureHeader) != ""
 }
 
 func compareHeaders(was, now []exchange.Header, ignore []string) []HeaderDiff {
