@@ -48,6 +48,9 @@ func TestLanURLs(t *testing.T) {
 	if got := lanURLs(nil, "http", 8000, "/", true); len(got) != 0 {
 		t.Errorf("no interfaces gave %v", got)
 	}
+	if got := lanURLs(ifaces, "https", 8443, "/", false); len(got) == 0 || got[0].url != "https://192.168.1.5:8443/" {
+		t.Errorf("with --tls: %v, want https:// URLs", got)
+	}
 }
 
 func TestIsWildcard(t *testing.T) {
