@@ -68,11 +68,9 @@ func TestServeHTTPSWithItsOwnCertificate(t *testing.T) {
 	args := []string{"serve", "--tls", "--port", "0", "--no-reload", "--no-tui"}
 	p := start(t, launch{dir: dir, env: env, args: args})
 	url := p.waitOutput(httpsLine)[1]
-	fingerprint := p.waitOutput(fingerprintLine)[1]
 	certFile := filepath.Join(cache, "wsgidev", "tls", "localhost.pem")
-	if !strings.Contains(p.stdout.String(), "made now and kept in "+certFile) {
-		t.Errorf("the banner does not say the certificate was made and where:\n%s", p.stdout)
-	}
+	p.waitOutput(regexp.MustCompile(`made now and kept in ` + regexp.QuoteMeta(certFile) + `\)\n`))
+	fingerprint := p.waitOutput(fingerprintLine)[1]
 
 	if body := curl(t, "--cacert", certFile, url); body != "scheme=https HTTPS=on SERVER_NAME=127.0.0.1 REMOTE_ADDR='127.0.0.1'\n" {
 		t.Errorf("curl over HTTPS: %q", body)
@@ -138,9 +136,7 @@ func TestServeHTTPSWithAGivenCertificate(t *testing.T) {
 	cert, key := writePair(t, dir, "good", now.Add(-time.Hour), now.Add(24*time.Hour))
 	p := start(t, launch{dir: dir, args: []string{"serve", "--cert", cert, "--key", key, "--port", "0", "--no-reload", "--no-tui"}})
 	url := p.waitOutput(httpsLine)[1]
-	if !strings.Contains(p.stdout.String(), "certificate for localhost, 127.0.0.1 (--cert "+cert+")") {
-		t.Errorf("the banner does not name the given certificate:\n%s", p.stdout)
-	}
+	p.waitOutput(regexp.MustCompile(`(?m)^  https    certificate for localhost, 127\.0\.0\.1 \(--cert ` + regexp.QuoteMeta(cert) + `\)$`))
 	if body := curl(t, "--cacert", cert, url); !strings.HasPrefix(body, "scheme=https HTTPS=on") {
 		t.Errorf("curl over HTTPS with the given certificate: %q", body)
 	}
@@ -224,9 +220,7 @@ func TestServeStaticFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := startServing(t, launch{dir: dir, args: []string{"serve", "--port", "0", "--no-reload", "--no-tui", "--static", "/static=./static"}})
-	if !strings.Contains(p.stdout.String(), "  static   /static/ from static (served by wsgidev, before the app)") {
-		t.Errorf("the banner does not list the static folder:\n%s", p.stdout)
-	}
+	p.waitOutput(regexp.MustCompile(`(?m)^  static   /static/ from static \(served by wsgidev, before the app\)$`))
 	resp, body := p.get("/static/css/site.css", "Range: bytes=5-8")
 	if resp.StatusCode != http.StatusPartialContent || body != css[5:9] || resp.Header.Get("Content-Range") != "bytes 5-8/21" {
 		t.Errorf("a range: %s %q, Content-Range %q", resp.Status, body, resp.Header.Get("Content-Range"))
@@ -256,16 +250,15 @@ func TestServeDjangoStaticFiles(t *testing.T) {
 	}
 	args := []string{"serve", "mysite/wsgi.py", "--python", python, "--port", "0", "--no-reload", "--no-tui"}
 	p := startServing(t, launch{dir: dir, args: args})
-	if !strings.Contains(p.stdout.String(), "  static   /static/ through django.contrib.staticfiles under DEBUG") {
-		t.Errorf("the banner does not say Django's static files are served:\n%s", p.stdout)
-	}
+	p.waitOutput(regexp.MustCompile(`(?m)^  static   /static/ through django.contrib.staticfiles under DEBUG`))
 	resp, body := p.get("/static/admin/css/base.css")
 	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/css") || !strings.Contains(body, "DJANGO Admin styles") {
 		t.Errorf("the admin's CSS: %s %s, %d bytes", resp.Status, resp.Header.Get("Content-Type"), len(body))
 	}
 	off := startServing(t, launch{dir: dir, args: append(args, "--no-static")})
+	off.getText("/static/admin/css/base.css", http.StatusNotFound)
+	off.waitOutput(regexp.MustCompile(`"GET /static/admin/css/base.css HTTP/1.1" 404`)) // after the whole banner
 	if strings.Contains(off.stdout.String(), "staticfiles") {
 		t.Errorf("the banner speaks of static files with --no-static:\n%s", off.stdout)
 	}
-	off.getText("/static/admin/css/base.css", http.StatusNotFound)
 }
