@@ -34,6 +34,10 @@ type banner struct {
 	breaks     []devserver.Breakpoint
 	heldHint   string   // what becomes of held requests here
 	lan        []lanURL // other addresses it answers at, bound to all of them
+	socket     string   // --bind unix:PATH
+	tls        *devserver.Cert
+	static     []devserver.StaticDir
+	scriptName string
 }
 
 func bannerFor(c *cli.Context, cfg devserver.SessionConfig, choice appChoice, sess *devserver.Session,
@@ -43,6 +47,7 @@ func bannerFor(c *cli.Context, cfg devserver.SessionConfig, choice appChoice, se
 		url: sess.URL(), threads: cfg.Child.Threads, host: cfg.Host, watching: watching(w),
 		reloadHint: sess.ReloadHint(), warm: cfg.Child.Warm, capture: cfg.Capture, bodyCap: cfg.BodyCap,
 		breaks: cfg.Breaks, heldHint: sess.HeldHint(), lan: sessionLAN(cfg, sess),
+		socket: cfg.Socket, tls: cfg.TLS, static: cfg.Static, scriptName: cfg.ScriptName,
 	}
 }
 
@@ -53,7 +58,11 @@ func sessionLAN(cfg devserver.SessionConfig, sess *devserver.Session) []lanURL {
 	if !isWildcard(cfg.Host) || !ok {
 		return nil
 	}
-	return lanURLs(localInterfaces(), tcp.Port, cfg.ScriptName+"/", tcp.IP.To4() == nil)
+	scheme := "http"
+	if cfg.TLS != nil {
+		scheme = "https"
+	}
+	return lanURLs(localInterfaces(), scheme, tcp.Port, cfg.ScriptName+"/", tcp.IP.To4() == nil)
 }
 
 func printBanner(w io.Writer, b banner) {
@@ -78,10 +87,7 @@ func printBanner(w io.Writer, b banner) {
 		fmt.Fprintf(w, "  capture  %s (bodies up to %d bytes)\n", b.capture, b.bodyCap)
 	}
 	printBreaks(w, b)
-	fmt.Fprintf(w, "  serving  %s  (Ctrl-C to stop)\n", b.url)
-	for _, u := range b.lan {
-		fmt.Fprintf(w, "           %s  (%s)\n", u.url, devserver.Printable(u.iface))
-	}
+	printServing(w, b)
 	if !isLoopback(b.host) {
 		host := b.host
 		if strings.Contains(host, ":") {

@@ -49,7 +49,8 @@ type lanURL struct{ url, iface string }
 // except loopback ones (the banner's own URL is the loopback one) and IPv6
 // link-local ones (a browser cannot take their zone). IPv6 addresses only
 // when the socket takes IPv6 (Go's wildcard sockets take both families).
-func lanURLs(ifaces []netInterface, port int, path string, ipv6 bool) []lanURL {
+// scheme is http or https (--tls).
+func lanURLs(ifaces []netInterface, scheme string, port int, path string, ipv6 bool) []lanURL {
 	var urls []lanURL
 	for _, ifc := range ifaces {
 		if !ifc.up {
@@ -60,7 +61,7 @@ func lanURLs(ifaces []netInterface, port int, path string, ipv6 bool) []lanURL {
 			if ip.IsLoopback() || ip.IsUnspecified() || ip.IsMulticast() || (!v4 && (!ipv6 || ip.IsLinkLocalUnicast())) {
 				continue
 			}
-			urls = append(urls, lanURL{url: "http://" + net.JoinHostPort(ip.String(), strconv.Itoa(port)) + path, iface: ifc.name})
+			urls = append(urls, lanURL{url: scheme + "://" + net.JoinHostPort(ip.String(), strconv.Itoa(port)) + path, iface: ifc.name})
 		}
 	}
 	return urls

@@ -37,7 +37,7 @@ func TestLanURLs(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var got []string
-			for _, u := range lanURLs(ifaces, 8000, tc.path, tc.ipv6) {
+			for _, u := range lanURLs(ifaces, "http", 8000, tc.path, tc.ipv6) {
 				got = append(got, u.url+" ("+u.iface+")")
 			}
 			if !slices.Equal(got, tc.want) {
@@ -45,8 +45,11 @@ func TestLanURLs(t *testing.T) {
 			}
 		})
 	}
-	if got := lanURLs(nil, 8000, "/", true); len(got) != 0 {
+	if got := lanURLs(nil, "http", 8000, "/", true); len(got) != 0 {
 		t.Errorf("no interfaces gave %v", got)
+	}
+	if got := lanURLs(ifaces, "https", 8443, "/", false); len(got) == 0 || got[0].url != "https://192.168.1.5:8443/" {
+		t.Errorf("with --tls: %v, want https:// URLs", got)
 	}
 }
 

@@ -22,6 +22,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	dropFragment(r)
+	if s.serveStatic(r, rec, resp) {
+		return
+	}
 	if _, _, ok := wsgi.Mount(s.cfg.ScriptName, r.URL.Path); !ok {
 		s.sendPage(r, rec, resp, http.StatusNotFound, pageData{
 			Title:   "Not under the app's mount point",

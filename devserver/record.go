@@ -47,7 +47,7 @@ func (s *Server) begin(r *http.Request) *recorder {
 	ex := &exchange.Exchange{
 		ID:     s.nextID.Add(1),
 		Start:  time.Now(),
-		Remote: r.RemoteAddr,
+		Remote: s.remoteAddr(r),
 		Method: r.Method,
 		Target: r.RequestURI,
 		Proto:  r.Proto,

@@ -25,6 +25,9 @@ type SessionConfig struct {
 	Child      pyrunner.Config
 	Host       string // default 127.0.0.1
 	Port       int    // 0 picks a free one
+	Socket     string // serve on this unix socket instead of Host and Port (SocketMode; removed at the end)
+	TLS        *Cert  // serve HTTPS with this certificate (LocalCert, LoadCert); nil: HTTP
+	Static     []StaticDir
 	ScriptName string // the mount prefix, "" or "/prefix"
 	BodyCap    int    // bytes of each body kept; 0: 256 KiB
 	Version    string // wsgidev's, for SERVER_SOFTWARE, pages and the capture
@@ -100,7 +103,8 @@ func NewSession(cfg SessionConfig) (*Session, error) {
 	if s.runner, err = pyrunner.New(s.childConfig()); err != nil {
 		return nil, err
 	}
-	srv, err := New(Config{Backend: s.runner, Hub: s.hub, ScriptName: cfg.ScriptName, BodyCap: cfg.BodyCap, Version: cfg.Version, Record: s.record})
+	srv, err := New(Config{Backend: s.runner, Hub: s.hub, ScriptName: cfg.ScriptName, BodyCap: cfg.BodyCap, Version: cfg.Version, Record: s.record,
+		TLS: cfg.TLS, Socket: cfg.Socket, Static: cfg.Static})
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +114,12 @@ func NewSession(cfg SessionConfig) (*Session, error) {
 		srv.debug.SetBreak(b)
 	}
 	s.reloads = &reloads{runner: s.runner, hub: s.hub, grace: cfg.Grace, held: srv.debug, ctx: s.ctx, release: s.reloadRelease()}
-	if s.l, err = listen(cfg.Host, cfg.Port); err != nil {
+	if cfg.Socket != "" {
+		s.l, err = listenSocket(cfg.Socket)
+	} else {
+		s.l, err = listen(cfg.Host, cfg.Port)
+	}
+	if err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -168,13 +177,33 @@ func (s *Session) Hub() *exchange.Hub { return s.hub }
 // Control is what a UI may ask of the session.
 func (s *Session) Control() *Control { return s.ctl }
 
-// BaseURL is the server's own address, http://127.0.0.1:PORT.
+// BaseURL is the server's own address, http://127.0.0.1:PORT, https://…
+// with TLS; on a unix socket http://localhost, the URL curl takes with
+// --unix-socket.
 func (s *Session) BaseURL() string {
+	scheme := s.srv.scheme()
+	if s.cfg.Socket != "" {
+		return scheme + "://localhost"
+	}
 	host, port, _ := net.SplitHostPort(s.l.Addr().String())
 	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
 		host = "127.0.0.1"
 	}
-	return "http://" + net.JoinHostPort(host, port)
+	return scheme + "://" + net.JoinHostPort(host, port)
+}
+
+// CurlBase is the curl options and the quoted URL that reach this server,
+// the words before a request's target (capture.CurlCommand):
+// --unix-socket for a socket, --cacert for HTTPS.
+func (s *Session) CurlBase() string {
+	var opts string
+	if s.cfg.Socket != "" {
+		opts += "--unix-socket " + capture.ShellQuote(s.cfg.Socket) + " "
+	}
+	if s.cfg.TLS != nil {
+		opts += "--cacert " + capture.ShellQuote(s.cfg.TLS.File) + " "
+	}
+	return opts + capture.ShellQuote(s.BaseURL())
 }
 
 // Addr is the address the server listens on.

@@ -342,6 +342,9 @@ func (d *detailModel) summary() string {
 	if ex.ReplayOf != 0 {
 		parts = append(parts, st.Dim.Render(fmt.Sprintf("↻ replay of #%d", ex.ReplayOf)))
 	}
+	if ex.Static != "" {
+		parts = append(parts, st.Dim.Render("▤ static file "+sanitize(ex.Static)+", served by wsgidev, not the app"))
+	}
 	return fit(strings.Join(parts, " "), d.width)
 }
 

@@ -94,6 +94,7 @@ type AppInfo struct {
 	Path     []string `json:"path"`
 	Modules  []string `json:"modules"` // source files to watch
 	Libs     []string `json:"libs"`    // library modules it imported: what a warm template preloads
+	Static   string   `json:"static"`  // the STATIC_URL a Django app serves (Config.DjangoStatic), or ""
 }
 
 // LoadError is an app that could not be imported, or whose module has no

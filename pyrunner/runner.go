@@ -28,6 +28,10 @@ type Config struct {
 	// Warm forks reloaded children from a template that has the app's
 	// libraries imported already (template.go); Linux only.
 	Warm bool
+	// DjangoStatic has a Django app serve its static files as runserver
+	// does, when DEBUG is on and django.contrib.staticfiles is installed
+	// (_wsgidev_loader.serve_django_static); AppInfo.Static says so.
+	DjangoStatic bool
 
 	OnNotice  func(string)   // one line worth telling the user, e.g. warm reloads turned off
 	OnOutput  func(Output)   // a line the app printed outside a request

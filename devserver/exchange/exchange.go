@@ -19,6 +19,9 @@ type Exchange struct {
 	// itself sent it (the inspector's replay keys and pins); the app sees
 	// no mark of it.
 	ReplayOf uint64 `json:"replay_of,omitempty"`
+	// Static is the file wsgidev served itself from a --static folder:
+	// the app never saw this request, and it has no environ.
+	Static string `json:"static,omitempty"`
 
 	// The request as it came over the wire. RawHead is its request line and
 	// header lines byte for byte, up to and with the blank line that ends

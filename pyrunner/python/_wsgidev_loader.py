@@ -25,8 +25,10 @@ class AppSpecError(LoadFailure):
     call with arguments that are not literals): no save fixes it."""
 
 
-def load_app(file, module, expr):
-    """Import the app and return (callable, info) where info goes into READY."""
+def load_app(file, module, expr, django_static=False):
+    """Import the app and return (callable, info) where info goes into READY.
+    With django_static, a Django app serves its static files as under
+    runserver (serve_django_static)."""
     plan = parse_expr(expr) if expr else None  # refused before anything runs
     if file:
         module = prepare_file_import(file)
@@ -37,13 +39,36 @@ def load_app(file, module, expr):
     if not callable(obj):
         raise LoadFailure("%s gave %r, which is not callable; a WSGI app is a callable "
                           "app(environ, start_response)" % (how, obj))
-    return obj, {
+    info = {
         "module": module,
         "file": getattr(mod, "__file__", None) or "",
         "callable": how,
         "repr": safe_repr(obj),
         "path": list(sys.path),
+        "static": "",
     }
+    if django_static:
+        obj, info["static"] = serve_django_static(obj)
+    return obj, info
+
+
+def serve_django_static(app):
+    """runserver's rule for static files: a Django app with DEBUG on and
+    django.contrib.staticfiles installed is wrapped in staticfiles' own
+    handler, which serves STATIC_URL from the apps' static folders (the
+    admin's CSS among them). Returns the app to serve and the STATIC_URL
+    served, or the app itself and ""."""
+    if "django" not in sys.modules:
+        return app, ""  # not Django: nothing imported to find out
+    from django.core.handlers.wsgi import WSGIHandler
+    if not isinstance(app, WSGIHandler):
+        return app, ""
+    from django.apps import apps
+    from django.conf import settings
+    if not settings.DEBUG or not apps.is_installed("django.contrib.staticfiles"):
+        return app, ""
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    return StaticFilesHandler(app), settings.STATIC_URL
 
 
 def prepare_file_import(path):

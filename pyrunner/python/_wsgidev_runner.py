@@ -287,7 +287,7 @@ def main():
     if spec.get("argv"):
         sys.argv[:] = spec["argv"]
     try:
-        app, info = load_app(spec.get("file"), spec.get("module"), spec.get("expr"))
+        app, info = load_app(spec.get("file"), spec.get("module"), spec.get("expr"), spec.get("django_static"))
     except BaseException as e:
         wire.send_json(LOAD_ERROR, 0, describe_load_error(e))
         idle(wire)
