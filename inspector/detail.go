@@ -49,17 +49,9 @@ func (t tab) String() string {
 // showsBody is true for the tabs whose body view 'v' changes.
 func (t tab) showsBody() bool { return t == tabRequest || t == tabBody }
 
-// bodyMode is how a body is shown: chosen from its type, or forced.
-type bodyMode int
-
-const (
-	bodyAuto bodyMode = iota
-	bodyText
-	bodyJSON
-	bodyForm
-	bodyHex
-	numBodyModes
-)
+// finds is true for the tabs where a search marks its matches and n and
+// N jump between them (find.go); elsewhere it keeps the matching entries.
+func (t tab) finds() bool { return t.showsBody() }
 
 // block is a piece of a tab: a heading, or an entry that a search can match
 // (an environ key, a header, a line of a body).
@@ -69,6 +61,7 @@ type block struct {
 	lines   []string
 	explain *explained // explain mode's text for the entry (explain.go)
 	gap     bool       // a blank line ends the entry (the large theme)
+	part    int        // the part of a multipart body this block heads, from 1; 0: none
 }
 
 // detailModel shows one exchange in tabs. It holds the row itself, so new
@@ -78,27 +71,37 @@ type detailModel struct {
 	width  int
 	height int
 
-	row      *row
-	tab      tab
-	scroll   int
-	search   string
-	bodyMode bodyMode
-	sel      int  // the explained entry whose whole text shows (explain_select.go)
-	call     bool // the Timeline tab shows the call as Python (callview.go)
+	row    *row
+	tab    tab
+	scroll int
+	search string
+	match  int  // the current match of the search in a tab that finds
+	sel    int  // the explained entry whose whole text shows (explain_select.go)
+	call   bool // the Timeline tab shows the call as Python (callview.go)
+
+	bodies  map[bodyKey]*bodyState // the choices made for each body (bodystate.go)
+	choices int                    // bumped on every choice, so the tab is drawn again
 
 	cache struct {
 		row     *row
 		version int
 		tab     tab
 		width   int
-		mode    bodyMode
+		choices int
 		explain bool
 		call    bool
-		blocks  []block
+		blocks  []block // the tab laid out, before the search and the pick
 		search  string
 		sel     int
-		lines   []string
-		spans   []span // where each explained entry is in lines
+		base    []string // the tab's lines, matches not marked
+		lines   []string // base with the matches marked
+		spans   []span   // where each explained entry is in base
+
+		views     int     // how many views the tab's body has
+		parts     int     // the parts of the tab's multipart body, when listed or open
+		partLines []int   // where each listed part starts in base
+		matches   []match // where the search matches, in a tab that finds
+		drawn     int     // the match marked current in lines; -1: none yet
 	}
 }
 
@@ -113,6 +116,7 @@ func (d *detailModel) SetSize(width, height int) { d.width, d.height = width, he
 func (d *detailModel) show(r *row) {
 	if r != d.row {
 		d.row, d.scroll, d.sel = r, 0, 0
+		d.seek()
 	}
 }
 
@@ -153,10 +157,12 @@ func (d *detailModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				d.setTab(tab(n - 1))
 			}
 		case key.Matches(msg, k.BodyView):
-			d.bodyMode = (d.bodyMode + 1) % numBodyModes
+			d.cycleView()
 		case key.Matches(msg, k.CallView):
 			d.call = !d.call
 			d.scroll = 0
+		default:
+			d.bodyKey(msg)
 		}
 		d.clampScroll()
 		d.selectShown()
@@ -176,12 +182,21 @@ func (d *detailModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (d *detailModel) setTab(t tab) {
 	if t != d.tab && t >= 0 && t < numTabs {
 		d.tab, d.scroll, d.sel = t, 0, 0
+		d.seek()
 	}
 }
 
+// setSearch searches the tab for q: a tab that finds goes to the first
+// match from where it is; another keeps only the entries that match.
 func (d *detailModel) setSearch(q string) {
-	if q != d.search {
-		d.search, d.scroll, d.sel = q, 0, 0
+	if q == d.search {
+		return
+	}
+	d.search, d.sel = q, 0
+	if d.tab.finds() {
+		d.seek()
+	} else {
+		d.scroll = 0
 	}
 }
 
@@ -193,7 +208,7 @@ func (d *detailModel) clampScroll() {
 
 func (d *detailModel) ShortHelp() []key.Binding {
 	k := &d.c.keys
-	return []key.Binding{k.Back, k.ClearFilter, k.NextTab, k.NextRequest, k.CallView, k.Filter, k.Explain, k.Help, k.Quit}
+	return []key.Binding{k.Body.ClosePart, k.Back, k.ClearFilter, k.Body.NextMatch, k.Body.OpenPart, k.NextTab, k.NextRequest, k.CallView, k.Filter, k.Explain, k.Help, k.Quit}
 }
 
 func (d *detailModel) FullHelp() [][]key.Binding {
@@ -201,29 +216,45 @@ func (d *detailModel) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.Top, k.Bottom},
 		{k.NextTab, k.PrevTab, k.GotoTab, k.NextRequest, k.PrevRequest, k.BodyView, k.CallView},
-		{k.Replay.Replay, k.Replay.EditReplay, k.Replay.CopyCurl, k.Replay.Pin, k.Replay.PinDiffs},
+		{k.Body.NextMatch, k.Body.PrevMatch, k.Body.NextPart, k.Body.PrevPart, k.Body.OpenPart, k.Body.ClosePart},
+		{k.Replay.Replay, k.Replay.EditReplay, k.Replay.CopyCurl, k.Replay.Pin, k.Replay.PinDiffs, k.Save.Write},
 		{k.Filter, k.ClearFilter, k.Back, k.ToggleLog, k.Explain, k.Reload, k.Help, k.Quit},
 	}
 }
 
 // lines are the current tab's content: its blocks, cached until the
-// exchange, tab, width, body mode or explain mode changes, flattened
-// again when the search or the selected explanation changes.
+// exchange, tab, width, explain mode or a choice for a body changes,
+// flattened again when the search or the picked explanation changes; the
+// current match is marked again when it moves.
 func (d *detailModel) lines() []string {
 	if d.row == nil {
 		return nil
 	}
 	c := &d.cache
 	if c.row != d.row || c.version != d.row.version || c.tab != d.tab || c.width != d.width ||
-		c.mode != d.bodyMode || c.explain != d.c.explain || c.call != d.call || c.blocks == nil {
-		c.row, c.version, c.tab, c.width, c.mode = d.row, d.row.version, d.tab, d.width, d.bodyMode
+		c.choices != d.choices || c.explain != d.c.explain || c.call != d.call || c.blocks == nil {
+		c.row, c.version, c.tab, c.width, c.choices = d.row, d.row.version, d.tab, d.width, d.choices
 		c.explain, c.call = d.c.explain, d.call
-		c.blocks = (&doc{c: d.c, row: d.row, width: d.width, bodyMode: d.bodyMode, call: d.call}).build(d.tab)
-		c.lines = nil
+		doc := &doc{c: d.c, row: d.row, width: d.width, bodies: d.bodies, call: d.call}
+		c.blocks = doc.build(d.tab)
+		c.views, c.parts = doc.views, doc.parts
+		c.base = nil
 	}
-	if c.lines == nil || c.search != d.search || c.sel != d.sel {
+	if c.base == nil || c.search != d.search || c.sel != d.sel {
 		c.search, c.sel = d.search, d.sel
-		c.lines, c.spans = d.flatten(c.blocks)
+		if d.tab.finds() {
+			c.base, c.partLines, c.spans = d.flattenAll(c.blocks)
+			c.matches = findMatches(c.base, d.search)
+		} else {
+			c.base, c.spans = d.flatten(c.blocks)
+			c.partLines, c.matches = nil, nil
+		}
+		c.lines, c.drawn = c.base, -1
+		d.match = min(d.match, max(0, len(c.matches)-1)) // a body that changed may have fewer
+	}
+	if len(c.matches) > 0 && c.drawn != d.match {
+		c.lines = markMatches(c.base, c.matches, d.match, &d.c.styles)
+		c.drawn = d.match
 	}
 	return c.lines
 }
@@ -232,11 +263,15 @@ func (d *detailModel) lines() []string {
 // lines. What it draws depends on its fields and explain mode alone, so
 // the detail view caches it (detail_*.go, body.go and explain.go draw).
 type doc struct {
-	c        *common
-	row      *row
-	width    int
-	bodyMode bodyMode
-	call     bool // the Timeline tab as the call written out (callview.go)
+	c      *common
+	row    *row
+	width  int
+	bodies map[bodyKey]*bodyState // read only
+	call   bool                   // the Timeline tab as the call written out (callview.go)
+
+	// What drawing the tab's body found, for its keys.
+	views int // the views that apply to it (or to its open part)
+	parts int // the parts of a multipart body in its parts view
 }
 
 // build lays out tab t.
@@ -273,24 +308,12 @@ func (d *detailModel) flatten(blocks []block) ([]string, []span) {
 	q := strings.ToLower(strings.TrimSpace(d.search))
 	lines := []string{}
 	var spans []span
-	add := func(b *block) {
-		if b.explain != nil {
-			start := len(lines)
-			lines = append(lines, d.render(b, len(spans) == d.sel)...)
-			spans = append(spans, span{start, len(lines)})
-			return
-		}
-		lines = append(lines, b.lines...)
-		if b.gap {
-			lines = append(lines, "")
-		}
-	}
 	var pending *block // a heading waiting for a match below it
 	for i := range blocks {
 		b := &blocks[i]
 		switch {
 		case q == "":
-			add(b)
+			lines, spans = d.addBlock(lines, spans, b)
 		case b.heading:
 			pending = b
 		case strings.Contains(b.text, q):
@@ -301,11 +324,26 @@ func (d *detailModel) flatten(blocks []block) ([]string, []span) {
 				lines = append(lines, pending.lines...)
 				pending = nil
 			}
-			add(b)
+			lines, spans = d.addBlock(lines, spans, b)
 		}
 	}
 	if q != "" && len(lines) == 0 {
 		lines = append(lines, d.c.styles.Dim.Render("Nothing in "+d.tab.String()+" matches "+strconv.Quote(d.search)+"."))
+	}
+	return lines, spans
+}
+
+// addBlock appends b's lines: an explained entry's with its explanation
+// (the whole text when picked), its place noted in spans.
+func (d *detailModel) addBlock(lines []string, spans []span, b *block) ([]string, []span) {
+	if b.explain != nil {
+		start := len(lines)
+		lines = append(lines, d.render(b, len(spans) == d.sel)...)
+		return lines, append(spans, span{start, len(lines)})
+	}
+	lines = append(lines, b.lines...)
+	if b.gap {
+		lines = append(lines, "")
 	}
 	return lines, spans
 }
@@ -355,6 +393,9 @@ func (d *detailModel) summary() string {
 	if ex.ReplayOf != 0 {
 		parts = append(parts, st.Dim.Render(fmt.Sprintf("↻ replay of #%d", ex.ReplayOf)))
 	}
+	if ex.Static != "" {
+		parts = append(parts, st.Dim.Render("▤ static file "+sanitize(ex.Static)+", served by wsgidev, not the app"))
+	}
 	return fit(strings.Join(parts, " "), d.width)
 }
 
@@ -367,7 +408,7 @@ func (d *detailModel) tabBar(total int) string {
 		where = fmt.Sprintf("%d–%d of %d", d.scroll+1, min(total, d.scroll+d.page()), total)
 	}
 	if d.search != "" {
-		where = strings.TrimSpace("/" + d.search + "  " + where)
+		where = strings.TrimSpace("/" + sanitize(d.search) + " " + d.matchCount() + "  " + where)
 	}
 
 	return spread(d.tabNames(ansi.StringWidth(where)), st.Dim.Render(where), d.width)

@@ -55,6 +55,10 @@ type KeyMap struct {
 
 	// The pdb console's (pdbconsole.go).
 	Console ConsoleKeyMap
+
+	// Content views and search in a body (find.go), saving (save.go).
+	Body BodyKeyMap
+	Save SaveKeyMap
 }
 
 // DefaultKeyMap returns the inspector's keys: vim and arrows.
@@ -98,6 +102,9 @@ func DefaultKeyMap() KeyMap {
 		Debug: DefaultDebugKeyMap(),
 
 		Console: DefaultConsoleKeyMap(),
+
+		Body: DefaultBodyKeyMap(),
+		Save: DefaultSaveKeyMap(),
 	}
 }
 
@@ -118,6 +125,12 @@ type keyState struct {
 	fullHelp   bool // the full help is open
 
 	reloadWaits bool // a reload waits for held requests: R releases them
+
+	// Content views, search in a body, saving.
+	matches  int  // the search's matches in a detail tab that finds
+	parts    int  // the parts the tab's multipart body lists, or steps through when one is open
+	partOpen bool // a part of a multipart body is open
+	canSave  bool // there is something to save, and a way to
 }
 
 // apply enables exactly the bindings that do something in ks.
@@ -161,6 +174,23 @@ func (k *KeyMap) apply(ks keyState) {
 	k.Accept.SetEnabled(ks.typing)
 	k.Cancel.SetEnabled(ks.typing)
 	k.applyAnywhere(ks, detail)
+	k.applyBody(ks, list, detail)
+}
+
+// applyBody enables the keys of content views, search in a body and
+// saving; esc closes an open part before it goes back.
+func (k *KeyMap) applyBody(ks keyState, list, detail bool) {
+	b := &k.Body
+	b.NextMatch.SetEnabled(detail && ks.matches > 0)
+	b.PrevMatch.SetEnabled(detail && ks.matches > 0)
+	b.NextPart.SetEnabled(detail && ks.parts > 1)
+	b.PrevPart.SetEnabled(detail && ks.parts > 1)
+	b.OpenPart.SetEnabled(detail && ks.parts > 0 && !ks.partOpen)
+	b.ClosePart.SetEnabled(detail && ks.partOpen && !ks.searching)
+	if detail && ks.partOpen {
+		k.Back.SetEnabled(false)
+	}
+	k.Save.Write.SetEnabled((list || detail) && ks.canSave)
 }
 
 // applyLessons enables issue 16's keys and says what Up and Down do.

@@ -16,6 +16,7 @@ func (m *Model) sync() {
 	m.debug.sync(free)
 	m.pdb.sync(free)
 	m.replays.setTarget(m.shown())
+	m.save.setTarget(m.shown())
 	m.replays.sync(free, m.state == statePane && !taken)
 	ks := keyState{
 		state:      m.state,
@@ -26,7 +27,7 @@ func (m *Model) sync() {
 		canReload:  m.c.opts.Control != nil,
 		canExplain: m.c.opts.Explain != nil,
 		explaining: m.c.explain,
-		bodyViewOK: m.detail.tab.showsBody(),
+		bodyViewOK: m.state == stateDetail && m.detail.canCycle(),
 		timeline:   m.detail.tab == tabTimeline,
 		callShown:  m.detail.tab == tabTimeline && m.detail.call,
 		selecting:  m.detail.selecting(),
@@ -34,6 +35,7 @@ func (m *Model) sync() {
 
 		reloadWaits: m.debug.reloadWaits,
 	}
+	m.bodyKeyState(&ks)
 	m.c.keys.apply(ks)
 	m.status.newCount, m.status.paused = m.list.newCount, !m.list.follow
 	m.status.extra = m.statusSegs()
@@ -69,6 +71,9 @@ func (m *Model) layout() {
 		avail--
 	}
 	if m.debug.lineOpen() {
+		avail--
+	}
+	if m.save.focused() {
 		avail--
 	}
 	pdbH := 0
@@ -123,6 +128,10 @@ func (m Model) View() string {
 		b.WriteByte('\n')
 		b.WriteString(line)
 	}
+	if line := m.save.View(); line != "" {
+		b.WriteByte('\n')
+		b.WriteString(line)
+	}
 	if m.inputShown() {
 		b.WriteByte('\n')
 		b.WriteString(m.input.view(m.state, m.detail.search, m.c.width))
@@ -142,6 +151,8 @@ func (m Model) ShortHelp() []key.Binding {
 		return m.pdb.ShortHelp()
 	case m.debug.focused():
 		return m.debug.ShortHelp()
+	case m.save.focused():
+		return m.save.ShortHelp()
 	case m.input.active():
 		return []key.Binding{k.Accept, k.Cancel, k.Quit}
 	case m.state == stateList:
@@ -167,6 +178,8 @@ func (m Model) FullHelp() [][]key.Binding {
 		return m.pdb.FullHelp()
 	case m.debug.focused():
 		return m.debug.FullHelp()
+	case m.save.focused():
+		return m.save.FullHelp()
 	case m.input.active():
 		return [][]key.Binding{{k.Accept, k.Cancel, k.Quit}}
 	case m.state == stateList:

@@ -28,8 +28,9 @@ const (
 	frameWait      byte = 15
 	frameRun       byte = 16
 	frameLeft      byte = 17
-	frameResult    byte = 18
-	frameLayers    byte = 19
+	frameHint      byte = 18
+	frameResult    byte = 19
+	frameLayers    byte = 20
 
 	frameCall   byte = 32
 	frameBody   byte = 33
@@ -37,6 +38,7 @@ const (
 	frameStep   byte = 35
 	frameCancel byte = 36
 	frameLine   byte = 37
+	frameStop   byte = 38
 )
 
 const (

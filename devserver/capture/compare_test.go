@@ -17,7 +17,13 @@ func answer(status int, body string, headers ...string) *exchange.Exchange {
 	return ex
 }
 
+// failed is an answer that is wsgidev's page for a failure of the app.
+func failed(body, failure string, headers ...string) *exchange.Exchange {
+	return answer(500, body, append(headers, FailureHeader, failure)...)
+}
+
 func TestCompare(t *testing.T) {
+	boom, other := "exception: RuntimeError: boom", "exception: KeyError: 'x'"
 	for _, tc := range []struct {
 		name     string
 		was, now *exchange.Exchange
@@ -42,6 +48,10 @@ func TestCompare(t *testing.T) {
 		{"no body to compare", answer(200, "a"), answer(200, "b"), CompareOptions{NoResponseBody: true}, ""},
 		{"foreign encoding", answer(200, "a", "Content-Encoding", "gzip", "Content-Length", "9"), answer(200, "a", "Content-Length", "1"), CompareOptions{Foreign: true}, ""},
 		{"all", answer(200, "a", "X", "1"), answer(404, "b", "X", "2"), CompareOptions{}, "status, headers, body"},
+		{"error page, same failure, other locals", failed("x = <A at 0x1>", boom, "Content-Length", "14"),
+			failed("x = <A at 0x7f02>", boom, "Content-Length", "17"), CompareOptions{}, ""},
+		{"error page, another failure", failed("RuntimeError: boom", boom), failed("KeyError: 'x'", other), CompareOptions{}, "headers"},
+		{"a page against the app's answer", failed("RuntimeError: boom", boom), answer(500, "Internal Server Error"), CompareOptions{}, "headers, body"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d := Compare(tc.was, tc.now, tc.opts)
@@ -100,5 +110,19 @@ func TestCompareBinaryAndText(t *testing.T) {
 	want := "> body differs (254 bytes each)\n>   --- captured\n>   +++ replayed\n>   @@ -48,4 +48,4 @@\n>   … 5 more diff lines\n"
 	if out.String() != want {
 		t.Errorf("got\n%s\nwant\n%s", out.String(), want)
+	}
+}
+
+// A replay's diff goes to a terminal: an app's body cannot retitle or
+// clear it (the escapes are shown, as the headless log shows them).
+func TestDiffWriteEscapesControls(t *testing.T) {
+	d := Compare(answer(200, "title\n"), answer(200, "\x1b]0;pwned\x07\n", "X-Evil", "\x1b[2J"), CompareOptions{})
+	var b strings.Builder
+	d.Write(&b, "", 0)
+	if strings.ContainsAny(b.String(), "\x1b\x07") {
+		t.Fatalf("the diff holds raw control characters:\n%q", b.String())
+	}
+	if !strings.Contains(b.String(), `\x1b]0;pwned\x07`) {
+		t.Errorf("the diff does not show the body's escape as text:\n%s", b.String())
 	}
 }

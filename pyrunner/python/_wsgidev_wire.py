@@ -22,8 +22,8 @@ U32 = struct.Struct(">I")
 
 # Frame types (PROTOCOL.md).
 (HELLO, READY, LOAD_ERROR, START, CHUNK, WRITE, READ, LOG, LINT, DONE, MODULES, EXCINFO, LIBS, INPUT, WAIT,
- RUN, LEFT, RESULT, LAYERS) = range(1, 20)
-CALL, BODY, CREDIT, STEP, CANCEL, LINE = range(32, 38)
+ RUN, LEFT, HINT, RESULT, LAYERS) = range(1, 21)
+CALL, BODY, CREDIT, STEP, CANCEL, LINE, STOP = range(32, 39)
 
 STEP_MODE, HAS_BODY = 1, 2
 CHUNK_OVERHEAD = 256  # the flow-control cost of one frame beyond its bytes
