@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -128,87 +129,6 @@ func TestLayersMiddlewareTemplate(t *testing.T) {
 	}
 }
 
-// A Flask app behind ProxyFix(x_proto=1) and DispatcherMiddleware, in
-// Flask's own pattern: app.wsgi_app = ProxyFix(…).
-func TestLayersFlaskProxyFixDispatcher(t *testing.T) {
-	t.Parallel()
-	requireModules(t, frameworkPython, "flask")
-	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "app.py"), `from flask import Flask, request
-from werkzeug.middleware.dispatcher import DispatcherMiddleware
-from werkzeug.middleware.proxy_fix import ProxyFix
-
-app = Flask("frontend")
-api = Flask("api")
-
-
-@api.route("/users")
-def users():
-    return {"scheme": request.scheme, "script_root": request.script_root, "path": request.path}
-
-
-app.wsgi_app = ProxyFix(DispatcherMiddleware(app.wsgi_app, {"/api": api}), x_proto=1)
-`, false)
-	ts := layerSession(t, dir, "app.py", frameworkPython, false)
-	body, ex := ts.exchange("/api/users", "X-Forwarded-Proto", "https")
-	if want := `{"path":"/users","scheme":"https","script_root":"/api"}`; strings.TrimSpace(body) != want {
-		t.Errorf("the app answered %s, want %s", body, want)
-	}
-	if got := layerNames(ex); got != "ProxyFix → DispatcherMiddleware → Flask 'api'" {
-		t.Fatalf("layers %q, want ProxyFix → DispatcherMiddleware → Flask 'api'", got)
-	}
-	if c := envChange(t, ex, "ProxyFix", "wsgi.url_scheme"); c.Op != exchange.OpChange || c.Old != "http" || c.New != "https" {
-		t.Errorf("ProxyFix's change to wsgi.url_scheme: %+v, want http → https", c)
-	}
-	if c := envChange(t, ex, "DispatcherMiddleware", "SCRIPT_NAME"); c.Old != "" || c.New != "/api" {
-		t.Errorf("the dispatcher's SCRIPT_NAME: %+v, want '' → '/api'", c)
-	}
-	if c := envChange(t, ex, "DispatcherMiddleware", "PATH_INFO"); c.Old != "/api/users" || c.New != "/users" {
-		t.Errorf("the dispatcher's PATH_INFO: %+v, want '/api/users' → '/users'", c)
-	}
-	if l := ex.Layers[2]; l.Via != "mounts['/api']" || !strings.HasPrefix(l.Where, "flask/app.py:") {
-		t.Errorf("the mounted app %+v: want it held in mounts['/api'], defined in flask/app.py", l)
-	}
-	// Without the proxy's header nothing changes the scheme, and the
-	// frontend is the app the dispatcher falls back to.
-	_, ex = ts.exchange("/")
-	if got := layerNames(ex); got != "ProxyFix → DispatcherMiddleware → Flask 'frontend'" {
-		t.Errorf("layers of GET / %q, want the frontend at the bottom", got)
-	}
-	for _, c := range ex.Layers[0].Environ {
-		if c.Key == "wsgi.url_scheme" {
-			t.Errorf("ProxyFix changed the scheme without X-Forwarded-Proto: %+v", c)
-		}
-	}
-}
-
-// A Django project whose wsgi.py wraps Django's WSGIHandler in ProxyFix:
-// the handler is the application at the bottom.
-func TestLayersDjango(t *testing.T) {
-	t.Parallel()
-	requireModules(t, frameworkPython, "django", "werkzeug")
-	dir := newDjangoProject(t)
-	writeFile(t, filepath.Join(dir, "mysite", "wsgi.py"),
-		"\nfrom werkzeug.middleware.proxy_fix import ProxyFix\napplication = ProxyFix(application, x_proto=1)\n", true)
-	writeFile(t, filepath.Join(dir, "mysite", "views.py"),
-		"\ndef secure(request):\n    return JsonResponse({'secure': request.is_secure()})\n", true)
-	writeFile(t, filepath.Join(dir, "mysite", "urls.py"), "\nurlpatterns += [path('secure/', views.secure)]\n", true)
-	ts := layerSession(t, dir, "mysite/wsgi.py", frameworkPython, false)
-	body, ex := ts.exchange("/secure/", "X-Forwarded-Proto", "https")
-	if strings.TrimSpace(body) != `{"secure": true}` {
-		t.Errorf("Django saw %s, want a secure request", body)
-	}
-	if got := layerNames(ex); got != "ProxyFix → WSGIHandler" {
-		t.Fatalf("layers %q, want ProxyFix → WSGIHandler", got)
-	}
-	if c := envChange(t, ex, "ProxyFix", "wsgi.url_scheme"); c.Old != "http" || c.New != "https" {
-		t.Errorf("ProxyFix's change to wsgi.url_scheme: %+v, want http → https", c)
-	}
-	if h := ex.Layers[1]; !strings.HasPrefix(h.Where, "django/core/handlers/wsgi.py:") || h.Via != "app" {
-		t.Errorf("the handler %+v: want django's WSGIHandler, held as app", h)
-	}
-}
-
 // sameApp is served with layers recorded and without: an app that uses
 // wsgi.file_wrapper, write() and a generator with close(), under a class
 // middleware that passes the body on, a closure middleware that replaces
@@ -277,14 +197,16 @@ application = Pass(upper(inner))
 func TestLayersChangeNothing(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "app.py"), sameApp, false)
+	if err := os.WriteFile(filepath.Join(dir, "app.py"), []byte(sameApp), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	on := layerSession(t, dir, "app.py", "", false)
 	off := layerSession(t, dir, "app.py", "", true)
 	for _, path := range []string{"/gen", "/file", "/write", "/drop", "/boom"} {
 		t.Run(strings.TrimPrefix(path, "/"), func(t *testing.T) {
 			bodyOn, exOn := on.exchange(path)
 			bodyOff, exOff := off.exchange(path)
-			if bodyOn != bodyOff || exOn.Status != exOff.Status {
+			if sameText(bodyOn) != sameText(bodyOff) || exOn.Status != exOff.Status {
 				t.Errorf("layers on: %d %q\nlayers off: %d %q", exOn.Status, bodyOn, exOff.Status, bodyOff)
 			}
 			if a, b := steps(exOn), steps(exOff); a != b {
@@ -309,6 +231,14 @@ func TestLayersChangeNothing(t *testing.T) {
 		t.Errorf("layers of /boom %+v: want the inner app's ZeroDivisionError", ex.Layers)
 	}
 }
+
+// sameText is a page without what differs between two servers of one
+// app: ports and the addresses of objects (in the debug page's locals).
+func sameText(page string) string {
+	return serverBits.ReplaceAllString(page, "…")
+}
+
+var serverBits = regexp.MustCompile(`127\.0\.0\.1:\d+|'REMOTE_PORT': '\d+'|0x[0-9a-f]+`)
 
 // steps is what a call did, in order, without times: events, what was
 // printed, lint.

@@ -72,19 +72,9 @@ class Boundary(object):
         entry = [self.wsgidev_layer, environ.copy() if type(environ) is dict else None, 0.0, 0.0, None, None, None, "",
                  None]
         entries.append(entry)
-
-        def start_response_noted(*args, **kw):
-            # The same call, noted; the headers copied, as a layer above
-            # may append to the very list.
-            try:
-                entry[STATUS], entry[HEADERS] = args[0], list(args[1])
-            except Exception:
-                note_odd_start(entry, args, kw)
-            return start_response(*args, **kw)
-
         entry[T_IN] = perf_counter()
         try:
-            result = self.wsgidev_inner(environ, start_response_noted)
+            result = self.wsgidev_inner(environ, StartResponse(entry, start_response))
         except BaseException as e:
             entry[T_OUT] = perf_counter()
             entry[RAISED] = type(e).__name__
@@ -108,6 +98,30 @@ class Boundary(object):
 
     def __repr__(self):
         return repr(self.wsgidev_inner)
+
+
+class StartResponse(object):
+    """start_response as the layer below gets it: the same call, noted in
+    the entry. Its repr is the one it stands for, as a debug page's locals
+    show it. The headers are copied: a layer above may append to the very
+    list."""
+
+    __slots__ = ("entry", "inner")
+
+    def __init__(self, entry, inner):
+        self.entry = entry
+        self.inner = inner
+
+    def __call__(self, *args, **kw):
+        entry = self.entry
+        try:
+            entry[STATUS], entry[HEADERS] = args[0], list(args[1])
+        except Exception:
+            note_odd_start(entry, args, kw)
+        return self.inner(*args, **kw)
+
+    def __repr__(self):
+        return repr(self.inner)
 
 
 def note_odd_start(entry, args, kw):
