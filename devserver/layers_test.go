@@ -129,6 +129,34 @@ func TestLayersMiddlewareTemplate(t *testing.T) {
 	}
 }
 
+// The routing starter: the router moves the mount's prefix from
+// PATH_INFO to SCRIPT_NAME on the way to the app mounted there.
+func TestLayersRoutingTemplate(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	files, err := templates.StarterFiles("routing")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := templates.WriteStarter(dir, files); err != nil {
+		t.Fatal(err)
+	}
+	ts := layerSession(t, dir, "app.py", "", false)
+	_, ex := ts.exchange("/api/status")
+	if got := layerNames(ex); got != "Router → api" {
+		t.Fatalf("layers %q, want Router → api", got)
+	}
+	if c := envChange(t, ex, "Router", "SCRIPT_NAME"); c.Op != exchange.OpChange || c.Old != "" || c.New != "/api" {
+		t.Errorf("the router's SCRIPT_NAME: %+v, want '' → '/api'", c)
+	}
+	if c := envChange(t, ex, "Router", "PATH_INFO"); c.Old != "/api/status" || c.New != "/status" {
+		t.Errorf("the router's PATH_INFO: %+v, want '/api/status' → '/status'", c)
+	}
+	if via := ex.Layers[1].Via; via != "mounts['/api']" {
+		t.Errorf("api held in %q, want mounts['/api']", via)
+	}
+}
+
 // sameApp is served with layers recorded and without: an app that uses
 // wsgi.file_wrapper, write() and a generator with close(), under a class
 // middleware that passes the body on, a closure middleware that replaces
