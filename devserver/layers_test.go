@@ -98,17 +98,22 @@ func envChange(t *testing.T, ex *exchange.Exchange, layer, key string) exchange.
 	return exchange.EnvChange{}
 }
 
-func TestLayersMiddlewareTemplate(t *testing.T) {
-	t.Parallel()
+// starterSession serves the starter app of wsgidev new --template name.
+func starterSession(t *testing.T, name string) *testSession {
 	dir := t.TempDir()
-	files, err := templates.StarterFiles("middleware")
+	files, err := templates.StarterFiles(name)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := templates.WriteStarter(dir, files); err != nil {
 		t.Fatal(err)
 	}
-	ts := layerSession(t, dir, "app.py", "", false)
+	return layerSession(t, dir, "app.py", "", false)
+}
+
+func TestLayersMiddlewareTemplate(t *testing.T) {
+	t.Parallel()
+	ts := starterSession(t, "middleware")
 	body, ex := ts.exchange("/")
 	if got := layerNames(ex); got != "RequestID → hello" {
 		t.Fatalf("layers %q, want RequestID → hello", got)
@@ -133,15 +138,7 @@ func TestLayersMiddlewareTemplate(t *testing.T) {
 // PATH_INFO to SCRIPT_NAME on the way to the app mounted there.
 func TestLayersRoutingTemplate(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	files, err := templates.StarterFiles("routing")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := templates.WriteStarter(dir, files); err != nil {
-		t.Fatal(err)
-	}
-	ts := layerSession(t, dir, "app.py", "", false)
+	ts := starterSession(t, "routing")
 	_, ex := ts.exchange("/api/status")
 	if got := layerNames(ex); got != "Router → api" {
 		t.Fatalf("layers %q, want Router → api", got)
