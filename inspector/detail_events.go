@@ -202,7 +202,7 @@ func (d *doc) timelineBlocks() []block {
 				explainOnce(bodyTexts, "iteration")
 			}
 		case exchange.EventLog:
-			add(e.Offset, e.Stream, st.Dim, firstLine(e.Text))
+			add(e.Offset, e.Stream, st.Dim, outputSummary(e.Text))
 		case exchange.EventLint:
 			add(e.Offset, "⚠ WSGI warning", st.Warn, e.Text+" ["+e.Rule+"]")
 		case exchange.EventWaitThread:
@@ -234,4 +234,17 @@ func (d *doc) timelineBlocks() []block {
 		add(ex.Duration, "done", st.status(r.status), status+" · "+size)
 	}
 	return blocks
+}
+
+// outputSummary is one output entry on a line of the timeline: its first
+// line, and how many more the Log tab shows.
+func outputSummary(text string) string {
+	lines := splitLines(text)
+	switch len(lines) {
+	case 0:
+		return ""
+	case 1:
+		return lines[0]
+	}
+	return lines[0] + " (+" + plural(len(lines)-1, "line", "lines") + ")"
 }

@@ -140,6 +140,7 @@ def run_call(app, call):
         except BaseException as e:
             error = error or describe_failure(call, e)
             error["message"] = "close() raised: " + error["message"]
+    call.end_lines()
     if call.wrappers:
         call.lint_all((unclosed_wrapper(call.wrappers),))
     # Modules this call imported go out before its DONE: once the client

@@ -109,6 +109,7 @@ class Call(object):
         self.wrappers = None  # wsgi.file_wrapper objects the app made, to see they get closed
         self.waited = False  # it waited in the pool's backlog for a thread
         self.input = None  # the call's wsgi.input (make_environ)
+        self.partial = None  # stream code → the line printed so far, not ended yet (log)
 
     def condition(self):
         cond = self.cond
@@ -178,6 +179,7 @@ class Call(object):
             raise Cancelled()
 
     def wait_step(self):
+        self.end_lines()
         self.flush()
         self.vacate()
         cond = self.condition()
@@ -189,6 +191,7 @@ class Call(object):
 
     def ask_line(self):
         """sys.stdin.readline() during this call: say so and wait for the line."""
+        self.end_lines()  # pdb's "(Pdb) " prompt
         self.queue(INPUT)
         self.flush()
         self.vacate()
@@ -220,11 +223,42 @@ class Call(object):
                 self.wait_step()
 
     def log(self, stream, text):
-        """Text printed while the call ran, in pieces that each fit a frame:
-        output of any size passes."""
+        """Text printed while the call ran. print() writes its arguments, the
+        spaces between them and the newline separately; the writes of a line
+        are joined and the line goes out at its newline, so one print is one
+        entry wherever the parent shows it. A line still open goes out at the
+        end of the call, when the call waits for the parent, and once it is
+        MAX_LOG_CHARS long: output of any size passes, in pieces that each
+        fit a frame."""
+        with self.out_lock:
+            if self.partial is None:
+                self.partial = {}
+            text = self.partial.pop(stream, "") + text
+            end = text.rfind("\n") + 1
+            if end < len(text) and len(text) - end < MAX_LOG_CHARS:
+                self.partial[stream] = text[end:]
+                text = text[:end]
+        self.send_log(stream, text)
+
+    def send_log(self, stream, text):
         for i in range(0, len(text), MAX_LOG_CHARS):
             self.queue(LOG, stream + text[i:i + MAX_LOG_CHARS].encode("utf-8", "replace"))
             self.flush()
+
+    def end_lines(self, stream=None):
+        """Send the lines still open (a prompt, a print with end=""), of one
+        stream or of all: the app flushed it, or the call ends or waits for
+        the parent, and what it printed must show."""
+        if not self.partial:  # nearly every call: no lock
+            return
+        with self.out_lock:
+            if stream is None:
+                open_lines, self.partial = self.partial, {}
+            else:
+                open_lines = {stream: self.partial.pop(stream, "")}
+        for code, text in open_lines.items():
+            if text:
+                self.send_log(code, text)
 
     def lint(self, rule, message):
         self.queue(LINT, json.dumps({"rule": rule, "message": clip(message)}).encode("utf-8"))
