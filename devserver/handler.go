@@ -40,7 +40,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if h := s.debug.catch(rec.ex); h != nil {
 		st = &stepper{d: s.debug, h: h, rec: rec}
 		defer st.finish()
-		if st.wait(r.Context(), exchange.HeldBeforeApp, &env) == actAbort {
+		body := holdBody(r, rec)
+		defer body.close()
+		waited := st.wait(body.ctx, exchange.HeldBeforeApp, &env)
+		body.release()
+		if waited == actAbort {
 			if st.gone {
 				rec.fail(&exchange.Failure{Kind: exchange.FailCancelled, Message: "the client went away while the request was held in the debugger"})
 				return
