@@ -166,7 +166,8 @@ func TestControlAbortsAHeldRequest(t *testing.T) {
 }
 
 // The pdb console's calls: each prompt is an input event; the lines sent
-// drive pdb, and the request finishes.
+// drive pdb, and the request finishes. The exchange keeps the lines typed
+// where pdb read them, so its transcript reads as on a terminal.
 func TestControlAnswersPdb(t *testing.T) {
 	t.Parallel()
 	cs := startDebugSession(t)
@@ -174,7 +175,7 @@ func TestControlAnswersPdb(t *testing.T) {
 	var transcript strings.Builder
 	prompt := func() uint64 {
 		u := cs.next("pdb's prompt", func(u exchange.Update) bool {
-			if u.Event != nil && u.Event.Event.Kind == exchange.EventLog && u.Event.Event.Stream == "stdout" {
+			if e := u.Event; e != nil && e.Event.Kind == exchange.EventLog && (e.Event.Stream == "stdout" || e.Event.Stream == "stdin") {
 				transcript.WriteString(u.Event.Event.Text)
 			}
 			return u.Event != nil && u.Event.Event.Kind == exchange.EventInput
@@ -190,7 +191,7 @@ func TestControlAnswersPdb(t *testing.T) {
 		t.Fatal(err)
 	}
 	prompt()
-	if !strings.Contains(transcript.String(), "(Pdb) ") || !strings.Contains(transcript.String(), "['stepped']") {
+	if !strings.Contains(transcript.String(), "(Pdb) n\n") || !strings.Contains(transcript.String(), "(Pdb) p seen\n['stepped']\n") {
 		t.Fatalf("pdb's output:\n%s", transcript.String())
 	}
 	if err := cs.ctl.Input(id, "c\n", false); err != nil {

@@ -178,6 +178,7 @@ func (rec *recorder) chunk(ev pyrunner.Event, limit int) {
 var streamNames = map[byte]string{
 	pyrunner.StreamErrors: "wsgi.errors",
 	pyrunner.StreamStdout: "stdout",
+	pyrunner.StreamStdin:  "stdin",
 	pyrunner.StreamStderr: "stderr",
 }
 

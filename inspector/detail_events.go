@@ -95,9 +95,12 @@ func (d *doc) logBlocks() []block {
 			blocks = append(blocks, block{heading: true, lines: []string{st.Section.Render("Output during the request")}})
 			logged = true
 		}
-		stream := st.Dim
-		if e.Stream != "stdout" {
-			stream = st.Stderr
+		stream := st.Stderr
+		switch e.Stream {
+		case "stdout":
+			stream = st.Dim
+		case "stdin": // a line typed at pdb's prompt
+			stream = st.Note
 		}
 		prefix := st.Offset.Render(padLeft(formatOffset(e.Offset), 9)) + " " + stream.Render(pad(e.Stream, 11)) + " "
 		indent := strings.Repeat(" ", 22)

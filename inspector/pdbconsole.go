@@ -204,7 +204,7 @@ func (p *pdbConsole) ingest(u exchange.Update, rows rowSource) {
 	switch {
 	case u.Done != nil:
 		p.end(u.Done.ID)
-	case u.Event != nil && u.Event.Event.Kind == exchange.EventLog && u.Event.Event.Stream != "wsgi.errors":
+	case u.Event != nil && u.Event.Event.Kind == exchange.EventLog && onTerminal(u.Event.Event.Stream):
 		if s := p.session(u.Event.ID); s != nil {
 			s.write(u.Event.Event.Text)
 		}
@@ -221,13 +221,18 @@ func (p *pdbConsole) ingest(u exchange.Update, rows rowSource) {
 	}
 }
 
+// onTerminal is true for the streams a terminal would show the app's pdb
+// session on: stdout and stderr. What was typed (stdin) the console
+// echoes as it is sent.
+func onTerminal(stream string) bool { return stream == "stdout" || stream == "stderr" }
+
 // begin starts a session with what the request printed before it asked.
 func (p *pdbConsole) begin(id uint64, r *row) *pdbSession {
 	s := &pdbSession{id: id, label: fmt.Sprintf("request #%d", id)}
 	if r != nil {
 		s.label = r.ex.Method + " " + r.ex.Target
 		for _, e := range r.ex.Events {
-			if e.Kind == exchange.EventLog && e.Stream != "wsgi.errors" {
+			if e.Kind == exchange.EventLog && onTerminal(e.Stream) {
 				s.write(e.Text)
 			}
 		}

@@ -26,6 +26,7 @@ const (
 	StreamErrors byte = 'e' // wsgi.errors
 	StreamStdout byte = 'o'
 	StreamStderr byte = 'r'
+	StreamStdin  byte = 'i' // a line sys.stdin read (a pdb command typed): a transcript shows it
 )
 
 // Event is one step of a call, in the order the app caused them.

@@ -102,7 +102,7 @@ const (
 	EventStartResponse = "start_response" // Status, Headers (ExcInfo when given)
 	EventChunk         = "chunk"          // Size bytes from the iterable
 	EventWrite         = "write"          // Size bytes from write()
-	EventLog           = "log"            // Text to Stream: wsgi.errors, stdout, stderr
+	EventLog           = "log"            // Text to Stream: wsgi.errors, stdout, stderr, or stdin (a line the app read)
 	EventLint          = "lint"           // Rule, Text
 	EventClose         = "close"          // the iterable was closed
 	EventError         = "error"          // the call failed: see Exchange.Failure
@@ -130,7 +130,7 @@ type Event struct {
 	Headers []Header      `json:"headers,omitempty"`
 	ExcInfo string        `json:"exc_info,omitempty"`
 	Size    int           `json:"size,omitempty"`
-	Stream  string        `json:"stream,omitempty"` // "wsgi.errors", "stdout", "stderr"
+	Stream  string        `json:"stream,omitempty"` // "wsgi.errors", "stdout", "stderr", "stdin"
 	Text    string        `json:"text,omitempty"`
 	Rule    string        `json:"rule,omitempty"`
 }

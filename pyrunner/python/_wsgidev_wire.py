@@ -200,7 +200,10 @@ class Call(object):
             while not self.lines and not self.cancelled:
                 cond.wait()
             self.check()
-            return self.lines.popleft()
+            line = self.lines.popleft()
+        if line:  # the transcript shows what was typed, where it was read
+            self.send_log(b"i", line.decode("utf-8", "replace"))
+        return line
 
     def emit_body(self, typ, data):
         """Queue body bytes, honouring the flow-control window and step gates."""
