@@ -158,7 +158,9 @@ func bodyOK(r *http.Request, rec *recorder, resp *response, call *pyrunner.Call)
 // yet, or a cut connection when the body had started (no fake success).
 func (s *Server) done(r *http.Request, rec *recorder, resp *response, ev pyrunner.Event) {
 	f := ev.Failure
-	rec.event(exchange.Event{Kind: exchange.EventClose})
+	if f == nil || !(f.NoIterable || f.Kind == pyrunner.FailChildExit) {
+		rec.event(exchange.Event{Kind: exchange.EventClose})
+	}
 	var badBody error
 	if !resp.committed {
 		if badBody = rec.settleBody(r, resp); badBody != nil {

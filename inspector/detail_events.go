@@ -53,11 +53,8 @@ func (d *doc) bodyBlocks() []block {
 	blocks = append(blocks, d.explainTopic(bodyTexts, "body", 2)...)
 	blocks = append(blocks, d.explainTopic(bodyTexts, "iteration", 2)...)
 	if n == 0 {
-		msg := "No body chunks yet."
-		if !r.live {
-			msg = "The app's iterable yielded no body."
-		}
-		blocks = append(blocks, block{text: strings.ToLower(msg), lines: []string{st.Dim.Render(msg)}})
+		msg := noChunks(r)
+		blocks = append(blocks, block{text: strings.ToLower(msg), lines: wrapStyle(st.Dim, msg, d.width)})
 	} else {
 		head := fmt.Sprintf("%6s  %10s  %10s  %10s", "#", "size", "offset", "since call")
 		blocks = append(blocks, block{heading: true, lines: []string{st.Header.Render(head)}})
@@ -69,6 +66,30 @@ func (d *doc) bodyBlocks() []block {
 		title = "Content so far"
 	}
 	return append(blocks, d.renderBody(title, ex.ResponseBody, headerValue(ex.ResponseHeaders, "Content-Type"))...)
+}
+
+// noChunks says why a response has no body chunks: the app was not
+// called, raised before it returned an iterable, or its iterable was empty.
+func noChunks(r *row) string {
+	ex := r.ex
+	called, closed := false, false
+	for _, e := range ex.Events {
+		called = called || e.Kind == exchange.EventEnviron
+		closed = closed || e.Kind == exchange.EventClose
+	}
+	page := ""
+	if ex.ResponseBody.Size > 0 {
+		page = "; the content below is wsgidev's own page"
+	}
+	switch {
+	case r.live:
+		return "No body chunks yet."
+	case !called:
+		return "The app was not called" + page + "."
+	case !closed && ex.Failure != nil:
+		return "The app raised before it returned an iterable: there was no body" + page + "."
+	}
+	return "The app's iterable yielded no body."
 }
 
 // wrapStyle wraps prose at word boundaries and styles every line.

@@ -49,6 +49,9 @@ type Failure struct {
 	Message   string `json:"message"`
 	Traceback string `json:"traceback,omitempty"`
 	AfterBody bool   `json:"after_body,omitempty"` // body bytes already went out
+	// NoIterable: the app raised (or was stopped) before it returned an
+	// iterable, so there was nothing to iterate or close.
+	NoIterable bool `json:"no_iterable,omitempty"`
 }
 
 // Failure kinds.

@@ -157,6 +157,8 @@ def run_call(app, call):
         call.queue(LEFT, U32.pack(min(left, 0xFFFFFFFF)))
     if error is not None:
         error["after_body"] = call.headers_sent
+        if result is None or result is False:  # nothing to iterate, nothing to close
+            error["no_iterable"] = True
         call.queue(DONE, json.dumps(error).encode("utf-8"))
     else:
         call.queue(DONE)
