@@ -60,6 +60,10 @@ type ConsoleKeyMap struct {
 	Hide key.Binding
 	Prev key.Binding // the line sent before, as in a shell
 	Next key.Binding
+	// Interrupt is ctrl+c: it stops the app that runs on after a pdb
+	// command and brings the prompt back; at the prompt it clears the
+	// line typed. It never quits wsgidev.
+	Interrupt key.Binding
 }
 
 // DefaultConsoleKeyMap returns the pdb console's keys.
@@ -71,6 +75,8 @@ func DefaultConsoleKeyMap() ConsoleKeyMap {
 		Hide: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "hide console")),
 		Prev: key.NewBinding(key.WithKeys("up"), key.WithHelp("↑/↓", "history")),
 		Next: key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "next in history")),
+
+		Interrupt: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "interrupt")),
 	}
 }
 
@@ -120,7 +126,7 @@ func (p *pdbConsole) ShortHelp() []key.Binding {
 	if !p.focused() {
 		return []key.Binding{k.Show}
 	}
-	return []key.Binding{k.Send, k.Prev, k.EOF, k.Hide, p.c.keys.Quit}
+	return []key.Binding{k.Send, k.Prev, k.EOF, k.Interrupt, k.Hide}
 }
 
 func (p *pdbConsole) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
@@ -129,7 +135,7 @@ func (p *pdbConsole) FullHelp() [][]key.Binding { return [][]key.Binding{p.Short
 // detail view has the keyboard.
 func (p *pdbConsole) sync(free bool) {
 	k, on := &p.c.keys.Console, p.focused()
-	for _, b := range []*key.Binding{&k.Send, &k.EOF, &k.Hide, &k.Prev, &k.Next} {
+	for _, b := range []*key.Binding{&k.Send, &k.EOF, &k.Hide, &k.Prev, &k.Next, &k.Interrupt} {
 		b.SetEnabled(on)
 	}
 	k.Show.SetEnabled(free && p.away())
@@ -270,8 +276,8 @@ func (p *pdbConsole) key(msg tea.KeyMsg) tea.Cmd {
 	k := &p.c.keys.Console
 	s := p.current
 	switch {
-	case key.Matches(msg, p.c.keys.Quit):
-		return tea.Quit
+	case key.Matches(msg, k.Interrupt):
+		return p.interrupt(s)
 	case key.Matches(msg, k.Hide):
 		s.hidden = true
 		return nil
@@ -295,6 +301,20 @@ func (p *pdbConsole) key(msg tea.KeyMsg) tea.Cmd {
 	var cmd tea.Cmd
 	p.ti, cmd = p.ti.Update(msg)
 	return cmd
+}
+
+// interrupt is ctrl+c: at pdb's prompt it clears the line typed, as a
+// shell does; while the app runs on after a command it stops the app
+// there and pdb's prompt comes back.
+func (p *pdbConsole) interrupt(s *pdbSession) tea.Cmd {
+	if s.waiting {
+		p.ti.Reset()
+		p.recall = len(p.history)
+		return nil
+	}
+	s.write("^C\n")
+	ctl, id := p.ctl, s.id
+	return func() tea.Msg { return consoleSentMsg{err: ctl.Interrupt(id)} }
 }
 
 // recallLine puts the line sent before (-1) or after (+1) the one shown

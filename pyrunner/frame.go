@@ -29,12 +29,13 @@ const (
 	frameRun       byte = 16
 	frameLeft      byte = 17
 
-	frameCall   byte = 32
-	frameBody   byte = 33
-	frameCredit byte = 34
-	frameStep   byte = 35
-	frameCancel byte = 36
-	frameLine   byte = 37
+	frameCall      byte = 32
+	frameBody      byte = 33
+	frameCredit    byte = 34
+	frameStep      byte = 35
+	frameCancel    byte = 36
+	frameLine      byte = 37
+	frameInterrupt byte = 38
 )
 
 const (

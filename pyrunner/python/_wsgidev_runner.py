@@ -34,6 +34,7 @@ from _wsgidev_wire import (CALL, CHUNK, DONE, EXCINFO, HEADER, HELLO, INPUT, LEF
 def run_call(app, call):
     environ = make_environ(call)
     current.call = call
+    call.thread = threading.get_ident()
 
     def write(data):
         if call.finished:
@@ -132,8 +133,8 @@ def run_call(app, call):
     except BaseException as e:
         error = describe_failure(call, e)
     finally:
+        call.end_interrupt()  # sets call.finished
         current.call = None
-        call.finished = True
     if result is not None and hasattr(result, "close"):
         try:
             result.close()

@@ -13,6 +13,7 @@ import struct
 import threading
 from collections import deque
 
+from _wsgidev_interrupt import interrupt
 from _wsgidev_loader import clip
 from _wsgidev_streams import READ_AHEAD
 
@@ -23,7 +24,7 @@ U32 = struct.Struct(">I")
 # Frame types (PROTOCOL.md).
 (HELLO, READY, LOAD_ERROR, START, CHUNK, WRITE, READ, LOG, LINT, DONE, MODULES, EXCINFO, LIBS, INPUT, WAIT,
  RUN, LEFT) = range(1, 18)
-CALL, BODY, CREDIT, STEP, CANCEL, LINE = range(32, 38)
+CALL, BODY, CREDIT, STEP, CANCEL, LINE, INTERRUPT = range(32, 39)
 
 STEP_MODE, HAS_BODY = 1, 2
 CHUNK_OVERHEAD = 256  # the flow-control cost of one frame beyond its bytes
@@ -110,6 +111,9 @@ class Call(object):
         self.waited = False  # it waited in the pool's backlog for a thread
         self.input = None  # the call's wsgi.input (make_environ)
         self.partial = None  # stream code → the line printed so far, not ended yet (log)
+        self.thread = None  # the ident of the thread running the app (run_call)
+        self.stop_interrupt = None  # cancels an INTERRUPT that has not taken effect yet
+        self.asking = False  # waits for a line of sys.stdin: pdb's prompt is up already
 
     def condition(self):
         cond = self.cond
@@ -138,7 +142,27 @@ class Call(object):
                 self.cancelled = True
             elif typ == LINE:
                 self.lines.append(payload)
+            elif typ == INTERRUPT:
+                self.interrupt()
             cond.notify_all()
+
+    def interrupt(self):
+        """Ctrl-C in the pdb console: stop the app where it runs
+        (_wsgidev_interrupt.py). Once is enough until the call ends."""
+        if self.thread is None or self.finished or self.asking or self.stop_interrupt is not None:
+            return
+        self.stop_interrupt = interrupt(self.thread)
+        if self.finished:  # it ended meanwhile: end_interrupt may have missed it
+            self.stop_interrupt()
+
+    def end_interrupt(self):
+        """At the end of the app's part: an interrupt still pending must not
+        reach the runner, nor a later call on this thread. Sets finished
+        first, so that interrupt() either sees it or is seen here."""
+        self.finished = True
+        stop = self.stop_interrupt
+        if stop is not None:
+            stop()
 
     def wait_thread(self, waiting):
         """Every thread is busy: this call waits, one of ``waiting``."""
@@ -197,8 +221,10 @@ class Call(object):
         self.vacate()
         cond = self.condition()
         with cond:
+            self.asking = True
             while not self.lines and not self.cancelled:
                 cond.wait()
+            self.asking = False
             self.check()
             line = self.lines.popleft()
         if line:  # the transcript shows what was typed, where it was read
