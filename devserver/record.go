@@ -213,7 +213,7 @@ func (rec *recorder) lint(rule, message string) {
 
 func (rec *recorder) fail(f *exchange.Failure) {
 	rec.ex.Failure = f
-	rec.event(exchange.Event{Kind: exchange.EventError, Rule: f.Rule, Text: f.Message})
+	rec.event(exchange.Event{Kind: exchange.EventError, Failure: f.Kind, Rule: f.Rule, Text: f.Message})
 }
 
 // checkLength warns when the body disagrees with the app's own

@@ -155,13 +155,17 @@ func (d *doc) logBlocks() []block {
 
 func (d *doc) failureBlocks(f *exchange.Failure) []block {
 	st := &d.c.styles
+	title, style := "Failure", st.Error
+	if !f.Kind.IsError() {
+		title, style = "The client left", st.Left // no error (help.go's legend)
+	}
 	blocks := []block{{heading: true, lines: []string{""}},
-		{heading: true, lines: []string{st.Section.Render("Failure") + "  " + st.Error.Render(string(f.Kind))}}}
+		{heading: true, lines: []string{st.Section.Render(title) + "  " + style.Render(string(f.Kind))}}}
 	msg := f.Message
 	if f.Rule != "" {
 		msg = "WSGI rule broken: " + msg + " [" + f.Rule + "]"
 	}
-	blocks = append(blocks, block{text: strings.ToLower(msg), lines: wrapStyle(st.Error, sanitize(msg), d.width)})
+	blocks = append(blocks, block{text: strings.ToLower(msg), lines: wrapStyle(style, sanitize(msg), d.width)})
 	if f.Cut {
 		note := "The connection was cut: the app failed after the body had started."
 		blocks = append(blocks, block{text: strings.ToLower(note), lines: wrapStyle(st.Warn, note, d.width)})
@@ -241,7 +245,11 @@ func (d *doc) timelineBlocks() []block {
 			if e.Rule != "" {
 				detail += " [" + e.Rule + "]"
 			}
-			add(e.Offset, "✗ failed", st.Error, detail)
+			if e.Failure.IsError() {
+				add(e.Offset, "✗ failed", st.Error, detail)
+			} else {
+				add(e.Offset, "⊘ client left", st.Left, detail)
+			}
 		default:
 			if label, style, detail, ok := d.debugEntry(e); ok {
 				add(e.Offset, label, style, detail)

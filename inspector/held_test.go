@@ -428,7 +428,7 @@ func TestClearKeepsHeld(t *testing.T) {
 	f := newFakeDebugger()
 	m := send(newTestModel(100, 30, debugOptions(f)), UpdatesMsg(sampleUpdates()))
 	r := begin(7, 89*time.Second, "GET", "/held").held(ms, exchange.HeldBeforeApp)
-	m = press(send(m, UpdatesMsg(r.updates)), "C")
+	m = press(send(m, UpdatesMsg(r.updates)), "C", "y")
 	if n := m.c.store.len(); n != 1 || m.list.selected == nil || m.list.selected.ex.ID != 7 {
 		t.Fatalf("%d rows after the clear; want the held #7 alone, selected", n)
 	}

@@ -128,16 +128,17 @@ type Model struct {
 	detail   *detailModel
 	status   *statusBar
 	logs     *logPane
-	help     help.Model
+	helpPage *helpPage
 	input    inputLine
 
 	debug   *debugger   // held requests, breakpoints, the environ editor
 	pdb     *pdbConsole // the app's pdb sessions
 	replays *replays    // replays, pins, and the pane of their answers
 
+	asking   *question // a question on the status line waits for y or n (confirm.go)
 	showLog  bool
 	ticking  bool
-	helpView string // rendered in sync, so layout knows its height
+	helpView string // the help bar, rendered in sync
 }
 
 // NewModel returns the root model, for Run, tests and benchmarks.
@@ -149,8 +150,12 @@ func NewModel(opts Options) Model {
 	if opts.Large {
 		theme = LargeStyles
 	}
+	styles := theme(newRenderer(opts.NoColor))
+	if opts.NoColor {
+		styles.monochrome()
+	}
 	c := &common{
-		styles:  theme(newRenderer(opts.NoColor)),
+		styles:  styles,
 		keys:    DefaultKeyMap(),
 		now:     time.Now,
 		store:   newStore(opts.Keep),
@@ -160,19 +165,18 @@ func NewModel(opts Options) Model {
 	}
 	_, c.canStep = opts.Control.(StepControl)
 	m := Model{
-		c:      c,
-		list:   newListModel(c),
-		detail: newDetailModel(c),
-		status: newStatusBar(c),
-		logs:   newLogPane(c),
-		help:   help.New(),
-		input:  newInputLine(c),
+		c:        c,
+		list:     newListModel(c),
+		detail:   newDetailModel(c),
+		status:   newStatusBar(c),
+		logs:     newLogPane(c),
+		helpPage: newHelpPage(c),
+		input:    newInputLine(c),
 
 		debug:   newDebugger(c, opts.Control),
 		pdb:     newPdbConsole(c, opts.Control),
 		replays: newReplays(c, opts.Control),
 	}
-	m.help.Styles = c.styles.Help
 	m.sync()
 	return m
 }
@@ -234,6 +238,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.status.lost += msg.dropped.Other
 		m.status.lostOutput += msg.dropped.Output
 		cmd = tea.Batch(m.ingest(msg.updates), m.wait(msg.at, len(msg.updates)))
+		if note := m.status.caughtUp(m.c.store.live); note != "" {
+			m.logs.note(msg.at, note)
+		}
 	case UpdatesMsg:
 		cmd = m.ingest(msg)
 	case tickMsg:
@@ -247,6 +254,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.debug.Update(msg)
 	case consoleSentMsg:
 		m.pdb.Update(msg)
+	case quitMsg:
+		cmd = m.quit()
 	default:
 		_, cmd = m.replays.Update(msg)
 	}

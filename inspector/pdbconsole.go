@@ -98,6 +98,9 @@ func (p *pdbConsole) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
 		if key.Matches(msg, p.c.keys.Console.Show) && !p.focused() {
+			if len(p.sessions) == 0 {
+				p.c.post(flashMsg{"no pdb session: breakpoint() in the app opens one here, with its prompt", false})
+			}
 			p.show()
 			return p, nil
 		}
@@ -120,11 +123,14 @@ func (p *pdbConsole) handles(msg tea.KeyMsg) bool {
 }
 
 // ShortHelp is the console's keys while it has the keyboard, else the
-// one that shows it.
+// one that shows it while a session runs with the console hidden.
 func (p *pdbConsole) ShortHelp() []key.Binding {
 	k := &p.c.keys.Console
 	if !p.focused() {
-		return []key.Binding{k.Show}
+		if p.away() {
+			return []key.Binding{k.Show}
+		}
+		return nil
 	}
 	return []key.Binding{k.Send, k.Prev, k.EOF, k.Interrupt, k.Hide}
 }
@@ -138,7 +144,7 @@ func (p *pdbConsole) sync(free bool) {
 	for _, b := range []*key.Binding{&k.Send, &k.EOF, &k.Hide, &k.Prev, &k.Next, &k.Interrupt} {
 		b.SetEnabled(on)
 	}
-	k.Show.SetEnabled(free && p.away())
+	k.Show.SetEnabled(free && p.ctl != nil) // with no session it says how to start one
 }
 
 // segs are the status line's words on the console: an error, and a

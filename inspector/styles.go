@@ -62,6 +62,8 @@ type Styles struct {
 	Held     lipgloss.Style // a request held in the debugger: the list mark, its position
 	Edited   lipgloss.Style // an environ key edited in the debugger
 	Console  lipgloss.Style // the pdb console's transcript
+	Question lipgloss.Style // a question on the status line (quit? clear?)
+	Left     lipgloss.Style // the ⊘ of a request whose client left before its answer ended
 
 	Help help.Styles
 }
@@ -76,6 +78,17 @@ func newRenderer(noColor bool) *lipgloss.Renderer {
 		return r
 	}
 	return lipgloss.NewRenderer(os.Stdout)
+}
+
+// monochrome gives back, under NO_COLOR, the emphasis that marks where
+// the user is: NO_COLOR is about colour only, and with no colour at all
+// the selected row would differ from the others by its › alone: it is
+// bold in reverse video, with no colour. (The active tab has its
+// brackets.)
+func (s *Styles) monochrome() {
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.ANSI) // attributes only: the style has no colour
+	s.Selected = r.NewStyle().Bold(true).Reverse(true)
 }
 
 // palette is a theme's colours, each for light and dark terminals.
@@ -125,7 +138,7 @@ func LargeStyles(r *lipgloss.Renderer) Styles {
 		&s.Method, &s.Live, &s.Status2, &s.Status3, &s.Status4, &s.Status5, &s.Warn, &s.Error, &s.OK,
 		&s.TabActive, &s.TabInactive, &s.Section, &s.Key, &s.String, &s.Object, &s.Offset, &s.StatusLine,
 		&s.Prompt, &s.Input, &s.PaneTitle, &s.Stderr, &s.Explain, &s.ExplainWhere, &s.Arrow,
-		&s.Held, &s.Edited, &s.Console,
+		&s.Held, &s.Edited, &s.Console, &s.Question, &s.Left,
 		&s.Help.Ellipsis, &s.Help.ShortKey, &s.Help.ShortDesc, &s.Help.ShortSeparator,
 		&s.Help.FullKey, &s.Help.FullDesc, &s.Help.FullSeparator,
 	} {
@@ -183,6 +196,8 @@ func paletteStyles(r *lipgloss.Renderer, p palette) Styles {
 	s.Held = r.NewStyle().Foreground(yellow).Bold(true)
 	s.Edited = r.NewStyle().Foreground(accent)
 	s.Console = r.NewStyle().Foreground(fg)
+	s.Question = r.NewStyle().Foreground(yellow).Bold(true)
+	s.Left = r.NewStyle().Foreground(yellow)
 
 	key := r.NewStyle().Foreground(dim).Bold(true)
 	desc := r.NewStyle().Foreground(faint)
@@ -237,7 +252,7 @@ func (p paint) render(s string) string {
 type rowPaints struct {
 	renderer                          *lipgloss.Renderer
 	dim, method, selected, live, warn paint
-	errorMark, held                   paint
+	errorMark, held, left             paint
 	status                            [6]paint // by hundreds: 0 for none, 1-5
 }
 
@@ -246,7 +261,7 @@ func (s *Styles) rowPaints() *rowPaints {
 		renderer: s.renderer,
 		dim:      paintOf(s.Dim), method: paintOf(s.Method), selected: paintOf(s.Selected),
 		live: paintOf(s.Live), warn: paintOf(s.Warn), errorMark: paintOf(s.Error),
-		held: paintOf(s.Held),
+		held: paintOf(s.Held), left: paintOf(s.Left),
 	}
 	for i := range p.status {
 		p.status[i] = paintOf(s.status(i * 100))
