@@ -69,7 +69,7 @@ func shellWrap(cmd string, width int) []string {
 	room := max(width-2, 8) // " \" ends a line
 	var lines []string
 	line := ""
-	for _, w := range shellWords(cmd) {
+	for _, w := range optionWords(shellWords(cmd)) {
 		switch {
 		case line == "" || len(line)+1+len(w) <= room:
 			if line != "" {
@@ -91,6 +91,23 @@ func shellWrap(cmd string, width int) []string {
 		line = pieces[len(pieces)-1]
 	}
 	return append(lines, line)
+}
+
+// optionWords keeps an option with its argument ("-H 'Accept: */*'"), so
+// that a line never ends in an option whose value starts the next: a
+// word starting with "-" goes with the word after it, unless that is an
+// option too.
+func optionWords(words []string) []string {
+	var out []string
+	for i := 0; i < len(words); i++ {
+		w := words[i]
+		if strings.HasPrefix(w, "-") && i+1 < len(words) && !strings.HasPrefix(words[i+1], "-") {
+			w += " " + words[i+1]
+			i++
+		}
+		out = append(out, w)
+	}
+	return out
 }
 
 // splitWord breaks a line whose last word is too long into lines of at
