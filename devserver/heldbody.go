@@ -44,7 +44,7 @@ func holdBody(r *http.Request, rec *recorder) *heldBody {
 	rec.tap.r = h.spool
 	rc, ok := r.Context().Value(recConnKey{}).(*recConn)
 	if !expectsContinue(r) {
-		h.spool.start(cancel)
+		h.spool.start(h.failed)
 	} else if ok {
 		h.conn, h.peeking, h.watched = rc.Conn, true, make(chan struct{})
 		go h.watch()
@@ -65,7 +65,16 @@ func (h *heldBody) watch() {
 	case ended:
 		h.cancel()
 	default: // the body comes: 100 Continue is moot now
-		h.spool.start(h.cancel)
+		h.spool.start(h.failed)
+	}
+}
+
+// failed takes the read-ahead's error: a client gone mid-body releases
+// the request; a malformed body waits for the app, which reads the error
+// where it comes, and the client gets its 400 as without the debugger.
+func (h *heldBody) failed(err error) {
+	if clientGone(err) {
+		h.cancel()
 	}
 }
 

@@ -71,6 +71,25 @@ func TestHeldBodyReachesTheApp(t *testing.T) {
 	}
 }
 
+// A malformed chunked body read ahead is not a client gone: the request
+// stays held, and once it goes on the client gets its 400, as without
+// the debugger.
+func TestHeldMalformedBodyStaysHeld(t *testing.T) {
+	ts := startStepping(t)
+	d := ts.srv.Debugger()
+	d.SetBreak(breakpoint(t, "POST /echo"))
+	conn, err := net.Dial("tcp", strings.TrimPrefix(ts.URL, "http://"))
+	must(t, err)
+	defer conn.Close()
+	io.WriteString(conn, "POST /echo HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n")
+	h := waitHeld(t, d, exchange.HeldBeforeApp) // the read-ahead, started first, has met the bad chunk by now
+	must(t, d.Continue(h.ID))
+	answer := (&rawClient{conn: conn}).rest(t)
+	if !strings.HasPrefix(answer, "HTTP/1.1 400 ") || !strings.Contains(answer, "invalid byte in chunk length") {
+		t.Errorf("answer %q, want a 400 naming the malformed chunk", answer)
+	}
+}
+
 // A held request whose client waits for 100 Continue gets none for being
 // held: the app's first read of the body says it, once the request goes on.
 func TestHeldExpectContinue(t *testing.T) {

@@ -27,18 +27,18 @@ type spool struct {
 	src io.ReadCloser
 
 	mu      sync.Mutex
-	cond    *sync.Cond // signalled when the read-ahead stored bytes or stopped
-	mem     []byte     // the first spoolMemory bytes
-	file    *os.File   // the bytes after mem, when more came; nil until then
-	fileLen int64      // bytes in file
-	tail    []byte     // bytes no file could take: the read-ahead stops after them
-	taken   int64      // bytes handed to the reader
-	err     error      // what ended src (io.EOF at its end); nil while it goes on
-	running bool       // the read-ahead goroutine reads src
-	stop    bool       // the read-ahead ends after its current read
-	gone    func()     // called when src fails: the client went away mid-body
-	closed  bool       // discarded: the request is over
-	buf     []byte     // the read-ahead's buffer
+	cond    *sync.Cond  // signalled when the read-ahead stored bytes or stopped
+	mem     []byte      // the first spoolMemory bytes
+	file    *os.File    // the bytes after mem, when more came; nil until then
+	fileLen int64       // bytes in file
+	tail    []byte      // bytes no file could take: the read-ahead stops after them
+	taken   int64       // bytes handed to the reader
+	err     error       // what ended src (io.EOF at its end); nil while it goes on
+	running bool        // the read-ahead goroutine reads src
+	stop    bool        // the read-ahead ends after its current read
+	failed  func(error) // called when src fails (not at its end)
+	closed  bool        // discarded: the request is over
+	buf     []byte      // the read-ahead's buffer
 }
 
 func newSpool(src io.ReadCloser) *spool {
@@ -48,10 +48,10 @@ func newSpool(src io.ReadCloser) *spool {
 }
 
 // start reads src ahead until it ends, spoolMax is spooled, or release;
-// gone is called when src fails (not at its end).
-func (s *spool) start(gone func()) {
+// failed is called when src fails (not at its end).
+func (s *spool) start(failed func(error)) {
 	s.mu.Lock()
-	s.running, s.gone = true, gone
+	s.running, s.failed = true, failed
 	s.mu.Unlock()
 	go s.readAhead()
 }
@@ -74,11 +74,11 @@ func (s *spool) readAhead() {
 			s.err, s.running = err, false
 		}
 		s.cond.Broadcast()
-		gone := s.gone
+		failed := s.failed
 		s.mu.Unlock()
 		if err != nil {
 			if !errors.Is(err, io.EOF) {
-				gone()
+				failed(err)
 			}
 			return
 		}

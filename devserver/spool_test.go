@@ -26,7 +26,7 @@ func TestSpoolKeepsABigBodyOnDisk(t *testing.T) {
 	body := bytes.Repeat([]byte("0123456789abcdef"), 5<<16) // 5 MiB
 	f := &feed{pieces: make(chan []byte)}
 	s := newSpool(f)
-	s.start(func() { t.Error("the body ended well, but the spool called it gone") })
+	s.start(func(err error) { t.Errorf("the body ended well, but the spool says it failed: %v", err) })
 	for i := 0; i < len(body); i += 32 << 10 {
 		f.pieces <- body[i:min(i+32<<10, len(body))]
 	}
@@ -53,7 +53,7 @@ func TestSpoolKeepsABigBodyOnDisk(t *testing.T) {
 func TestSpoolReleasedReadsOn(t *testing.T) {
 	f := &feed{pieces: make(chan []byte, 4)}
 	s := newSpool(f)
-	s.start(func() {})
+	s.start(func(error) {})
 	f.pieces <- []byte("read ahead, ")
 	s.release()
 	f.pieces <- []byte("in flight, ") // the read-ahead's last read
@@ -69,7 +69,7 @@ func TestSpoolReleasedReadsOn(t *testing.T) {
 func TestSpoolSourceFailing(t *testing.T) {
 	s := newSpool(io.NopCloser(io.MultiReader(bytes.NewReader([]byte("half")), errReader{})))
 	gone := make(chan struct{})
-	s.start(func() { close(gone) })
+	s.start(func(error) { close(gone) })
 	<-gone
 	got, err := io.ReadAll(s)
 	if string(got) != "half" || err != io.ErrUnexpectedEOF {
