@@ -241,15 +241,8 @@ func (d *doc) timelineBlocks() []block {
 			add(e.Offset, "close() called", plain, "")
 			explainOnce(bodyTexts, "close")
 		case exchange.EventError:
-			detail := e.Text
-			if e.Rule != "" {
-				detail += " [" + e.Rule + "]"
-			}
-			if e.Failure.IsError() {
-				add(e.Offset, "✗ failed", st.Error, detail)
-			} else {
-				add(e.Offset, "⊘ client left", st.Left, detail)
-			}
+			label, style, detail := d.errorEntry(e)
+			add(e.Offset, label, style, detail)
 		default:
 			if label, style, detail, ok := d.debugEntry(e); ok {
 				add(e.Offset, label, style, detail)
@@ -266,6 +259,19 @@ func (d *doc) timelineBlocks() []block {
 		add(ex.Duration, "done", st.status(r.status), status+" · "+size)
 	}
 	return blocks
+}
+
+// errorEntry is the timeline's line for a failure: an error, or a
+// client that left, which is none (help.go's legend).
+func (d *doc) errorEntry(e exchange.Event) (label string, style lipgloss.Style, detail string) {
+	detail = e.Text
+	if e.Rule != "" {
+		detail += " [" + e.Rule + "]"
+	}
+	if !e.Failure.IsError() {
+		return "⊘ client left", d.c.styles.Left, detail
+	}
+	return "✗ failed", d.c.styles.Error, detail
 }
 
 // outputSummary is one output entry on a line of the timeline: its first
