@@ -12,10 +12,12 @@ import (
 	"github.com/wsgidev/wsgidev/templates"
 )
 
-// appChoice is the app to serve and how the banner names it.
+// appChoice is the app to serve, how the banner names it, and the .env
+// files that gave it variables.
 type appChoice struct {
-	spec  pyrunner.AppSpec
-	label string
+	spec   pyrunner.AppSpec
+	label  string
+	dotenv dotenv
 }
 
 // chooseApp resolves APPSPEC, or finds app.py / wsgi.py, or falls back to

@@ -11,6 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/wsgidev/wsgidev/devserver"
+	"github.com/wsgidev/wsgidev/devserver/exchange"
 	"github.com/wsgidev/wsgidev/pyrunner"
 	"github.com/wsgidev/wsgidev/reload"
 )
@@ -31,7 +32,12 @@ type banner struct {
 	capture    string // --capture FILE
 	bodyCap    int
 	breaks     []devserver.Breakpoint
-	heldHint   string // what becomes of held requests here
+	heldHint   string   // what becomes of held requests here
+	lan        []lanURL // other addresses it answers at, bound to all of them
+	socket     string   // --bind unix:PATH
+	tls        *devserver.Cert
+	static     []devserver.StaticDir
+	scriptName string
 }
 
 func bannerFor(c *cli.Context, cfg devserver.SessionConfig, choice appChoice, sess *devserver.Session,
@@ -40,8 +46,23 @@ func bannerFor(c *cli.Context, cfg devserver.SessionConfig, choice appChoice, se
 		choice: choice, info: info, loadErr: loadErr, python: cfg.Child.Python, hello: hello,
 		url: sess.URL(), threads: cfg.Child.Threads, host: cfg.Host, watching: watching(w),
 		reloadHint: sess.ReloadHint(), warm: cfg.Child.Warm, capture: cfg.Capture, bodyCap: cfg.BodyCap,
-		breaks: cfg.Breaks, heldHint: sess.HeldHint(),
+		breaks: cfg.Breaks, heldHint: sess.HeldHint(), lan: sessionLAN(cfg, sess),
+		socket: cfg.Socket, tls: cfg.TLS, static: cfg.Static, scriptName: cfg.ScriptName,
 	}
+}
+
+// sessionLAN lists the other addresses a session bound to all of them
+// answers at.
+func sessionLAN(cfg devserver.SessionConfig, sess *devserver.Session) []lanURL {
+	tcp, ok := sess.Addr().(*net.TCPAddr)
+	if !isWildcard(cfg.Host) || !ok {
+		return nil
+	}
+	scheme := "http"
+	if cfg.TLS != nil {
+		scheme = "https"
+	}
+	return lanURLs(localInterfaces(), scheme, tcp.Port, cfg.ScriptName+"/", tcp.IP.To4() == nil)
 }
 
 func printBanner(w io.Writer, b banner) {
@@ -52,7 +73,7 @@ func printBanner(w io.Writer, b banner) {
 	}
 	switch {
 	case b.loadErr != nil:
-		fmt.Fprintf(w, "  app      %s: failed to import (see below; the server stays up)\n", b.choice.label)
+		fmt.Fprintf(w, "  app      %s: %s (see below; the server stays up)\n", b.choice.label, loadWords(b.loadErr))
 	default:
 		fmt.Fprintf(w, "  app      %s\n", b.choice.label)
 		// What the app says of itself is printed as text, never as escapes.
@@ -60,23 +81,39 @@ func printBanner(w io.Writer, b banner) {
 	}
 	fmt.Fprintf(w, "  python   %s (Python %s, from %s)\n", devserver.Printable(b.hello.Executable), devserver.Printable(b.hello.Python), b.python.Source)
 	fmt.Fprintf(w, "  threads  %d\n", b.threads)
+	printDotenv(w, b.choice.dotenv)
 	printReload(w, b)
 	if b.capture != "" {
 		fmt.Fprintf(w, "  capture  %s (bodies up to %d bytes)\n", b.capture, b.bodyCap)
 	}
 	printBreaks(w, b)
-	fmt.Fprintf(w, "  serving  %s  (Ctrl-C to stop)\n", b.url)
+	printServing(w, b)
 	if !isLoopback(b.host) {
-		fmt.Fprintf(w, "  WARNING  bound to %s: anyone who can reach this machine can use this development server\n", b.host)
+		host := b.host
+		if strings.Contains(host, ":") {
+			host = "[" + host + "]" // bound to [::]
+		}
+		fmt.Fprintf(w, "  WARNING  bound to %s: anyone who can reach this machine can use this development server\n", host)
 	}
 	var le *pyrunner.LoadError
 	if errors.As(b.loadErr, &le) {
-		fmt.Fprintf(w, "wsgidev: the app failed to import: %s: %s\n", devserver.Printable(le.Kind), devserver.Printable(le.Message))
+		fmt.Fprintf(w, "wsgidev: %s\n", devserver.Printable(le.Error()))
 		var tb strings.Builder
 		devserver.Log{}.Traceback(&tb, le.Traceback)
 		io.WriteString(w, tb.String())
+		if le.Hint != "" {
+			fmt.Fprintln(w, "wsgidev: "+devserver.Printable(le.Hint))
+		}
 		fmt.Fprintln(w, "wsgidev: still serving: requests get this error until a save fixes it")
 	}
+}
+
+// printDotenv names the .env files loaded.
+func printDotenv(w io.Writer, d dotenv) {
+	if len(d.files) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "  dotenv   %s: %s for the app (--no-dotenv to skip)\n", devserver.Printable(strings.Join(d.files, ", ")), exchange.Plural(d.added, "variable"))
 }
 
 func printReload(w io.Writer, b banner) {
@@ -125,7 +162,17 @@ func isLoopback(host string) bool {
 
 func appLabel(choice appChoice, info pyrunner.AppInfo, loadErr error) string {
 	if loadErr != nil {
-		return choice.label + " (failed to import)"
+		return choice.label + " (" + loadWords(loadErr) + ")"
 	}
 	return filepath.Base(info.File) + " → " + info.Callable
+}
+
+// loadWords says in a few words why the app is not there: it failed to
+// import, or it imported and the spec's name is not in it.
+func loadWords(loadErr error) string {
+	var le *pyrunner.LoadError
+	if errors.As(loadErr, &le) && le.NoApp() {
+		return "no WSGI app found"
+	}
+	return "failed to import"
 }

@@ -63,12 +63,8 @@ func readSource(c *cli.Context, command string) (*capture.Source, error) {
 	if err != nil {
 		return nil, cli.Exit("wsgidev "+command+": "+err.Error(), 2)
 	}
-	for _, p := range src.Problems {
-		kind := "error"
-		if p.Warning {
-			kind = "warning"
-		}
-		fmt.Fprintf(c.App.ErrWriter, "wsgidev %s: %s: %s: %s\n", command, path, kind, p)
+	for _, line := range problemLines(src) {
+		fmt.Fprintf(c.App.ErrWriter, "wsgidev %s: %s\n", command, line)
 	}
 	return src, nil
 }
@@ -123,6 +119,9 @@ func export(c *cli.Context) error {
 		}
 	case "pytest":
 		spec, dir, err := appFor(c, src)
+		if err == nil {
+			dir, err = relativeToOutput(dir, c.String("output"))
+		}
 		if err != nil {
 			return cli.Exit("wsgidev export: "+err.Error(), 2)
 		}
@@ -159,6 +158,25 @@ func appFor(c *cli.Context, src *capture.Source) (spec, dir string, err error) {
 		dir = cwd
 	}
 	return spec, dir, nil
+}
+
+// relativeToOutput is dir as seen from the folder of the file written (this
+// one for stdout), with slashes; dir itself where no relative path leads
+// there (another drive on Windows).
+func relativeToOutput(dir, output string) (string, error) {
+	out := "."
+	if output != "" && output != "-" {
+		out = filepath.Dir(output)
+	}
+	out, err := filepath.Abs(out)
+	if err != nil {
+		return "", err
+	}
+	rel, err := filepath.Rel(out, dir)
+	if err != nil {
+		return dir, nil
+	}
+	return filepath.ToSlash(rel), nil
 }
 
 // writeOutput writes to path (made whole first, then renamed into place)

@@ -146,7 +146,7 @@ func TestCaptureReplayRoundTrip(t *testing.T) {
 		t.Errorf("replay does not say /big was compared in part:\n%s", p.stdout)
 	}
 
-	// An edit: exactly /json differs, with a diff.
+	// An edit: exactly /json differs, with what changed in its JSON.
 	editApp(t, dir)
 	p, code = run(t, dir, "replay", "capture.jsonl")
 	out := p.stdout.String()
@@ -156,7 +156,7 @@ func TestCaptureReplayRoundTrip(t *testing.T) {
 	if got := differsLine.FindAllStringSubmatch(out, -1); len(got) != 1 || got[0][1] != "GET /json?a=1&b=%20x" {
 		t.Errorf("DIFFERS lines %v, want only GET /json\n%s", got, out)
 	}
-	for _, want := range []string{`-{"greeting": "hello", "query": "a=1&b=%20x"}`, `+{"greeting": "howdy", "query": "a=1&b=%20x"}`, "--- captured", "9 match, 1 differ"} {
+	for _, want := range []string{`~ $.greeting: "hello" → "howdy"`, "9 match, 1 differ"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("replay output has no %q:\n%s", want, out)
 		}

@@ -6,9 +6,11 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"html"
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -96,7 +98,29 @@ func TestNoAppSpec(t *testing.T) {
 			t.Errorf("GET / is not the demo's index page:\n%s", body)
 		}
 		checkDemoStreams(t, p)
+		checkDemoQueryLink(t, p)
 	})
+}
+
+// checkDemoQueryLink follows the index page's "link with a query string" as
+// a browser does (the href's HTML entities decoded once) and checks that the
+// app got both fields.
+func checkDemoQueryLink(t *testing.T, p *proc) {
+	page := p.getText("/", http.StatusOK)
+	m := regexp.MustCompile(`<a href="([^"]*)">a link with a query string</a>`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("the demo's index has no link with a query string:\n%s", page)
+	}
+	href, err := url.Parse(html.UnescapeString(m[1]))
+	if err != nil {
+		t.Fatalf("the link's href %q: %v", m[1], err)
+	}
+	if q := href.Query(); q.Get("name") != "Ada" || q.Get("lang") != "python" {
+		t.Fatalf("the link %q sends %v; want name=Ada and lang=python", m[1], q)
+	}
+	if body := p.getText(href.RequestURI(), http.StatusOK); !strings.Contains(body, "name=Ada&amp;lang=python") {
+		t.Errorf("after following the link the demo does not show QUERY_STRING 'name=Ada&lang=python':\n%s", body)
+	}
 }
 
 // checkDemoStreams reads the demo's /stream until its first timed chunk,
@@ -256,6 +280,9 @@ func TestBadInputExitsBeforeServing(t *testing.T) {
 		{"script name without slash", []string{"app.py", "--script-name", "api"}, `--script-name "api" must start with /`, ""},
 		{"two app specs", []string{"app.py", "pkg.module:name"}, `one APPSPEC at most`, ""},
 		{"spec ending in a colon", []string{"app.py:"}, `ends with a colon`, ""},
+		{"factory with code for arguments", []string{"app.py:create_app(os.getcwd())"}, `^wsgidev: APPSPEC app\.py:create_app\(os\.getcwd\(\)\): the arguments in 'create_app\(os\.getcwd\(\)\)' must be literals`, ""},
+		{"spec that is no name", []string{"app.py:a b"}, `cannot parse 'a b' after the colon`, ""},
+		{"spec with **kwargs", []string{"pkg.module:create_app(**opts)"}, `\*\*kwargs are not supported`, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -5,6 +5,7 @@ package main
 
 import (
 	"bufio"
+	"crypto/tls"
 	"io"
 	"net"
 	"net/http"
@@ -33,7 +34,11 @@ func TestExplainCoversEnviron(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "app.py"), []byte(keysApp), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	p := startServing(t, launch{dir: dir, args: []string{"serve", "app.py", "--no-tui", "--no-reload", "--port", "0", "--script-name", "/mnt"}})
+	args := []string{"serve", "app.py", "--no-tui", "--no-reload", "--port", "0", "--script-name", "/mnt"}
+	p := startServing(t, launch{dir: dir, args: args})
+	plain := func() (net.Conn, error) {
+		return net.DialTimeout("tcp", strings.TrimPrefix(p.base, "http://"), startTimeout)
+	}
 
 	// Requests that between them bring out every key: a query, a body with
 	// a length and a type, a chunked body, headers, and HTTP/1.0 without Host.
@@ -44,9 +49,19 @@ func TestExplainCoversEnviron(t *testing.T) {
 		"POST /mnt HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n",
 		"GET /mnt/ HTTP/1.0\r\n\r\n",
 	} {
-		for _, key := range environKeys(t, p, raw) {
+		for _, key := range environKeys(t, p, plain, raw) {
 			seen[key] = true
 		}
+	}
+	// And one over HTTPS (HTTPS=on).
+	https := start(t, launch{dir: dir, env: []string{"XDG_CACHE_HOME=" + t.TempDir()}, args: append(args, "--tls")})
+	addr := https.waitOutput(httpsLine)[1]
+	overTLS := func() (net.Conn, error) {
+		host := strings.TrimSuffix(strings.TrimPrefix(addr, "https://"), "/")
+		return tls.DialWithDialer(&net.Dialer{Timeout: startTimeout}, "tcp", host, &tls.Config{InsecureSkipVerify: true}) // the keys are wanted, not the certificate
+	}
+	for _, key := range environKeys(t, https, overTLS, "GET /mnt/ HTTP/1.1\r\nHost: h\r\n\r\n") {
+		seen[key] = true
 	}
 
 	var unexplained []string
@@ -72,10 +87,11 @@ func TestExplainCoversEnviron(t *testing.T) {
 	}
 }
 
-// environKeys sends one raw request and returns the keys the app listed.
-func environKeys(t *testing.T, p *proc, raw string) []string {
+// environKeys sends one raw request over a connection from dial and
+// returns the keys the app listed.
+func environKeys(t *testing.T, p *proc, dial func() (net.Conn, error), raw string) []string {
 	t.Helper()
-	conn, err := net.DialTimeout("tcp", strings.TrimPrefix(p.base, "http://"), startTimeout)
+	conn, err := dial()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -119,6 +119,43 @@ func TestExportPytestPasses(t *testing.T) {
 	}
 }
 
+// The exported file finds the app from its own folder: it passes when
+// pytest runs from elsewhere, after the project moved, and with
+// WSGIDEV_APP_DIR when the file travels alone.
+func TestExportPytestTravelsWithTheProject(t *testing.T) {
+	t.Parallel()
+	py := pythonWith(t, "pytest")
+	project := filepath.Join(t.TempDir(), "project")
+	if err := os.Rename(captureApp(t), project); err != nil {
+		t.Fatal(err)
+	}
+	path := captureTraffic(t, project)
+	os.Mkdir(filepath.Join(project, "tests"), 0o755)
+	if p, code := run(t, project, "export", "-f", "pytest", "-o", "tests/test_traffic.py", path); code != 0 {
+		t.Fatalf("export --format pytest exited %d\n%s", code, p.dump())
+	}
+	test := filepath.Join(project, "tests", "test_traffic.py")
+	if src := string(must(os.ReadFile(test))); strings.Contains(src, project) {
+		t.Errorf("the exported file names the project's absolute folder %s:\n%s", project, src)
+	}
+	pytest := func(what, cwd, file string, env ...string) {
+		t.Helper()
+		out, code := command(t, cwd, env, py, "-m", "pytest", "-q", "-p", "no:cacheprovider", file)
+		if code != 0 || !strings.Contains(out, "10 passed") {
+			t.Errorf("pytest %s exited %d, want 10 passed:\n%s", what, code, out)
+		}
+	}
+	pytest("from another folder", t.TempDir(), test)
+	moved := filepath.Join(t.TempDir(), "moved")
+	if err := os.Rename(project, moved); err != nil {
+		t.Fatal(err)
+	}
+	pytest("after the project moved", moved, filepath.Join("tests", "test_traffic.py"))
+	alone := filepath.Join(t.TempDir(), "test_alone.py")
+	os.WriteFile(alone, must(os.ReadFile(filepath.Join(moved, "tests", "test_traffic.py"))), 0o644)
+	pytest("alone with WSGIDEV_APP_DIR", filepath.Dir(alone), alone, "WSGIDEV_APP_DIR="+moved)
+}
+
 func TestExportCurlReplaysFaithfully(t *testing.T) {
 	t.Parallel()
 	if _, err := exec.LookPath("curl"); err != nil {

@@ -5,6 +5,7 @@ package main
 
 import (
 	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"regexp"
@@ -98,14 +99,14 @@ func TestSaveFixableErrorsKeepServing(t *testing.T) {
 		traceback       string // the traceback's last line, if there is one
 	}{
 		{"syntax error", "testdata/broken", "syntax_error.py", "SyntaxError", `syntax_error.py", line 4`},
-		{"missing callable", "testdata/specs", "app.py:nope", "has no attribute", ""},
+		{"missing callable", "testdata/specs", "app.py:nope", "app.py has no attribute 'nope'; it defines: app, application, other, reply", ""},
 		{"factory raising", "testdata/broken", "factory_raises.py",
 			"ValueError: factory could not build the app: DATABASE_URL is not set", `factory_raises.py", line 5, in create_app`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			p := startServing(t, launch{dir: tc.dir, args: []string{"serve", tc.spec, "--port", "0"}})
-			p.waitOutput(regexp.MustCompile(`failed to import`))
+			p.waitOutput(regexp.MustCompile(`failed to import|no WSGI app found`))
 			p.waitOutput(regexp.MustCompile(regexp.QuoteMeta(tc.want)))
 			for range 2 { // still serving after the first error
 				resp, body := p.get("/")
@@ -118,16 +119,29 @@ func TestSaveFixableErrorsKeepServing(t *testing.T) {
 				if strings.Contains(body, "importlib") {
 					t.Errorf("the traceback shows importlib's frames, not just the app's:\n%s", body)
 				}
+				checkLocationOnce(t, body, tc.want)
 			}
+			checkLocationOnce(t, p.stdout.String(), tc.want)
 			resp, body := p.get("/", "Accept: text/html,application/xhtml+xml,*/*;q=0.8")
 			if resp.StatusCode != http.StatusInternalServerError || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
 				t.Fatalf("GET / from a browser: %d %s, want 500 text/html", resp.StatusCode, resp.Header.Get("Content-Type"))
 			}
-			if !strings.Contains(body, "<html") || !strings.Contains(body, tc.want) {
+			if !strings.Contains(body, "<html") || !strings.Contains(html.UnescapeString(body), tc.want) {
 				t.Errorf("the HTML error page does not show %q:\n%s", tc.want, body)
 			}
 			p.waitOutput(accessLine("/", 500, -1))
 		})
+	}
+}
+
+// checkLocationOnce fails if a line of text that says want names a
+// location ("…, line N)") more than once.
+func checkLocationOnce(t *testing.T, text, want string) {
+	t.Helper()
+	for _, line := range strings.Split(text, "\n") {
+		if strings.Contains(line, want) && strings.Count(line, ", line ") > 1 {
+			t.Errorf("the location is said twice in %q", line)
+		}
 	}
 }
 

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 )
@@ -25,6 +24,9 @@ APPSPEC says where the app is, as gunicorn and flask take it:
    wsgidev serve 'pkg.web:create_app("dev", debug=True)'
                                           a factory, literal arguments only
    wsgidev serve mysite/wsgi.py           a Django project (or mysite.wsgi:application)
+
+wsgidev run is the same command, and wsgidev APPSPEC short for it:
+   wsgidev app.py --port 9000             as wsgidev serve app.py --port 9000
 
 Flags go before or after APPSPEC:
    wsgidev serve app.py --port 9000 --env DEBUG=1
@@ -43,7 +45,8 @@ func main() {
 		Commands: []*cli.Command{
 			{
 				Name:        "serve",
-				Usage:       "serve a WSGI app on this machine",
+				Aliases:     []string{"run"}, // flask's word
+				Usage:       "serve a WSGI app on this machine (wsgidev APPSPEC is short for it)",
 				ArgsUsage:   "[APPSPEC]",
 				Description: serveHelp,
 				Flags:       serveFlags,
@@ -65,6 +68,7 @@ func main() {
 				Flags:       replayFlags,
 				Action:      replay,
 			},
+			inspectCommand,
 			newCommand,
 			{
 				Name:  "version",
@@ -76,11 +80,11 @@ func main() {
 			},
 		},
 	}
-	args := flagsFirst(os.Args, "serve", serveFlags)
-	args = flagsFirst(args, "export", exportFlags)
-	args = flagsFirst(args, "replay", replayFlags)
-	args = flagsFirst(args, "new", newFlags)
-	if err := app.Run(args); err != nil {
+	app.Action, app.OnUsageError = unknownCommand, usageError
+	for _, cmd := range app.Commands {
+		cmd.OnUsageError = usageError
+	}
+	if err := app.Run(commandLine(os.Args, app.Commands)); err != nil {
 		var exit cli.ExitCoder
 		if !errors.As(err, &exit) {
 			fmt.Fprintln(os.Stderr, "wsgidev:", err)
@@ -88,62 +92,4 @@ func main() {
 		}
 		cli.HandleExitCoder(err)
 	}
-}
-
-// flagsFirst moves the flags of the named command ahead of its arguments,
-// so "wsgidev serve app.py --port 9000" works as people type it for flask
-// and gunicorn (urfave/cli v2 stops parsing flags at the first argument).
-func flagsFirst(args []string, command string, flags []cli.Flag) []string {
-	cmd := -1
-	for i, a := range args[1:] {
-		if a == command {
-			cmd = i + 1
-			break
-		}
-		if !strings.HasPrefix(a, "-") {
-			return args
-		}
-	}
-	if cmd < 0 {
-		return args
-	}
-	takesValue := map[string]bool{}
-	canonical := map[string]string{} // urfave/cli refuses "-e A=1 --env B=2" as two forms of one flag
-	for _, f := range flags {
-		_, isBool := f.(*cli.BoolFlag)
-		for _, name := range f.Names() {
-			takesValue[name] = !isBool
-			canonical[name] = f.Names()[0]
-		}
-	}
-	var opts, positional []string
-	rest := args[cmd+1:]
-	for i := 0; i < len(rest); i++ {
-		a := rest[i]
-		switch {
-		case a == "--":
-			positional = append(positional, rest[i+1:]...)
-			i = len(rest)
-		case strings.HasPrefix(a, "-") && a != "-":
-			name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
-			if long, ok := canonical[name]; ok {
-				a = "--" + long
-				if hasValue {
-					a += "=" + value
-				}
-			}
-			opts = append(opts, a)
-			if !hasValue && takesValue[name] && i+1 < len(rest) {
-				i++
-				opts = append(opts, rest[i])
-			}
-		default:
-			positional = append(positional, a)
-		}
-	}
-	out := append(append([]string{}, args[:cmd+1]...), opts...)
-	if len(positional) > 0 {
-		out = append(append(out, "--"), positional...)
-	}
-	return out
 }

@@ -134,53 +134,73 @@ func replayTarget(ctx context.Context, c *cli.Context, src *capture.Source, t *d
 	if err != nil {
 		return "", nil, errors.New(err.Error() + ", or --url URL")
 	}
-	sess, sub, err := startReplayApp(ctx, c, spec, dir, src.Header().ScriptName, t.BodyCap)
-	var le *pyrunner.LoadError
-	if errors.As(err, &le) {
-		return "", nil, fmt.Errorf("%s failed to import: %s: %s\n%s", spec, le.Kind, le.Message, le.Traceback)
-	} else if err != nil {
-		return "", nil, err
+	sess, sub, _, err := startApp(ctx, c, appStart{spec: spec, dir: dir, scriptName: src.Header().ScriptName, bodyCap: t.BodyCap})
+	if err != nil {
+		return "", nil, importError(spec, err)
 	}
 	t.URL, t.Recorded = sess.BaseURL(), sub
 	return fmt.Sprintf("%s (started here from %s, at %s)", spec, dir, sess.BaseURL()), func() { sess.Stop() }, nil
 }
 
-// startReplayApp starts the app for a replay as serve starts it, on a free
-// loopback port, and subscribes to its hub: the replay compares with the
-// server's own record of each answer.
-func startReplayApp(ctx context.Context, c *cli.Context, specText, dir, scriptName string, bodyCap int) (*devserver.Session, *exchange.Subscription, error) {
-	spec, err := pyrunner.ParseAppSpec(specText)
+// importError says an app failed to import with its traceback; other
+// errors as they are.
+func importError(spec string, err error) error {
+	var le *pyrunner.LoadError
+	if errors.As(err, &le) {
+		return fmt.Errorf("%s: %s\n%s", spec, le.Error(), le.Traceback)
+	}
+	return err
+}
+
+// appStart says how to start an app inside another command: replay's
+// app, and the one wsgidev inspect --app replays against.
+type appStart struct {
+	spec, dir, scriptName string
+	bodyCap               int
+	firstID               uint64 // the session's exchanges are numbered after it
+	inspector             bool   // the inspector shows the app's output and answers pdb; else output goes to stderr
+}
+
+// startApp starts an app as serve starts it, on a free loopback port, and
+// subscribes to its hub: a replay compares with the server's own record
+// of each answer, and the inspector shows it.
+func startApp(ctx context.Context, c *cli.Context, a appStart) (*devserver.Session, *exchange.Subscription, pyrunner.Hello, error) {
+	var hello pyrunner.Hello
+	spec, err := pyrunner.ParseAppSpec(a.spec)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, hello, err
 	}
 	if file := spec.File; file != "" {
 		if !filepath.IsAbs(file) {
-			file = filepath.Join(dir, file)
+			file = filepath.Join(a.dir, file)
 		}
 		if _, err := os.Stat(file); err != nil {
-			return nil, nil, fmt.Errorf("%s: no such file in %s; give --app APPSPEC, or run wsgidev replay from the app's folder", spec.File, dir)
+			return nil, nil, hello, fmt.Errorf("%s: no such file in %s; give --app APPSPEC, or run wsgidev %s from the app's folder", spec.File, a.dir, c.Command.Name)
 		}
 	}
-	child, err := childConfig(c, spec, dir)
+	child, _, err := childConfig(c, spec, a.dir)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, hello, err
 	}
-	errw := c.App.ErrWriter
 	child.Threads = 4
-	child.OnOutput = func(o pyrunner.Output) { fmt.Fprintln(errw, "app|", o.Line) }
-	sess, err := devserver.NewSession(devserver.SessionConfig{Child: child, Port: 0, ScriptName: scriptName, BodyCap: bodyCap, Version: version})
+	if !a.inspector {
+		errw := c.App.ErrWriter
+		child.OnOutput = func(o pyrunner.Output) { fmt.Fprintln(errw, "app|", o.Line) }
+	}
+	sess, err := devserver.NewSession(devserver.SessionConfig{Child: child, Port: 0, ScriptName: a.scriptName, BodyCap: a.bodyCap,
+		Version: version, FirstID: a.firstID, Inspector: a.inspector})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, hello, err
 	}
 	sub := sess.Hub().Subscribe()
-	if _, err = sess.Start(ctx); err == nil {
+	if hello, err = sess.Start(ctx); err == nil {
 		_, err = sess.Loaded()
 	}
 	if err != nil {
 		sess.Stop()
-		return nil, nil, err
+		return nil, nil, hello, err
 	}
-	return sess, sub, nil
+	return sess, sub, hello, nil
 }
 
 // splitList accepts repeated and comma-separated values.

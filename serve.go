@@ -20,7 +20,7 @@ import (
 var serveFlags = slices.Concat([]cli.Flag{
 	&cli.StringFlag{Name: "host", Value: "127.0.0.1", Usage: "address to bind; anything but loopback makes the server reachable from the network"},
 	&cli.IntFlag{Name: "port", Aliases: []string{"p"}, Value: 8000, Usage: "port to bind; 0 picks a free one"},
-}, childFlags, []cli.Flag{
+}, servingFlags, childFlags, []cli.Flag{
 	&cli.IntFlag{Name: "threads", Value: 32, Usage: "worker threads in the child (streaming requests each hold one)"},
 	&cli.StringFlag{Name: "script-name", Usage: "mount the app under a prefix such as /api: SCRIPT_NAME is the prefix, other paths get 404"},
 	&cli.IntFlag{Name: "keep", Value: inspector.DefaultKeep, Usage: "how many requests the inspector holds; older ones are dropped"},
@@ -64,6 +64,9 @@ func serve(c *cli.Context) error {
 		return fail(err)
 	}
 	info, loadErr := sess.Loaded()
+	if le := (*pyrunner.LoadError)(nil); errors.As(loadErr, &le) && le.Kind == pyrunner.LoadBadSpec {
+		return fail(fmt.Errorf("APPSPEC %s: %s", choice.spec, le.Message)) // no save can fix it
+	}
 	out := c.App.Writer
 	printBanner(out, bannerFor(c, cfg, choice, sess, watcher, hello, info, loadErr))
 	if watcher != nil {
@@ -74,6 +77,7 @@ func serve(c *cli.Context) error {
 		URL: sess.URL(), Watching: watching(watcher), NoColor: os.Getenv("NO_COLOR") != "",
 		Control: sess.Control(), Keep: c.Int("keep"),
 		Explain: explainTexts{}, ExplainOn: c.Bool("explain"), Large: c.Bool("large"),
+		Save: saveTo(sess.CaptureHeader(hello)),
 	})
 	defer shown.wait()
 	if err := sess.Wait(shown.tui); err != nil {
@@ -99,7 +103,7 @@ func sessionConfig(c *cli.Context) (devserver.SessionConfig, appChoice, error) {
 	if err != nil {
 		return cfg, choice, err
 	}
-	if cfg.Child, err = childConfig(c, choice.spec, dir); err != nil {
+	if cfg.Child, choice.dotenv, err = childConfig(c, choice.spec, dir); err != nil {
 		return cfg, choice, err
 	}
 	cfg.Child.Threads, cfg.Child.Warm = c.Int("threads"), warmReloads(c)
@@ -113,7 +117,10 @@ func sessionConfig(c *cli.Context) (devserver.SessionConfig, appChoice, error) {
 	if cfg.BodyCap = c.Int("capture-body-max"); cfg.BodyCap <= 0 {
 		return cfg, choice, fmt.Errorf("--capture-body-max %d: give a number of bytes above 0", cfg.BodyCap)
 	}
-	cfg.Host, cfg.Port, cfg.Version, cfg.Grace = c.String("host"), c.Int("port"), version, c.Duration("grace")
+	if err := readServing(c, &cfg); err != nil {
+		return cfg, choice, err
+	}
+	cfg.Version, cfg.Grace = version, c.Duration("grace")
 	cfg.Inspector, cfg.Signals = wantTUI(c.Bool("no-tui"), c.App.Writer), true
 	if !cfg.Inspector && stdinIsTerminal() {
 		cfg.Terminal = os.Stdin

@@ -125,7 +125,7 @@ func openTmux(t *testing.T, cmd string) tmux {
 		}
 		t.Skip("tmux is not installed")
 	}
-	m := tmux{t: t, socket: fmt.Sprintf("wsgidev-test-%d-%s", os.Getpid(), t.Name())}
+	m := tmux{t: t, socket: fmt.Sprintf("wsgidev-test-%d-%s", os.Getpid(), strings.ReplaceAll(t.Name(), "/", "-"))} // a subtest's name has a slash
 	m.run("new-session", "-d", "-s", "tui", "-x", "120", "-y", "40", cmd)
 	t.Cleanup(func() { exec.Command("tmux", "-L", m.socket, "kill-server").Run() })
 	return m

@@ -147,6 +147,9 @@ func AccessLine(ex *exchange.Exchange) string {
 	if i := strings.LastIndexByte(host, ':'); i >= 0 {
 		host = strings.Trim(host[:i], "[]")
 	}
+	if host == "" {
+		host = "-" // a unix socket's client without a name
+	}
 	status := "-"
 	if ex.Status != 0 {
 		status = fmt.Sprint(ex.Status)
@@ -159,6 +162,9 @@ func (l Log) access(b *strings.Builder, ex *exchange.Exchange) {
 	line := AccessLine(ex)
 	if waited := threadWait(ex); waited != "" {
 		line += " (waited " + waited + " for a thread)"
+	}
+	if ex.Static != "" {
+		line += " (static file " + Printable(ex.Static) + ", served by wsgidev)"
 	}
 	if f := ex.Failure; f != nil {
 		switch {

@@ -71,7 +71,7 @@ func replayResult(res Replayed) exchange.ReplayResult {
 
 // Curl is ex's request as a curl command line for this server.
 func (c *Control) Curl(ex *exchange.Exchange) string {
-	return capture.CurlCommand(ex, capture.ShellQuote(c.s.BaseURL()))
+	return capture.CurlCommand(ex, c.s.CurlBase())
 }
 
 // Break adds a breakpoint written as --break takes it.

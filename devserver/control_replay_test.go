@@ -130,3 +130,38 @@ func headerOf(hs []exchange.Header, name string) string {
 	}
 	return ""
 }
+
+const userApp = `import json
+def application(environ, start_response):
+    start_response("200 OK", [("Content-Type", "application/json")])
+    return [json.dumps(USER).encode()]
+
+USER = USER_VALUE
+`
+
+// A JSON answer that changed is compared by its structure: what changed
+// at which path, not a text diff of one long line.
+func TestControlReplayDiffsJSONByPath(t *testing.T) {
+	t.Parallel()
+	app := func(user string) string { return strings.Replace(userApp, "USER_VALUE", user, 1) }
+	ts := startSession(t, app(`{"user": {"name": "Ada", "roles": ["admin"]}, "debug": True}`), devserver.SessionConfig{})
+	ctl := ts.Control()
+	orig := original(t, ts, "GET", "/user", "")
+
+	writeApp(t, ts.dir, app(`{"user": {"name": "Grace", "roles": ["admin", "dev"]}}`))
+	ctl.Reload()
+	ts.reloaded()
+	res := ctl.Replay(exchange.ReplayRequest{Request: orig, Of: orig.ID, Against: orig})
+	if res.Err != "" || !res.Changed || res.What != "body" {
+		t.Fatalf("replay after the change: %+v", res)
+	}
+	diff := strings.Join(res.Diff, "\n")
+	for _, want := range []string{`- $.debug: true`, `~ $.user.name: "Ada" → "Grace"`, `+ $.user.roles[1]: "dev"`} {
+		if !strings.Contains(diff, want) {
+			t.Errorf("the diff has no %q:\n%s", want, diff)
+		}
+	}
+	if strings.Contains(diff, "@@") {
+		t.Errorf("a JSON answer got a text diff:\n%s", diff)
+	}
+}

@@ -69,16 +69,29 @@ func freePort(t *testing.T) string {
 }
 
 // startGunicorn serves appspec from dir with gunicorn's sync worker (one
-// worker) on a free port and returns its base URL. gunicorn runs on python
+// worker) on a free port and returns its base URL (runGunicorn).
+func startGunicorn(t *testing.T, dir, appspec, python string, env ...string) string {
+	t.Helper()
+	addr := "127.0.0.1:" + freePort(t)
+	runGunicorn(t, dir, appspec, python, "tcp", addr, env...)
+	return "http://" + addr
+}
+
+// runGunicorn serves appspec from dir with gunicorn's sync worker (one
+// worker) on addr, a TCP host:port or a unix socket's path (network
+// "unix"), and waits until it accepts connections. gunicorn runs on python
 // itself (python -m gunicorn) so both servers run the app on the same
 // interpreter. --preload imports the app in the master before it binds, so
 // an open port means the app imported. env adds to the environment (gunicorn
 // takes SCRIPT_NAME from it). The whole process group is stopped in
 // t.Cleanup: SIGTERM, a bounded grace, then SIGKILL.
-func startGunicorn(t *testing.T, dir, appspec, python string, env ...string) string {
+func runGunicorn(t *testing.T, dir, appspec, python, network, addr string, env ...string) {
 	t.Helper()
 	requireModules(t, python, "gunicorn")
-	port := freePort(t)
+	bind := addr
+	if network == "unix" {
+		bind = "unix:" + addr
+	}
 	logPath := filepath.Join(t.TempDir(), "gunicorn.log")
 	logFile, err := os.Create(logPath)
 	if err != nil {
@@ -86,7 +99,7 @@ func startGunicorn(t *testing.T, dir, appspec, python string, env ...string) str
 	}
 	defer logFile.Close()
 	cmd := exec.Command(python, "-m", "gunicorn", "--workers", "1", "--worker-class", "sync",
-		"--bind", "127.0.0.1:"+port, "--preload", "--graceful-timeout", "2", "--error-logfile", "-", appspec)
+		"--bind", bind, "--preload", "--graceful-timeout", "2", "--error-logfile", "-", appspec)
 	cmd.Dir = dir
 	cmd.Env = append(append(os.Environ(), pythonEnv...), env...)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
@@ -120,17 +133,17 @@ func startGunicorn(t *testing.T, dir, appspec, python string, env ...string) str
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		conn, err := net.DialTimeout("tcp", "127.0.0.1:"+port, time.Second)
+		conn, err := net.DialTimeout(network, addr, time.Second)
 		if err == nil {
 			conn.Close()
-			return "http://127.0.0.1:" + port
+			return
 		}
 		select {
 		case err := <-exited:
 			exited <- err // for the cleanup
 			t.Fatalf("gunicorn %s exited before serving (%v):\n%s", appspec, err, gunicornLog())
 		case <-deadline:
-			t.Fatalf("gunicorn %s not listening on port %s within 30s:\n%s", appspec, port, gunicornLog())
+			t.Fatalf("gunicorn %s not listening on %s within 30s:\n%s", appspec, addr, gunicornLog())
 		case <-tick.C:
 		}
 	}

@@ -19,8 +19,19 @@ func (s *Server) environ(r *http.Request, headers []exchange.Header) ([]string, 
 	return wsgi.Environ(wsgi.Request{
 		Method: r.Method, Target: r.RequestURI, Path: r.URL.Path, Query: r.URL.RawQuery, Proto: r.Proto,
 		Headers: headers, ScriptName: s.cfg.ScriptName, ContentLength: r.ContentLength,
-		ServerName: serverName, ServerPort: serverPort, RemoteAddr: r.RemoteAddr, Software: s.software,
+		ServerName: serverName, ServerPort: serverPort, RemoteAddr: s.remoteAddr(r), Software: s.software,
+		Socket: s.cfg.Socket, Scheme: s.scheme(),
 	})
+}
+
+// remoteAddr is the client's address for the environ. Over a unix socket
+// a client mostly has no name: Go writes that "@" on Linux, Python (and
+// so gunicorn) "".
+func (s *Server) remoteAddr(r *http.Request) string {
+	if s.cfg.Socket != "" && r.RemoteAddr == "@" {
+		return ""
+	}
+	return r.RemoteAddr
 }
 
 // withTransferEncoding puts back the Transfer-Encoding header net/http

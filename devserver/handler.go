@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wsgidev/wsgidev/devserver/capture"
 	"github.com/wsgidev/wsgidev/devserver/exchange"
 	"github.com/wsgidev/wsgidev/devserver/wsgi"
 	"github.com/wsgidev/wsgidev/pyrunner"
@@ -21,6 +22,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	dropFragment(r)
+	if s.serveStatic(r, rec, resp) {
+		return
+	}
 	if _, _, ok := wsgi.Mount(s.cfg.ScriptName, r.URL.Path); !ok {
 		s.sendPage(r, rec, resp, http.StatusNotFound, pageData{
 			Title:   "Not under the app's mount point",
@@ -181,7 +185,7 @@ func (s *Server) done(r *http.Request, rec *recorder, resp *response, ev pyrunne
 	if f == nil { // defensive: the runner reports a missing start_response itself
 		f = &pyrunner.Failure{Kind: pyrunner.FailWSGI, Rule: "start-response-missing", Message: "the app never called start_response()"}
 	}
-	failure := &exchange.Failure{Kind: exchange.FailureKind(f.Kind), Rule: f.Rule, Message: f.Message, Traceback: f.Traceback}
+	failure := exchangeFailure(f)
 	switch {
 	case resp.clientErr || (f.Kind == pyrunner.FailCancelled && badBody == nil):
 		rec.fail(failure)
@@ -209,7 +213,11 @@ func (s *Server) done(r *http.Request, rec *recorder, resp *response, ev pyrunne
 func (s *Server) sendPage(r *http.Request, rec *recorder, resp *response, code int, d pageData, f *exchange.Failure) {
 	d.Status = strconv.Itoa(code) + " " + http.StatusText(code)
 	d.Method, d.Path = r.Method, r.URL.RequestURI()
+	d.Headers, d.Environ = rec.ex.RequestHeaders, rec.ex.Environ
 	body, contentType := s.pages.render(d, wantsHTML(r))
+	if f != nil {
+		resp.w.Header().Set(capture.FailureHeader, failureHeader(f))
+	}
 	resp.page(code, contentType, body)
 	rec.page(code, resp.w.Header(), body, s.cfg.BodyCap)
 	if f != nil {

@@ -3,6 +3,7 @@ package devserver
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"net"
 	"net/http"
 	"sync"
@@ -25,6 +26,7 @@ const (
 // inspector shows them as sent.
 type recListener struct {
 	net.Listener
+	tls      *tls.Config    // HTTPS: connections are decrypted before they are recorded (tlsconn.go)
 	accepted func(*recConn) // tests: a look at each connection's recorder
 }
 
@@ -32,6 +34,9 @@ func (l *recListener) Accept() (net.Conn, error) {
 	c, err := l.Listener.Accept()
 	if err != nil {
 		return nil, err
+	}
+	if l.tls != nil {
+		c = tls.Server(c, l.tls)
 	}
 	rc := &recConn{Conn: c}
 	if l.accepted != nil {
@@ -57,6 +62,9 @@ func (c *recConn) Read(p []byte) (int, error) {
 		c.mu.Lock()
 		c.scan.feed(p[:n])
 		c.mu.Unlock()
+	}
+	if err != nil {
+		plainHTTPAnswer(err)
 	}
 	return n, err
 }

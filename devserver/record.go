@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/wsgidev/wsgidev/devserver/capture"
 	"github.com/wsgidev/wsgidev/devserver/exchange"
 	"github.com/wsgidev/wsgidev/pyrunner"
 )
@@ -46,7 +47,7 @@ func (s *Server) begin(r *http.Request) *recorder {
 	ex := &exchange.Exchange{
 		ID:     s.nextID.Add(1),
 		Start:  time.Now(),
-		Remote: r.RemoteAddr,
+		Remote: s.remoteAddr(r),
 		Method: r.Method,
 		Target: r.RequestURI,
 		Proto:  r.Proto,
@@ -232,8 +233,10 @@ func (rec *recorder) checkLength(resp *response) {
 func (rec *recorder) page(code int, h http.Header, body []byte, limit int) {
 	rec.ex.Status = code
 	rec.ex.ResponseHeaders = nil
-	for _, name := range []string{"Content-Type", "Content-Length", "Cache-Control"} {
-		rec.ex.ResponseHeaders = append(rec.ex.ResponseHeaders, exchange.Header{Name: name, Value: h.Get(name)})
+	for _, name := range []string{"Content-Type", "Content-Length", "Cache-Control", capture.FailureHeader} {
+		if v := h.Get(name); v != "" {
+			rec.ex.ResponseHeaders = append(rec.ex.ResponseHeaders, exchange.Header{Name: name, Value: v})
+		}
 	}
 	rec.ex.ResponseBody = exchange.Body{}
 	rec.ex.ResponseBody.Append(body, limit)

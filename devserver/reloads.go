@@ -113,7 +113,7 @@ func (r *reloads) restart(files []string) {
 func (r *reloads) report(res pyrunner.Reload) {
 	u := &exchange.Reload{At: time.Now(), Files: res.Files, Took: res.Took, OK: res.LoadErr == nil}
 	if res.LoadErr != nil {
-		u.Error = res.LoadErr.Kind + ": " + res.LoadErr.Message
+		u.Error = res.LoadErr.Summary()
 		u.Detail = res.LoadErr.Traceback
 	}
 	r.hub.Publish(exchange.Update{Reload: u})

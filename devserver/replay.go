@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -281,13 +283,14 @@ func headerValue(hs []exchange.Header, name string) string {
 // address, registered when dialled, so the app sees no header or other
 // mark (not even Connection: close: the client keeps its connection, and
 // the caller closes it with CloseIdleConnections when done). A client
-// serves one replay, or several in turn, never other traffic.
+// serves one replay, or several in turn, never other traffic. It reaches
+// the server where it serves (its unix socket, whatever the URL says) and
+// over HTTPS trusts exactly the certificate the server presents.
 func (s *Server) ReplayClient(of uint64, timeout time.Duration) *http.Client {
-	dialer := &net.Dialer{Timeout: 5 * time.Second}
 	tr := &http.Transport{
 		DisableCompression: true,
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			c, err := dialer.DialContext(ctx, network, addr)
+			c, err := s.dialOwn(ctx, network, addr)
 			if err != nil {
 				return nil, err
 			}
@@ -296,9 +299,30 @@ func (s *Server) ReplayClient(of uint64, timeout time.Duration) *http.Client {
 			return &replayConn{Conn: c, forget: func() { s.replays.Delete(local) }}, nil
 		},
 	}
+	if s.cfg.TLS != nil {
+		tr.TLSClientConfig = ownClientTLS(s.cfg.TLS.Pair.Leaf.Raw)
+	}
 	client := NewReplayClient(timeout)
 	client.Transport = tr
 	return client
+}
+
+// dialOwn connects to this server. Over a unix socket the client takes a
+// name of its own, as the server tells replays apart by the client's
+// address and clients without a name all look alike. The name is a file
+// in a folder of its own, removed once connected: the socket keeps it.
+func (s *Server) dialOwn(ctx context.Context, network, addr string) (net.Conn, error) {
+	dialer := &net.Dialer{Timeout: 5 * time.Second}
+	if s.cfg.Socket == "" {
+		return dialer.DialContext(ctx, network, addr)
+	}
+	dir, err := os.MkdirTemp("", "wsgidev-replay-")
+	if err != nil {
+		return nil, fmt.Errorf("devserver: naming a replay's socket: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	dialer.LocalAddr = &net.UnixAddr{Name: filepath.Join(dir, "client"), Net: "unix"}
+	return dialer.DialContext(ctx, "unix", s.cfg.Socket)
 }
 
 // replayConn forgets its mark when closed.

@@ -30,6 +30,8 @@ type response struct {
 	overLimit bool // the app wrote past its own Content-Length
 	cut       bool // the connection is being cut: nothing more goes out
 	close     bool // close the connection after this response
+
+	last [1]byte // room for a held last byte of the body: no allocation
 }
 
 func newResponse(w http.ResponseWriter, r *http.Request) *response {
@@ -83,12 +85,21 @@ func bodyAllowed(code int) bool {
 	return code >= 200 && code != http.StatusNoContent && code != http.StatusNotModified
 }
 
-// write sends body bytes of the app's response, minus the one that
-// completes a declared length (held until the exchange is recorded).
+// write sends body bytes of the app's response (send); a client gone
+// cancels the call.
 func (resp *response) write(p []byte, call *pyrunner.Call) {
 	resp.commit()
+	if resp.send(p) != nil {
+		call.Cancel()
+	}
+}
+
+// send writes body bytes, minus the one that completes a declared length:
+// it is held until the exchange is recorded, in a copy of its own, as the
+// caller may reuse p. It returns the error of a write that failed.
+func (resp *response) send(p []byte) error {
 	if resp.clientErr || resp.overLimit || resp.noBody {
-		return
+		return nil
 	}
 	if resp.declared >= 0 {
 		left := resp.declared - resp.sent
@@ -97,17 +108,18 @@ func (resp *response) write(p []byte, call *pyrunner.Call) {
 			// the connection is cut at the end (done), so it sees a short
 			// body rather than a whole one that is wrong.
 			resp.overLimit = true
-			return
+			return nil
 		}
 		if int64(len(p)) == left && left > 0 {
-			p, resp.held = p[:len(p)-1], p[len(p)-1:]
+			p, resp.held = p[:len(p)-1], append(resp.last[:0], p[len(p)-1])
 		}
 	}
 	resp.sent += int64(len(p) + len(resp.held))
 	if _, err := resp.w.Write(p); err != nil {
 		resp.clientErr = true
-		call.Cancel()
+		return err
 	}
+	return nil
 }
 
 // page writes one of wsgidev's own pages, its last byte held.

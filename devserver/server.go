@@ -29,6 +29,9 @@ type Config struct {
 	ScriptName string // mount prefix, "" or "/prefix"
 	BodyCap    int    // bytes of each body kept in the exchange
 	Version    string // shown in error pages
+	TLS        *Cert  // serve HTTPS with it; nil: plain HTTP
+	Socket     string // the unix socket served on, "" for TCP: environ and own requests follow
+	Static     []StaticDir
 	// Record, if set, gets each finished exchange before the last byte of
 	// its response goes to the client, on the request's goroutine: the
 	// capture file writes it there, so that every answer a client got
@@ -76,13 +79,25 @@ func New(cfg Config) (*Server, error) {
 // shutdown.
 func (s *Server) Serve(l net.Listener) error {
 	if _, ok := l.(*recListener); !ok {
-		l = &recListener{Listener: l}
+		rl := &recListener{Listener: l}
+		if s.cfg.TLS != nil {
+			rl.tls = s.cfg.TLS.serverTLS()
+		}
+		l = rl
 	}
 	err := s.http.Serve(l)
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil
 	}
 	return err
+}
+
+// scheme is wsgi.url_scheme: https when the server serves TLS.
+func (s *Server) scheme() string {
+	if s.cfg.TLS != nil {
+		return "https"
+	}
+	return "http"
 }
 
 // Debugger is the server's debugger: breakpoints and held requests.

@@ -25,6 +25,9 @@ type SessionConfig struct {
 	Child      pyrunner.Config
 	Host       string // default 127.0.0.1
 	Port       int    // 0 picks a free one
+	Socket     string // serve on this unix socket instead of Host and Port (SocketMode; removed at the end)
+	TLS        *Cert  // serve HTTPS with this certificate (LocalCert, LoadCert); nil: HTTP
+	Static     []StaticDir
 	ScriptName string // the mount prefix, "" or "/prefix"
 	BodyCap    int    // bytes of each body kept; 0: 256 KiB
 	Version    string // wsgidev's, for SERVER_SOFTWARE, pages and the capture
@@ -42,6 +45,10 @@ type SessionConfig struct {
 	// Signals has the session act on the OS's signals (signals_<os>.go);
 	// a session inside another command (replay --app) leaves them alone.
 	Signals bool
+
+	// FirstID numbers the session's exchanges after it: wsgidev inspect
+	// --app shows them beside those of a file, numbered up to FirstID.
+	FirstID uint64
 
 	Capture       string         // append every exchange to this file; "": none
 	CaptureHeader capture.Header // its header; the session fills in what it knows
@@ -79,6 +86,7 @@ type Session struct {
 	stopErr       error
 	capture       *capture.Writer // nil without cfg.Capture; set before serving
 	captureFailed sync.Once
+	hinted        sync.Map // the kinds of pyrunner.Hint said already
 }
 
 // NewSession opens the port and builds the session; nothing runs until
@@ -95,16 +103,23 @@ func NewSession(cfg SessionConfig) (*Session, error) {
 	if s.runner, err = pyrunner.New(s.childConfig()); err != nil {
 		return nil, err
 	}
-	srv, err := New(Config{Backend: s.runner, Hub: s.hub, ScriptName: cfg.ScriptName, BodyCap: cfg.BodyCap, Version: cfg.Version, Record: s.record})
+	srv, err := New(Config{Backend: s.runner, Hub: s.hub, ScriptName: cfg.ScriptName, BodyCap: cfg.BodyCap, Version: cfg.Version, Record: s.record,
+		TLS: cfg.TLS, Socket: cfg.Socket, Static: cfg.Static})
 	if err != nil {
 		return nil, err
 	}
 	s.srv = srv
+	srv.nextID.Store(cfg.FirstID)
 	for _, b := range cfg.Breaks {
 		srv.debug.SetBreak(b)
 	}
 	s.reloads = &reloads{runner: s.runner, hub: s.hub, grace: cfg.Grace, held: srv.debug, ctx: s.ctx, release: s.reloadRelease()}
-	if s.l, err = listen(cfg.Host, cfg.Port); err != nil {
+	if cfg.Socket != "" {
+		s.l, err = listenSocket(cfg.Socket)
+	} else {
+		s.l, err = listen(cfg.Host, cfg.Port)
+	}
+	if err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -132,6 +147,7 @@ func (s *Session) childConfig() pyrunner.Config {
 		}
 	}
 	c.OnInput = s.console.onInput
+	c.OnHint = s.hint
 	return c
 }
 
@@ -161,14 +177,37 @@ func (s *Session) Hub() *exchange.Hub { return s.hub }
 // Control is what a UI may ask of the session.
 func (s *Session) Control() *Control { return s.ctl }
 
-// BaseURL is the server's own address, http://127.0.0.1:PORT.
+// BaseURL is the server's own address, http://127.0.0.1:PORT, https://…
+// with TLS; on a unix socket http://localhost, the URL curl takes with
+// --unix-socket.
 func (s *Session) BaseURL() string {
+	scheme := s.srv.scheme()
+	if s.cfg.Socket != "" {
+		return scheme + "://localhost"
+	}
 	host, port, _ := net.SplitHostPort(s.l.Addr().String())
 	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
 		host = "127.0.0.1"
 	}
-	return "http://" + net.JoinHostPort(host, port)
+	return scheme + "://" + net.JoinHostPort(host, port)
 }
+
+// CurlBase is the curl options and the quoted URL that reach this server,
+// the words before a request's target (capture.CurlCommand):
+// --unix-socket for a socket, --cacert for HTTPS.
+func (s *Session) CurlBase() string {
+	var opts string
+	if s.cfg.Socket != "" {
+		opts += "--unix-socket " + capture.ShellQuote(s.cfg.Socket) + " "
+	}
+	if s.cfg.TLS != nil {
+		opts += "--cacert " + capture.ShellQuote(s.cfg.TLS.File) + " "
+	}
+	return opts + capture.ShellQuote(s.BaseURL())
+}
+
+// Addr is the address the server listens on.
+func (s *Session) Addr() net.Addr { return s.l.Addr() }
 
 // URL is where the app is served: BaseURL, the mount prefix and a slash.
 func (s *Session) URL() string { return s.BaseURL() + s.cfg.ScriptName + "/" }
@@ -293,9 +332,7 @@ func (s *Session) startCapture(hello pyrunner.Hello) error {
 	if s.cfg.Capture == "" {
 		return nil
 	}
-	h := s.cfg.CaptureHeader
-	h.Started, h.URL, h.ScriptName, h.BodyMax, h.Python = time.Now(), s.BaseURL(), s.cfg.ScriptName, s.srv.cfg.BodyCap, hello.Executable
-	w, err := capture.Create(s.cfg.Capture, h)
+	w, err := capture.Create(s.cfg.Capture, s.CaptureHeader(hello))
 	if err != nil {
 		return fmt.Errorf("--capture: %w", err)
 	}
@@ -306,6 +343,15 @@ func (s *Session) startCapture(hello pyrunner.Hello) error {
 	}
 	s.capture = w // before Serve starts: no request sees it change
 	return nil
+}
+
+// CaptureHeader is the header of a capture of this session, started now:
+// cfg.CaptureHeader with what the session knows put in; hello is what
+// the child said when it started.
+func (s *Session) CaptureHeader(hello pyrunner.Hello) capture.Header {
+	h := s.cfg.CaptureHeader
+	h.Started, h.URL, h.ScriptName, h.BodyMax, h.Python = time.Now(), s.BaseURL(), s.cfg.ScriptName, s.srv.cfg.BodyCap, hello.Executable
+	return h
 }
 
 // record is the server's Config.Record: it writes a finished exchange to

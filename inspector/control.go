@@ -26,6 +26,23 @@ type Options struct {
 	Explain   Explainer // explain mode's texts; nil turns the mode off
 	ExplainOn bool      // start with explain mode on (--explain)
 	Large     bool      // the high-contrast theme for projectors (--large)
+
+	// Save writes finished exchanges to a new capture file at path,
+	// readable by its owner alone (the key 'w'). Without replace, a path
+	// that exists is an error wrapping fs.ErrExist, and the inspector asks
+	// before it replaces the file. nil: saving is off.
+	Save func(path string, exs []*exchange.Exchange, replace bool) error
+
+	// Loaded are finished exchanges the list starts with, in order, such
+	// as those of a capture file (wsgidev inspect); their IDs, from 1 up,
+	// must differ from each other and from the Updates'.
+	Loaded []*exchange.Exchange
+	// Notes are lines for the log pane at the start (problems reading a
+	// capture file); the status line points at them.
+	Notes []string
+	// NoReplay says why there is nothing to replay with when Control is
+	// nil; the replay keys then say it instead of doing nothing.
+	NoReplay string
 }
 
 // DefaultKeep is how many exchanges are held when Options.Keep is 0.

@@ -46,17 +46,9 @@ func (t tab) String() string {
 // showsBody is true for the tabs whose body view 'v' changes.
 func (t tab) showsBody() bool { return t == tabRequest || t == tabBody }
 
-// bodyMode is how a body is shown: chosen from its type, or forced.
-type bodyMode int
-
-const (
-	bodyAuto bodyMode = iota
-	bodyText
-	bodyJSON
-	bodyForm
-	bodyHex
-	numBodyModes
-)
+// finds is true for the tabs where a search marks its matches and n and
+// N jump between them (find.go); elsewhere it keeps the matching entries.
+func (t tab) finds() bool { return t.showsBody() }
 
 // block is a piece of a tab: a heading, or an entry that a search can match
 // (an environ key, a header, a line of a body).
@@ -64,6 +56,7 @@ type block struct {
 	heading bool
 	text    string // what a search looks in, lowercase; empty for headings
 	lines   []string
+	part    int // the part of a multipart body this block heads, from 1; 0: none
 }
 
 // detailModel shows one exchange in tabs. It holds the row itself, so new
@@ -73,12 +66,15 @@ type detailModel struct {
 	width  int
 	height int
 
-	row      *row
-	tab      tab
-	scroll   int
-	search   string
-	bodyMode bodyMode
-	tabRoom  int // cells the tab bar's right side took when last drawn (tabAt)
+	row     *row
+	tab     tab
+	scroll  int
+	search  string
+	match   int // the current match of the search in a tab that finds
+	tabRoom int // cells the tab bar's right side took when last drawn (tabAt)
+
+	bodies  map[bodyKey]*bodyState // the choices made for each body (bodystate.go)
+	choices int                    // bumped on every choice, so the tab is drawn again
 
 	cache struct {
 		row     *row
@@ -86,9 +82,16 @@ type detailModel struct {
 		tab     tab
 		width   int
 		search  string
-		mode    bodyMode
+		choices int
 		explain bool
-		lines   []string
+		base    []string // the tab's lines, matches not marked
+		lines   []string // base with the matches marked
+
+		views     int     // how many views the tab's body has
+		parts     int     // the parts of the tab's multipart body, when listed or open
+		partLines []int   // where each listed part starts in base
+		matches   []match // where the search matches, in a tab that finds
+		drawn     int     // the match marked current in lines; -1: none yet
 	}
 }
 
@@ -103,6 +106,7 @@ func (d *detailModel) SetSize(width, height int) { d.width, d.height = width, he
 func (d *detailModel) show(r *row) {
 	if r != d.row {
 		d.row, d.scroll = r, 0
+		d.seek()
 	}
 }
 
@@ -139,7 +143,9 @@ func (d *detailModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				d.setTab(tab(n - 1))
 			}
 		case key.Matches(msg, k.BodyView):
-			d.bodyMode = (d.bodyMode + 1) % numBodyModes
+			d.cycleView()
+		default:
+			d.bodyKey(msg)
 		}
 		d.clampScroll()
 	case tea.MouseMsg:
@@ -161,12 +167,21 @@ func (d *detailModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (d *detailModel) setTab(t tab) {
 	if t != d.tab && t >= 0 && t < numTabs {
 		d.tab, d.scroll = t, 0
+		d.seek()
 	}
 }
 
+// setSearch searches the tab for q: a tab that finds goes to the first
+// match from where it is; another keeps only the entries that match.
 func (d *detailModel) setSearch(q string) {
-	if q != d.search {
-		d.search, d.scroll = q, 0
+	if q == d.search {
+		return
+	}
+	d.search = q
+	if d.tab.finds() {
+		d.seek()
+	} else {
+		d.scroll = 0
 	}
 }
 
@@ -180,7 +195,7 @@ func (d *detailModel) ShortHelp() []key.Binding {
 	k := &d.c.keys
 	// A narrow bar drops keys from the end, help and quit kept: the
 	// least needed go last.
-	return []key.Binding{k.Back, k.ClearFilter, k.NextTab, k.Filter, k.Explain, k.NextRequest, k.Help, k.Quit}
+	return []key.Binding{k.Body.ClosePart, k.Back, k.ClearFilter, k.Body.NextMatch, k.Body.OpenPart, k.NextTab, k.Filter, k.Explain, k.NextRequest, k.Help, k.Quit}
 }
 
 func (d *detailModel) FullHelp() [][]key.Binding {
@@ -188,25 +203,40 @@ func (d *detailModel) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.Top, k.Bottom},
 		{k.NextTab, k.PrevTab, k.GotoTab, k.NextRequest, k.PrevRequest, k.BodyView},
-		{k.Replay.Replay, k.Replay.EditReplay, k.Replay.CopyCurl, k.Replay.Pin, k.Replay.PinDiffs},
+		{k.Body.NextMatch, k.Body.PrevMatch, k.Body.NextPart, k.Body.PrevPart, k.Body.OpenPart, k.Body.ClosePart},
+		{k.Replay.Replay, k.Replay.EditReplay, k.Replay.CopyCurl, k.Replay.Pin, k.Replay.PinDiffs, k.Save.Write},
 		{k.Filter, k.ClearFilter, k.Back, k.ToggleLog, k.Explain, k.Reload, k.Help, k.Quit},
 	}
 }
 
 // lines are the current tab's content, cached until the exchange, tab,
-// width, search or body mode changes.
+// width, search or a choice for a body changes; the current match is
+// marked again when it moves.
 func (d *detailModel) lines() []string {
 	if d.row == nil {
 		return nil
 	}
 	c := &d.cache
-	if c.row == d.row && c.version == d.row.version && c.tab == d.tab && c.width == d.width &&
-		c.search == d.search && c.mode == d.bodyMode && c.explain == d.c.explain && c.lines != nil {
-		return c.lines
+	if c.row != d.row || c.version != d.row.version || c.tab != d.tab || c.width != d.width ||
+		c.search != d.search || c.choices != d.choices || c.explain != d.c.explain || c.base == nil {
+		c.row, c.version, c.tab, c.width, c.search, c.choices = d.row, d.row.version, d.tab, d.width, d.search, d.choices
+		c.explain = d.c.explain
+		doc := &doc{c: d.c, row: d.row, width: d.width, bodies: d.bodies}
+		blocks := doc.build(d.tab)
+		c.views, c.parts = doc.views, doc.parts
+		if d.tab.finds() {
+			c.base, c.partLines = flattenAll(blocks)
+			c.matches = findMatches(c.base, d.search)
+		} else {
+			c.base, c.partLines, c.matches = d.flatten(blocks), nil, nil
+		}
+		c.lines, c.drawn = c.base, -1
+		d.match = min(d.match, max(0, len(c.matches)-1)) // a body that changed may have fewer
 	}
-	c.row, c.version, c.tab, c.width, c.search, c.mode = d.row, d.row.version, d.tab, d.width, d.search, d.bodyMode
-	c.explain = d.c.explain
-	c.lines = d.flatten((&doc{c: d.c, row: d.row, width: d.width, bodyMode: d.bodyMode}).build(d.tab))
+	if len(c.matches) > 0 && c.drawn != d.match {
+		c.lines = markMatches(c.base, c.matches, d.match, &d.c.styles)
+		c.drawn = d.match
+	}
 	return c.lines
 }
 
@@ -214,10 +244,14 @@ func (d *detailModel) lines() []string {
 // lines. What it draws depends on its fields and explain mode alone, so
 // the detail view caches it (detail_*.go, body.go and explain.go draw).
 type doc struct {
-	c        *common
-	row      *row
-	width    int
-	bodyMode bodyMode
+	c      *common
+	row    *row
+	width  int
+	bodies map[bodyKey]*bodyState // read only
+
+	// What drawing the tab's body found, for its keys.
+	views int // the views that apply to it (or to its open part)
+	parts int // the parts of a multipart body in its parts view
 }
 
 // build lays out tab t.
@@ -319,6 +353,9 @@ func (d *detailModel) summary() string {
 	if ex.ReplayOf != 0 {
 		parts = append(parts, st.Dim.Render(fmt.Sprintf("↻ replay of #%d", ex.ReplayOf)))
 	}
+	if ex.Static != "" {
+		parts = append(parts, st.Dim.Render("▤ static file "+sanitize(ex.Static)+", served by wsgidev, not the app"))
+	}
 	return fit(strings.Join(parts, " "), d.width)
 }
 
@@ -329,6 +366,9 @@ func (d *detailModel) tabBar(total int) string {
 	where := ""
 	if total > d.page() {
 		where = fmt.Sprintf("%d–%d of %d", d.scroll+1, min(total, d.scroll+d.page()), total)
+	}
+	if d.search != "" {
+		where = strings.TrimSpace("/" + sanitize(d.search) + " " + d.matchCount() + "  " + where)
 	}
 	d.tabRoom = ansi.StringWidth(where)
 	return spread(d.tabNames(), st.Dim.Render(where), d.width)

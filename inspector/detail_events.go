@@ -1,7 +1,6 @@
 package inspector
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -27,22 +26,15 @@ func (d *doc) bodyBlocks() []block {
 	st := &d.c.styles
 	r, ex := d.row, d.row.ex
 	called := appCalled(ex)
+	var chunks []exchange.Event
 	var total int64
-	n := 0
-	var rows []block
 	for _, e := range ex.Events {
-		if e.Kind != exchange.EventChunk && e.Kind != exchange.EventWrite {
-			continue
+		if e.Kind == exchange.EventChunk || e.Kind == exchange.EventWrite {
+			chunks = append(chunks, e)
+			total += int64(e.Size)
 		}
-		n++
-		kind := ""
-		if e.Kind == exchange.EventWrite {
-			kind = "  write()"
-		}
-		line := fmt.Sprintf("%6d  %10s  %10s  %10s%s", n, formatSize(int64(e.Size)), formatSize(total), formatOffset(e.Offset-called), kind)
-		rows = append(rows, block{text: strings.ToLower(line), lines: []string{line}})
-		total += int64(e.Size)
 	}
+	n := len(chunks)
 	facts := []string{plural(n, "chunk", "chunks"), formatSize(total)}
 	if atGate(r) {
 		facts = append(facts, st.Held.Render("⏸ "+describeHeld(r.ex.Held)))
@@ -56,16 +48,14 @@ func (d *doc) bodyBlocks() []block {
 		msg := noChunks(r)
 		blocks = append(blocks, block{text: strings.ToLower(msg), lines: wrapStyle(st.Dim, msg, d.width)})
 	} else {
-		head := fmt.Sprintf("%6s  %10s  %10s  %10s", "#", "size", "offset", "since call")
-		blocks = append(blocks, block{heading: true, lines: []string{st.Header.Render(head)}})
-		blocks = append(blocks, rows...)
+		blocks = append(blocks, d.chunkTable(chunks, called)...)
 	}
 	blocks = append(blocks, block{heading: true, lines: []string{""}})
 	title := "Content"
 	if r.live {
 		title = "Content so far"
 	}
-	return append(blocks, d.renderBody(title, ex.ResponseBody, headerValue(ex.ResponseHeaders, "Content-Type"))...)
+	return append(blocks, d.renderBody(title, bodyKey{id: ex.ID, response: true}, ex.ResponseBody, headerValue(ex.ResponseHeaders, "Content-Type"))...)
 }
 
 // noChunks says why a response has no body chunks: the app was not
@@ -173,7 +163,7 @@ func (d *doc) failureBlocks(f *exchange.Failure) []block {
 	for _, l := range cleanLines(f.Traceback) {
 		blocks = append(blocks, block{text: strings.ToLower(l), lines: wrap(l, d.width)})
 	}
-	return blocks
+	return append(blocks, localsBlocks(st, f, d.width)...)
 }
 
 // timelineBlocks: every step with its offset from the request's arrival,

@@ -30,7 +30,7 @@ func (d *doc) requestBlocks() []block {
 			block{heading: true, lines: []string{st.Section.Render("Body")}},
 			block{text: strings.ToLower(msg), lines: []string{st.Dim.Render(msg)}})
 	}
-	return append(blocks, d.renderBody("Body", ex.RequestBody, headerValue(ex.RequestHeaders, "Content-Type"))...)
+	return append(blocks, d.renderBody("Body", bodyKey{id: ex.ID}, ex.RequestBody, headerValue(ex.RequestHeaders, "Content-Type"))...)
 }
 
 // rawHeadBlocks shows the head byte for byte: case, order, spacing and

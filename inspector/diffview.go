@@ -20,6 +20,7 @@ const (
 	lineHeading
 	lineAdded   // "+" in a body diff, and the new side of a change
 	lineRemoved // "-" in a body diff
+	lineChanged // "~" in a JSON body's diff: a value changed at a path
 	lineHunk    // "@@" in a body diff
 	lineBad
 	lineGood
@@ -98,7 +99,7 @@ func (p *pane) wrapped() []string {
 	st := &p.c.styles
 	styles := map[lineKind]lipgloss.Style{
 		linePlain: st.Plain, lineDim: st.Dim, lineHeading: st.Section, lineAdded: st.OK,
-		lineRemoved: st.Error, lineHunk: st.Key, lineBad: st.Error, lineGood: st.OK,
+		lineRemoved: st.Error, lineChanged: st.Warn, lineHunk: st.Key, lineBad: st.Error, lineGood: st.OK,
 	}
 	var out []string
 	for _, l := range p.lines {
@@ -154,7 +155,8 @@ func (p *pane) FullHelp() [][]key.Binding {
 }
 
 // resultLines describe one replay's outcome: what differs from what it
-// was compared with, line by line, a body as a unified diff.
+// was compared with, line by line: a JSON body by path ("~ $.user.name:
+// …", "+ …", "- …"), another body as a unified diff.
 func resultLines(res exchange.ReplayResult) []paneLine {
 	var out []paneLine
 	switch {
@@ -173,6 +175,8 @@ func resultLines(res exchange.ReplayResult) []paneLine {
 			kind = lineDim
 		case strings.HasPrefix(t, "@@"):
 			kind = lineHunk
+		case strings.HasPrefix(t, "~ $"):
+			kind = lineChanged
 		case strings.HasPrefix(t, "+"):
 			kind = lineAdded
 		case strings.HasPrefix(t, "-"):

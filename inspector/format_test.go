@@ -90,19 +90,36 @@ func TestHangingWrap(t *testing.T) {
 	}
 }
 
-func TestChooseMode(t *testing.T) {
+// The views 'v' steps through: those that apply to the body, the one it
+// opens in first, each once.
+func TestViewsFor(t *testing.T) {
+	multi, multiCT := formBody(t)
 	for _, c := range []struct {
-		data, ct string
-		want     bodyMode
+		name, data, ct string
+		want           string
 	}{
-		{`{"a":1}`, "application/json", bodyJSON},
-		{`[1,2]`, "text/plain", bodyJSON},
-		{`a=1&b=2`, "application/x-www-form-urlencoded", bodyForm},
-		{"hello\nworld", "", bodyText},
-		{"\x89PNG\r\n\x1a\n\x00\x00\x00", "image/png", bodyHex},
+		{"json", `{"a":1}`, "application/json", "JSON text hex"},
+		{"json sniffed", `[1,2]`, "text/plain", "JSON text hex"},
+		{"json cut", `{"a":[1,2`, "application/json", "JSON text hex"},
+		{"declared json that is not", `nope`, "application/json", "text hex"},
+		{"form", `a=1&b=2`, "application/x-www-form-urlencoded", "form-fields text hex"},
+		{"multipart", string(multi), multiCT, "parts text hex"},
+		{"html", "<!doctype html><p>x", "", "HTML text hex"},
+		{"html declared", "<p>x</p>", "text/html; charset=utf-8", "HTML text hex"},
+		{"xml", `<?xml version="1.0"?><a/>`, "", "XML text hex"},
+		{"svg", `<svg/>`, "image/svg+xml", "XML text hex"},
+		{"png", tinyPNG, "image/png", "image hex"},
+		{"png sniffed", tinyPNG, "application/octet-stream", "image hex"},
+		{"text", "hello\nworld", "", "text hex"},
+		{"binary", "\x00\x01\x02\x03", "", "hex"},
+		{"empty", "", "text/plain", ""},
 	} {
-		if got := chooseMode([]byte(c.data), c.ct); got != c.want {
-			t.Errorf("chooseMode(%q, %q) = %v, want %v", c.data, c.ct, got, c.want)
+		var got []string
+		for _, v := range viewsFor([]byte(c.data), c.ct) {
+			got = append(got, strings.ReplaceAll(v.String(), " ", "-"))
+		}
+		if strings.Join(got, " ") != c.want {
+			t.Errorf("%s: views %q, want %q", c.name, got, c.want)
 		}
 	}
 }

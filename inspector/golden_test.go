@@ -75,7 +75,7 @@ func TestViewDetail(t *testing.T) {
 		{"Body", []string{"g", "j", "enter", "4"}},
 		{"BodyHex", []string{"k", "enter", "4"}},
 		{"BodyLive", []string{"enter", "4"}},
-		{"RequestAsHex", []string{"g", "j", "enter", "2", "v", "v", "v", "v"}},
+		{"RequestAsHex", []string{"g", "j", "enter", "2", "v", "v"}},
 		{"Log", []string{"g", "j", "j", "enter", "5"}},
 		{"Timeline", []string{"g", "j", "enter", "6"}},
 		{"TimelineLive", []string{"enter", "6"}},

@@ -54,6 +54,10 @@ type KeyMap struct {
 	// Answering a question on the status line (confirm.go).
 	Yes key.Binding
 	No  key.Binding
+
+	// Content views and search in a body (find.go), saving (save.go).
+	Body BodyKeyMap
+	Save SaveKeyMap
 }
 
 // DefaultKeyMap returns the inspector's keys: vim and arrows.
@@ -98,6 +102,9 @@ func DefaultKeyMap() KeyMap {
 
 		Yes: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
 		No:  key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "no")),
+
+		Body: DefaultBodyKeyMap(),
+		Save: DefaultSaveKeyMap(),
 	}
 }
 
@@ -117,6 +124,12 @@ type keyState struct {
 	typingFind bool // of what is typed, the filter or the search: esc clears it
 
 	reloadWaits bool // a reload waits for held requests: R releases them
+
+	// Content views, search in a body, saving.
+	matches  int  // the search's matches in a detail tab that finds
+	parts    int  // the parts the tab's multipart body lists, or steps through when one is open
+	partOpen bool // a part of a multipart body is open
+	canSave  bool // there is something to save, and a way to
 }
 
 // apply enables exactly the bindings that do something in ks.
@@ -164,6 +177,7 @@ func (k *KeyMap) apply(ks keyState) {
 		k.Cancel.SetHelp("esc", "cancel")
 	}
 	k.applyAnywhere(ks, detail || list)
+	k.applyBody(ks, list, detail)
 	k.Yes.SetEnabled(ks.asking)
 	k.No.SetEnabled(ks.asking)
 }
@@ -186,6 +200,22 @@ func (k *KeyMap) applyBack(ks keyState, deeper bool) {
 		k.Back.SetKeys("q", "esc", "backspace")
 		k.Back.SetHelp("q/esc", "back")
 	}
+}
+
+// applyBody enables the keys of content views, search in a body and
+// saving; esc closes an open part before it goes back.
+func (k *KeyMap) applyBody(ks keyState, list, detail bool) {
+	b := &k.Body
+	b.NextMatch.SetEnabled(detail && ks.matches > 0)
+	b.PrevMatch.SetEnabled(detail && ks.matches > 0)
+	b.NextPart.SetEnabled(detail && ks.parts > 1)
+	b.PrevPart.SetEnabled(detail && ks.parts > 1)
+	b.OpenPart.SetEnabled(detail && ks.parts > 0 && !ks.partOpen)
+	b.ClosePart.SetEnabled(detail && ks.partOpen && !ks.searching)
+	if detail && ks.partOpen {
+		k.Back.SetEnabled(false)
+	}
+	k.Save.Write.SetEnabled((list || detail) && ks.canSave)
 }
 
 // applyAnywhere enables the keys that work from the list, the detail

@@ -102,6 +102,7 @@ var (
 	_ component = (*debugger)(nil)
 	_ component = (*pdbConsole)(nil)
 	_ component = (*replays)(nil)
+	_ component = (*saver)(nil)
 )
 
 // UpdatesMsg hands updates to the model directly (tests, benchmarks); the
@@ -134,6 +135,7 @@ type Model struct {
 	debug   *debugger   // held requests, breakpoints, the environ editor
 	pdb     *pdbConsole // the app's pdb sessions
 	replays *replays    // replays, pins, and the pane of their answers
+	save    *saver      // the prompt that writes requests to a capture file
 
 	asking   *question // a question on the status line waits for y or n (confirm.go)
 	showLog  bool
@@ -176,9 +178,29 @@ func NewModel(opts Options) Model {
 		debug:   newDebugger(c, opts.Control),
 		pdb:     newPdbConsole(c, opts.Control),
 		replays: newReplays(c, opts.Control),
+		save:    newSaver(c),
 	}
+	m.load(opts.Loaded, opts.Notes)
 	m.sync()
 	return m
+}
+
+// load puts the exchanges of a file in the list, and notes about reading
+// it in the log pane.
+func (m *Model) load(exs []*exchange.Exchange, notes []string) {
+	if len(exs) > 0 {
+		updates := make([]exchange.Update, len(exs))
+		for i, ex := range exs {
+			updates[i] = exchange.Update{Done: ex}
+		}
+		m.ingest(updates)
+	}
+	for _, n := range notes {
+		m.logs.note(m.c.now(), n)
+	}
+	if len(notes) > 0 {
+		m.status.say(plural(len(notes), "problem", "problems")+" reading the file: L shows them", true)
+	}
 }
 
 // Init starts the updates, and asks which breakpoints --break set.
@@ -256,6 +278,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.pdb.Update(msg)
 	case quitMsg:
 		cmd = m.quit()
+	case savedMsg:
+		m.save.Update(msg)
 	default:
 		_, cmd = m.replays.Update(msg)
 	}

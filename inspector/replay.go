@@ -22,6 +22,7 @@ import (
 type replays struct {
 	c      *common
 	ctl    Control // nil: nothing to replay with
+	why    string  // with no Control, why: the keys say it (Options.NoReplay)
 	pins   *pins
 	pane   *pane
 	target *exchange.Exchange // the finished exchange the keys act on; nil: none
@@ -51,7 +52,7 @@ func DefaultReplayKeyMap() ReplayKeyMap {
 }
 
 func newReplays(c *common, ctl Control) *replays {
-	return &replays{c: c, ctl: ctl, pins: &pins{}, pane: newPane(c), drafts: map[uint64]*draft{}}
+	return &replays{c: c, ctl: ctl, why: c.opts.NoReplay, pins: &pins{}, pane: newPane(c), drafts: map[uint64]*draft{}}
 }
 
 // The messages replays posts for the root (common.post).
@@ -134,6 +135,8 @@ func (r *replays) key(msg tea.KeyMsg) tea.Cmd {
 	k, g := &r.c.keys.Replay, &r.c.keys
 	ex := r.target
 	switch {
+	case r.ctl == nil && key.Matches(msg, k.Replay, k.EditReplay, k.CopyCurl, k.Pin):
+		r.c.post(flashMsg{r.why, true})
 	case key.Matches(msg, k.PinDiffs):
 		r.open(pinsTitle(r.pins), r.pins.diffLines(), 0)
 		r.pane.pins = true
@@ -224,7 +227,7 @@ func (r *replays) open(title string, lines []paneLine, newID uint64) {
 // has the keyboard, inPane when the pane has it.
 func (r *replays) sync(free, inPane bool) {
 	k := &r.c.keys.Replay
-	can := free && r.ctl != nil && r.target != nil
+	can := free && (r.ctl != nil || r.why != "") && r.target != nil
 	for _, b := range []*key.Binding{&k.Replay, &k.EditReplay, &k.CopyCurl, &k.Pin} {
 		b.SetEnabled(can)
 	}

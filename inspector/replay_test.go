@@ -314,3 +314,19 @@ func TestOSC52Clipboard(t *testing.T) {
 		}
 	}
 }
+
+// A JSON body's diff reads by path: each line in the colour of what
+// happened to it.
+func TestResultLinesJSON(t *testing.T) {
+	res := exchange.ReplayResult{Changed: true, What: "body", Diff: []string{
+		"body differs (60 bytes each)",
+		`  - $.debug: true`, `  ~ $.user.name: "Ada" → "Grace"`, `  + $.user.roles[1]: "dev"`,
+	}}
+	lines := resultLines(res)
+	want := []lineKind{lineBad, linePlain, lineRemoved, lineChanged, lineAdded}
+	for i, l := range lines {
+		if i >= len(want) || l.kind != want[i] {
+			t.Errorf("line %d %q is drawn as %v", i, l.text, l.kind)
+		}
+	}
+}

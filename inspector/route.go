@@ -97,6 +97,9 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	case m.debug.handles(msg): // the W line and the environ editor take every key
 		_, cmd := m.debug.Update(msg)
 		return cmd
+	case m.save.handles(msg): // while it asks for a file name, every key
+		_, cmd := m.save.Update(msg)
+		return cmd
 	case m.input.active():
 		return m.inputKey(msg)
 	}
@@ -263,13 +266,13 @@ func (m *Model) toggleExplain() {
 // typingText is true while a text is typed: keys are letters then, not
 // commands.
 func (m *Model) typingText() bool {
-	return m.input.active() || m.debug.typing() || m.pdb.focused()
+	return m.input.active() || m.debug.typing() || m.pdb.focused() || m.save.focused()
 }
 
 // keyboardTaken is true when a part of the screen other than the list or
 // the detail view has the keyboard.
 func (m *Model) keyboardTaken() bool {
-	return m.input.active() || m.debug.focused() || m.pdb.focused()
+	return m.input.active() || m.debug.focused() || m.pdb.focused() || m.save.focused()
 }
 
 // shown is the request the list selects or the detail view shows: the

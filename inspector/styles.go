@@ -56,6 +56,9 @@ type Styles struct {
 	ExplainWhere lipgloss.Style // where a value came from, and the PEP section
 	Arrow        lipgloss.Style // the wire view's "became" arrows
 
+	Match    lipgloss.Style // a search's match in a body
+	MatchNow lipgloss.Style // the match n and N moved to
+
 	// Spacious puts a blank line between entries of the environ and the
 	// wire view, for reading at a distance.
 	Spacious bool
@@ -138,7 +141,7 @@ func LargeStyles(r *lipgloss.Renderer) Styles {
 		&s.Method, &s.Live, &s.Status2, &s.Status3, &s.Status4, &s.Status5, &s.Warn, &s.Error, &s.OK,
 		&s.TabActive, &s.TabInactive, &s.Section, &s.Key, &s.String, &s.Object, &s.Offset, &s.StatusLine,
 		&s.Prompt, &s.Input, &s.PaneTitle, &s.Stderr, &s.Explain, &s.ExplainWhere, &s.Arrow,
-		&s.Held, &s.Edited, &s.Console, &s.Question, &s.Left,
+		&s.Held, &s.Edited, &s.Console, &s.Question, &s.Left, &s.Match, &s.MatchNow,
 		&s.Help.Ellipsis, &s.Help.ShortKey, &s.Help.ShortDesc, &s.Help.ShortSeparator,
 		&s.Help.FullKey, &s.Help.FullDesc, &s.Help.FullSeparator,
 	} {
@@ -193,6 +196,8 @@ func paletteStyles(r *lipgloss.Renderer, p palette) Styles {
 	s.Explain = r.NewStyle().Foreground(dim).Italic(true)
 	s.ExplainWhere = r.NewStyle().Foreground(dim)
 	s.Arrow = r.NewStyle().Foreground(accent).Bold(true)
+	s.Match = r.NewStyle().Reverse(true)
+	s.MatchNow = r.NewStyle().Foreground(yellow).Reverse(true).Bold(true)
 	s.Held = r.NewStyle().Foreground(yellow).Bold(true)
 	s.Edited = r.NewStyle().Foreground(accent)
 	s.Console = r.NewStyle().Foreground(fg)

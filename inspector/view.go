@@ -16,6 +16,7 @@ func (m *Model) sync() {
 	m.debug.sync(free)
 	m.pdb.sync(free)
 	m.replays.setTarget(m.shown())
+	m.save.setTarget(m.shown())
 	m.replays.sync(free, m.state == statePane && !taken)
 	ks := keyState{
 		state:      m.state,
@@ -26,13 +27,14 @@ func (m *Model) sync() {
 		canReload:  m.c.opts.Control != nil,
 		canExplain: m.c.opts.Explain != nil,
 		explaining: m.c.explain,
-		bodyViewOK: m.detail.tab.showsBody(),
+		bodyViewOK: m.state == stateDetail && m.detail.canCycle(),
 		fullHelp:   m.helpPage.open,
 		asking:     m.asking != nil,
 		typingFind: m.input.active(),
 
 		reloadWaits: m.debug.reloadWaits,
 	}
+	m.bodyKeyState(&ks)
 	if m.helpPage.open {
 		// The page lists the keys of the view it covers, as they are
 		// there: the bindings are copied before the page's own apply.
@@ -72,6 +74,9 @@ func (m *Model) layout() {
 		avail--
 	}
 	if m.debug.lineOpen() {
+		avail--
+	}
+	if m.save.focused() {
 		avail--
 	}
 	pdbH := 0
@@ -129,6 +134,10 @@ func (m Model) View() string {
 		b.WriteByte('\n')
 		b.WriteString(line)
 	}
+	if line := m.save.View(); line != "" {
+		b.WriteByte('\n')
+		b.WriteString(line)
+	}
 	if m.inputShown() {
 		b.WriteByte('\n')
 		b.WriteString(m.input.view(m.state, m.detail.search, m.c.width))
@@ -152,6 +161,8 @@ func (m Model) ShortHelp() []key.Binding {
 		return m.pdb.ShortHelp()
 	case m.debug.focused():
 		return m.debug.ShortHelp()
+	case m.save.focused():
+		return m.save.ShortHelp()
 	case m.input.active():
 		return []key.Binding{k.Accept, k.Cancel, k.Quit}
 	case m.state == stateList:
@@ -177,6 +188,8 @@ func (m Model) FullHelp() [][]key.Binding {
 		return m.pdb.FullHelp()
 	case m.debug.focused():
 		return m.debug.FullHelp()
+	case m.save.focused():
+		return m.save.FullHelp()
 	case m.input.active():
 		return [][]key.Binding{{k.Accept, k.Cancel, k.Quit}}
 	case m.state == stateList:
@@ -206,6 +219,7 @@ func (m *Model) referenceHelp() [][]key.Binding {
 	lack(!m.c.canStep, d.Step, d.Continue, d.Abort, d.EditEnviron, d.BreakNext, d.BreakWhen, d.ClearBreaks)
 	lack(m.pdb.ctl == nil, k.Console.Show)
 	lack(o.Explain == nil, k.Explain)
+	lack(m.save.write == nil, k.Save.Write)
 	groups := m.FullHelp() // copies: enabling them changes no key
 	for _, g := range groups {
 		for i := range g {

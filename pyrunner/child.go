@@ -59,6 +59,8 @@ type child struct {
 	onLibs    func([]string) // library modules imported while serving
 	onOutput  func(Output)
 	onInput   func()
+	onHint    func(Hint)
+	onLoadErr func(*LoadError)
 	queue     *threadQueue // calls waiting for a thread in the child
 	stopOnce  sync.Once
 	retired   atomic.Bool // replaced by a reload: its exit is expected
@@ -71,7 +73,8 @@ func newChild(cfg *Config, p *pipes) *child {
 		calls: map[uint32]*Call{}, hello: make(chan Hello, 1),
 		loaded: make(chan struct{}), exited: make(chan struct{}),
 		tail: &lineTail{max: 20}, onModules: cfg.OnModules, onOutput: cfg.OnOutput, onLibs: cfg.onLibs,
-		onInput: cfg.OnInput, queue: newThreadQueue(cfg.Threads, cfg.OnNotice),
+		onInput: cfg.OnInput, onHint: cfg.OnHint, onLoadErr: cfg.onLoadError,
+		queue: newThreadQueue(cfg.Threads, cfg.OnNotice),
 	}
 }
 
@@ -196,6 +199,9 @@ func (c *child) dispatchChild(f frame) error {
 		if err := json.Unmarshal(f.payload, &le); err != nil {
 			return fmt.Errorf("bad LOAD_ERROR: %w", err)
 		}
+		if c.onLoadErr != nil {
+			c.onLoadErr(&le)
+		}
 		c.loadErr = &le
 		close(c.loaded)
 		c.reportModules(le.Modules)
@@ -206,6 +212,14 @@ func (c *child) dispatchChild(f frame) error {
 		}
 		if c.onLibs != nil && len(names) > 0 {
 			c.onLibs(names)
+		}
+	case frameHint:
+		var h Hint
+		if err := json.Unmarshal(f.payload, &h); err != nil {
+			return fmt.Errorf("bad HINT: %w", err)
+		}
+		if c.onHint != nil {
+			c.onHint(h)
 		}
 	case frameModules:
 		var files []string
@@ -269,6 +283,10 @@ func (c *child) register(call *Call) error {
 func (c *child) stop(grace time.Duration) {
 	c.stopOnce.Do(func() {
 		c.wmu.Lock()
+		// STOP first: an end of file without it means that wsgidev died,
+		// and the child then takes the app's processes along at once
+		// (PROTOCOL.md); after STOP it ends as Python does, atexit and all.
+		c.toPy.Write(appendFrame(make([]byte, 0, frameHeaderLen), frameStop, 0, nil))
 		c.toPy.Close()
 		c.wmu.Unlock()
 		select {

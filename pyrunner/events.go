@@ -44,14 +44,33 @@ type Event struct {
 
 // Failure says why a call did not end well.
 type Failure struct {
-	Kind      string `json:"kind"` // FailException, FailWSGI, FailCancelled, FailChildExit
-	Rule      string `json:"rule,omitempty"`
-	Message   string `json:"message"`
-	Traceback string `json:"traceback,omitempty"`
-	AfterBody bool   `json:"after_body,omitempty"` // body bytes already went out
+	Kind      string  `json:"kind"` // FailException, FailWSGI, FailCancelled, FailChildExit
+	Rule      string  `json:"rule,omitempty"`
+	Message   string  `json:"message"`
+	Traceback string  `json:"traceback,omitempty"`
+	Frames    []Frame `json:"frames,omitempty"`     // the traceback as data, outermost first
+	AfterBody bool    `json:"after_body,omitempty"` // body bytes already went out
 	// NoIterable: the app raised (or was stopped) before it returned an
 	// iterable, so there was nothing to iterate or close.
 	NoIterable bool `json:"no_iterable,omitempty"`
+}
+
+// Frame is one frame of a failure's traceback (PROTOCOL.md, DONE).
+type Frame struct {
+	File         string   `json:"file"`
+	Line         int      `json:"line"`
+	Function     string   `json:"function"`
+	Library      bool     `json:"library"`       // the standard library's or site-packages' code, not the app's
+	ContextStart int      `json:"context_start"` // the line number of Context[0]
+	Context      []string `json:"context"`       // the source around Line
+	Locals       []Local  `json:"locals"`
+	LocalsLeft   int      `json:"locals_left"` // locals not sent: past the cap or the size budget
+}
+
+// Local is one local variable of a frame, as its repr (cut to a length).
+type Local struct {
+	Name string `json:"name"`
+	Repr string `json:"repr"`
 }
 
 // Failure kinds.
@@ -79,22 +98,67 @@ type AppInfo struct {
 	Path     []string `json:"path"`
 	Modules  []string `json:"modules"` // source files to watch
 	Libs     []string `json:"libs"`    // library modules it imported: what a warm template preloads
+	Static   string   `json:"static"`  // the STATIC_URL a Django app serves (Config.DjangoStatic), or ""
 }
 
-// LoadError is an app that could not be imported: a save can fix it, so the
-// server stays up and shows it on every request.
+// LoadError is an app that could not be imported, or whose module has no
+// callable for the spec: a save can fix it, so the server stays up and
+// shows it on every request. Only a LoadBadSpec cannot be fixed by a save.
 type LoadError struct {
-	Kind      string   `json:"kind"` // SyntaxError, ImportError, LoadFailure, …
+	Kind      string   `json:"kind"` // the exception's name (SyntaxError, ImportError, …), or a Load* kind
 	Message   string   `json:"message"`
 	Traceback string   `json:"traceback"`
 	File      string   `json:"file"`
 	Line      int      `json:"line"`
 	Modules   []string `json:"modules"`
+	Module    string   `json:"module,omitempty"` // the module a ModuleNotFoundError could not find
+	// Hint says what to do when the parent knows more than the child: for
+	// a missing module, which Python ran the app and which others have it.
+	Hint string `json:"-"`
 }
 
+// Load error kinds of wsgidev's own (_wsgidev_loader.py).
+const (
+	LoadNoApp   = "LoadFailure"  // imported, but no callable for the spec there (a name missing, not callable)
+	LoadBadSpec = "AppSpecError" // the spec can never give one (not a name, or a call with non-literal arguments)
+)
+
 func (e *LoadError) Error() string {
-	return fmt.Sprintf("the app failed to import: %s: %s", e.Kind, e.Message)
+	if e.NoApp() {
+		return "no WSGI app: " + e.Message
+	}
+	return "the app failed to import: " + e.Summary()
 }
+
+// NoApp says the error is wsgidev's own, not an exception of the app's:
+// the spec gave no callable (LoadNoApp, LoadBadSpec).
+func (e *LoadError) NoApp() bool { return e.Kind == LoadNoApp || e.Kind == LoadBadSpec }
+
+// Summary is the error in one line, its location said once:
+// "SyntaxError: invalid syntax (/srv/app.py, line 13)".
+func (e *LoadError) Summary() string {
+	if e.NoApp() {
+		return e.Message // wsgidev's own words; its kind is no Python exception
+	}
+	s := e.Kind + ": " + e.Message
+	if e.File != "" && e.Line > 0 {
+		s += fmt.Sprintf(" (%s, line %d)", e.File, e.Line)
+	}
+	return s
+}
+
+// Hint is something a framework hid from wsgidev, seen by the child while
+// a call ran (PROTOCOL.md, HINT).
+type Hint struct {
+	Kind      string `json:"kind"`      // HintFlaskSwallowed
+	Request   string `json:"request"`   // "GET /path"
+	Status    string `json:"status"`    // what the app answered
+	Exception string `json:"exception"` // "ZeroDivisionError: division by zero"
+}
+
+// HintFlaskSwallowed is a Flask app that answered an unhandled exception
+// with its own page (no debug mode, PROPAGATE_EXCEPTIONS off).
+const HintFlaskSwallowed = "flask-swallowed"
 
 // Output is a line the child printed outside any request.
 type Output struct {

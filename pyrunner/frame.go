@@ -28,6 +28,7 @@ const (
 	frameWait      byte = 15
 	frameRun       byte = 16
 	frameLeft      byte = 17
+	frameHint      byte = 18
 
 	frameCall      byte = 32
 	frameBody      byte = 33
@@ -35,7 +36,8 @@ const (
 	frameStep      byte = 35
 	frameCancel    byte = 36
 	frameLine      byte = 37
-	frameInterrupt byte = 38
+	frameStop      byte = 38
+	frameInterrupt byte = 39
 )
 
 const (

@@ -15,23 +15,34 @@ import (
 
 // Config says what to run and how.
 type Config struct {
-	Python       Python
-	Spec         AppSpec
-	Dir          string   // the child's working folder
-	Env          []string // KEY=VALUE added to the child's environment
-	Argv         []string // sys.argv as the app sees it
-	Threads      int      // worker threads in the child
+	Python  Python
+	Spec    AppSpec
+	Dir     string   // the child's working folder
+	Env     []string // KEY=VALUE added to the child's environment
+	Argv    []string // sys.argv as the app sees it
+	Threads int      // worker threads in the child
+	// StartTimeout bounds the wait for a child's hello (default 30 s): long
+	// enough for a pyenv shim on a loaded machine, short enough that a
+	// Python that never answers (the Windows Store stub) is reported.
 	StartTimeout time.Duration
 	// Warm forks reloaded children from a template that has the app's
 	// libraries imported already (template.go); Linux only.
 	Warm bool
+	// DjangoStatic has a Django app serve its static files as runserver
+	// does, when DEBUG is on and django.contrib.staticfiles is installed
+	// (_wsgidev_loader.serve_django_static); AppInfo.Static says so.
+	DjangoStatic bool
 
 	OnNotice  func(string)   // one line worth telling the user, e.g. warm reloads turned off
 	OnOutput  func(Output)   // a line the app printed outside a request
 	OnModules func([]string) // source files the app imported
 	OnState   func(State)    // the child's life: started, ready, failed, exited
+	OnHint    func(Hint)     // a framework hid an error (Flask's own 500); from the frame reader, must not block
 
 	onLibs func([]string) // library modules a child imported while serving: the warm template's
+	// onLoadError adds what the parent knows to a child's load error
+	// before anyone sees it; from the frame reader, it may take a while.
+	onLoadError func(*LoadError)
 	// OnInput says the app reads sys.stdin outside any request (pdb at
 	// import time); answer with Runner.Input. Called from the frame reader:
 	// it must not block. Nil: the app's stdin is at its end.
@@ -86,7 +97,7 @@ func New(cfg Config) (*Runner, error) {
 		cfg.Threads = 32
 	}
 	if cfg.StartTimeout <= 0 {
-		cfg.StartTimeout = 10 * time.Second
+		cfg.StartTimeout = 30 * time.Second
 	}
 	dir, err := installRunner()
 	if err != nil {
@@ -95,6 +106,7 @@ func New(cfg Config) (*Runner, error) {
 	r := &Runner{cfg: cfg, runnerDir: dir, replaced: make(chan struct{}), stopCh: make(chan struct{})}
 	r.warm = newWarm(r)
 	r.cfg.onLibs = r.warm.learn
+	r.cfg.onLoadError = func(le *LoadError) { explainMissingModule(&r.cfg, le) }
 	return r, nil
 }
 

@@ -51,7 +51,7 @@ func closeAll(files ...*os.File) {
 func childSpec(cfg *Config) string {
 	spec, _ := json.Marshal(map[string]any{
 		"file": cfg.Spec.File, "module": cfg.Spec.Module, "expr": cfg.Spec.Expr,
-		"threads": cfg.Threads, "argv": cfg.Argv,
+		"threads": cfg.Threads, "argv": cfg.Argv, "django_static": cfg.DjangoStatic,
 	})
 	return string(spec)
 }

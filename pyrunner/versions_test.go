@@ -20,22 +20,32 @@ func pyenvPython(t *testing.T, version string) string {
 	return matches[0]
 }
 
+// supportedPythons are the minor versions wsgidev runs on.
+var supportedPythons = []string{"3.8", "3.9", "3.10", "3.11", "3.12", "3.13"}
+
+// runOn starts a runner on py for a file in testdata, stopped when the test
+// ends, and a context that bounds the test.
+func runOn(t *testing.T, py, file string) (*Runner, context.Context) {
+	t.Helper()
+	r, err := New(Config{Python: Python{Path: py}, Spec: AppSpec{File: file}, Dir: "testdata"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	if _, err := r.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Stop(time.Second) })
+	return r, ctx
+}
+
 // TestRunnerOnEveryPython runs a call that uses every part of the runner on
 // each supported CPython.
 func TestRunnerOnEveryPython(t *testing.T) {
-	for _, v := range []string{"3.8", "3.9", "3.10", "3.11", "3.12", "3.13"} {
+	for _, v := range supportedPythons {
 		t.Run(v, func(t *testing.T) {
-			py := pyenvPython(t, v)
-			r, err := New(Config{Python: Python{Path: py}, Spec: AppSpec{File: "features.py"}, Dir: "testdata"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
-			if _, err := r.Start(ctx); err != nil {
-				t.Fatal(err)
-			}
-			defer r.Stop(time.Second)
+			r, ctx := runOn(t, pyenvPython(t, v), "features.py")
 			call, err := r.Call(ctx, CallRequest{
 				Environ: []string{"REQUEST_METHOD", "POST", "PATH_INFO", "/"},
 				Body:    strings.NewReader("line one\nthe rest"),

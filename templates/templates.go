@@ -21,7 +21,11 @@ var DemoApp []byte
 // ErrorPageHTML is an html/template source for the error page. Its data has
 // the string fields Status, Title, Summary, Rule, Traceback, Hint, Method,
 // Path and Version; Rule, Traceback and Hint may be empty, and their sections
-// are then left out.
+// are then left out. Frames (each with Kind "app" or "library", Open, File,
+// Line, Function, Lines of source and Locals), Headers and Environ, when
+// there are any, show the traceback frame by frame and the request; the
+// text page shows the Locals of AppFrame, named by Where. No script: frames
+// fold with <details>.
 //
 //go:embed errorpage.html
 var ErrorPageHTML string

@@ -8,9 +8,45 @@ import (
 	texttemplate "text/template"
 )
 
-// errorPage mirrors the data devserver passes to the error-page templates.
+// errorPage mirrors the data devserver passes to the error-page templates
+// (devserver/pages.go, frames.go).
 type errorPage struct {
 	Status, Title, Summary, Rule, Traceback, Hint, Method, Path, Version string
+
+	Frames   []frame
+	AppFrame *frame
+	Where    string
+	Headers  []struct{ Name, Value string }
+	Environ  []struct{ Key, Value string }
+}
+
+type frame struct {
+	Kind, File, Function string
+	Line, LocalsLeft     int
+	Open                 bool
+	Lines                []line
+	Locals               []local
+}
+
+type line struct {
+	Number  int
+	Text    string
+	Current bool
+}
+
+type local struct{ Name, Repr string }
+
+// withFrames is full() with frames: an app frame whose local holds markup,
+// then a library frame, and the request's headers.
+func withFrames() errorPage {
+	d := full()
+	app := frame{Kind: "app", File: "/srv/app.py", Function: "<lambda>", Line: 3, Open: true, LocalsLeft: 2,
+		Lines:  []line{{2, "def f():", false}, {3, "    return x < y", true}},
+		Locals: []local{{"x", "'<b>bold</b>'"}}}
+	lib := frame{Kind: "library", File: "/usr/lib/python3/json/decoder.py", Function: "decode", Line: 337}
+	d.Frames, d.AppFrame, d.Where = []frame{app, lib}, &app, "app.py, line 3, in <lambda>"
+	d.Headers = append(d.Headers, struct{ Name, Value string }{"User-Agent", "<curl>"})
+	return d
 }
 
 const sampleTraceback = `Traceback (most recent call last):
@@ -80,11 +116,25 @@ func TestErrorPageHTML(t *testing.T) {
 			notWant: []string{"<module>", "<7>"},
 		},
 		{
+			name: "frames",
+			data: withFrames(),
+			want: []string{
+				`<details class="frame app" open>`, `<span class="tag">app</span> <code>/srv/app.py</code>, line 3, in <code>&lt;lambda&gt;</code>`,
+				"    2  def f():\n<span class=\"current\">    3      return x &lt; y</span>\n",
+				"<td><code>x</code></td><td><code>&#39;&lt;b&gt;bold&lt;/b&gt;&#39;</code></td>",
+				"2 more locals not shown",
+				`<details class="frame library">`, `<span class="tag">library</span>`,
+				"<summary>The traceback as text</summary>",
+				"<td><code>User-Agent</code></td><td><code>&lt;curl&gt;</code></td>",
+			},
+			notWant: []string{"<b>bold", "<lambda>", "<curl>", "<h2>Traceback</h2>"},
+		},
+		{
 			name: "empty sections omitted",
 			data: errorPage{Status: "502 Bad Gateway", Title: "The Python child died",
 				Summary: "It exited with signal SIGKILL.", Method: "POST", Path: "/", Version: "dev"},
 			want:    []string{"It exited with signal SIGKILL.", "wsgidev dev —"},
-			notWant: []string{"PEP 3333", "What to do", "Traceback", "<pre>", `class="rule"`, `class="hint"`},
+			notWant: []string{"PEP 3333", "What to do", "Traceback", "<pre>", `class="rule"`, `class="hint"`, "The request", "<details"},
 		},
 	}
 	for _, tt := range tests {
@@ -134,6 +184,10 @@ func TestErrorPageText(t *testing.T) {
 		"wsgidev v0.1.0 — development server; never expose it to the internet\n"
 	if out != want {
 		t.Errorf("text page:\n got:\n%s\nwant:\n%s", out, want)
+	}
+
+	if got := renderText(t, withFrames()); !strings.Contains(got, sampleTraceback+"\n\nLocals in app.py, line 3, in <lambda>:\n  x = '<b>bold</b>'\n\n--\n") {
+		t.Errorf("the text page does not end with the app frame's locals:\n%s", got)
 	}
 
 	short := renderText(t, errorPage{Status: "502 Bad Gateway", Title: "The Python child died",

@@ -48,9 +48,11 @@ type HeaderDiff struct {
 // BodyDiff says how two bodies differ.
 type BodyDiff struct {
 	WasSize, NowSize int64
-	Compared         int    // bytes compared when a side was cut at the cap; 0 for all
-	Unified          string // a unified diff when both are text
-	WasSHA, NowSHA   string // sha256 of the compared bytes, for binary bodies
+	Compared         int          // bytes compared when a side was cut at the cap; 0 for all
+	JSON             []JSONChange // when both are whole JSON documents: what changed, by path
+	JSONMore         int          // changes past those listed
+	Unified          string       // a unified diff when both are text (and not JSON that differs)
+	WasSHA, NowSHA   string       // sha256 of the compared bytes, for binary bodies
 }
 
 // Match reports whether nothing that was compared differs.
@@ -80,16 +82,20 @@ func Compare(want, got *exchange.Exchange, opts CompareOptions) Diff {
 		d.StatusWas, d.StatusNow = want.Status, got.Status
 	}
 	var body *BodyDiff
-	if opts.NoResponseBody {
+	errorPages := isFailurePage(want) && isFailurePage(got)
+	switch {
+	case opts.NoResponseBody:
 		d.Notes = append(d.Notes, "the capture has no response body; bodies not compared")
-	} else {
+	case errorPages:
+		d.Notes = append(d.Notes, "wsgidev's error page: compared what failed ("+FailureHeader+"), not the page, whose locals change from run to run")
+	default:
 		body, d.Notes = compareBodies(want.ResponseBody, got.ResponseBody)
 	}
 	ignore := append(append([]string{}, volatileHeaders...), opts.Volatile...)
 	if !opts.CompareETag {
 		ignore = append(ignore, "ETag")
 	}
-	if body != nil || opts.Foreign {
+	if body != nil || opts.Foreign || errorPages {
 		ignore = append(ignore, "Content-Length")
 	}
 	if opts.Foreign {
@@ -98,6 +104,17 @@ func Compare(want, got *exchange.Exchange, opts CompareOptions) Diff {
 	d.Headers = compareHeaders(want.ResponseHeaders, got.ResponseHeaders, ignore)
 	d.Body = body
 	return d
+}
+
+// FailureHeader marks an answer that is wsgidev's own error page and says
+// what failed ("exception: KeyError: 'x'"). Such a page shows the failing
+// frames' locals and the request, whose reprs carry addresses and ports
+// that change from run to run, so a replay compares this header, like any
+// other, instead of the page.
+const FailureHeader = "X-Wsgidev-Failure"
+
+func isFailurePage(ex *exchange.Exchange) bool {
+	return headerValue(ex.ResponseHeaders, FailureHeader) != ""
 }
 
 func compareHeaders(was, now []exchange.Header, ignore []string) []HeaderDiff {
@@ -166,6 +183,16 @@ func compareBodies(was, now exchange.Body) (*BodyDiff, []string) {
 	if bytes.Equal(a, b) {
 		return d, notes // only the sizes differ, past what was kept
 	}
+	if n < 0 { // whole documents on both sides
+		changes, more, ok := DiffJSON(a, b)
+		if len(changes) > 0 {
+			d.JSON, d.JSONMore = changes, more
+			return d, notes
+		}
+		if ok {
+			notes = append(notes, "the bodies hold the same JSON value, written differently")
+		}
+	}
 	if utf8.Valid(a) && utf8.Valid(b) {
 		d.Unified = UnifiedDiff("captured", "replayed", string(a), string(b))
 	} else {
@@ -209,6 +236,8 @@ func (d Diff) Write(w io.Writer, indent string, maxLines int) {
 			fmt.Fprintf(w, "%s%s differs (%d bytes each)\n", indent, what, b.WasSize)
 		}
 		switch {
+		case len(b.JSON) > 0:
+			writeLimited(w, indent+"  ", jsonChangeLines(b), maxLines)
 		case b.Unified != "":
 			writeLimited(w, indent+"  ", b.Unified, maxLines)
 		case b.WasSHA != "":
@@ -218,6 +247,18 @@ func (d Diff) Write(w io.Writer, indent string, maxLines int) {
 	for _, n := range d.Notes {
 		fmt.Fprintf(w, "%snote: %s\n", indent, n)
 	}
+}
+
+// jsonChangeLines are a JSON diff's changes, a line each.
+func jsonChangeLines(b *BodyDiff) string {
+	var s strings.Builder
+	for _, c := range b.JSON {
+		s.WriteString(c.String() + "\n")
+	}
+	if b.JSONMore > 0 {
+		fmt.Fprintf(&s, "… %d more changes\n", b.JSONMore)
+	}
+	return s.String()
 }
 
 func writeLimited(w io.Writer, indent, text string, maxLines int) {

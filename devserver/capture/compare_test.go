@@ -17,7 +17,13 @@ func answer(status int, body string, headers ...string) *exchange.Exchange {
 	return ex
 }
 
+// failed is an answer that is wsgidev's page for a failure of the app.
+func failed(body, failure string, headers ...string) *exchange.Exchange {
+	return answer(500, body, append(headers, FailureHeader, failure)...)
+}
+
 func TestCompare(t *testing.T) {
+	boom, other := "exception: RuntimeError: boom", "exception: KeyError: 'x'"
 	for _, tc := range []struct {
 		name     string
 		was, now *exchange.Exchange
@@ -42,6 +48,10 @@ func TestCompare(t *testing.T) {
 		{"no body to compare", answer(200, "a"), answer(200, "b"), CompareOptions{NoResponseBody: true}, ""},
 		{"foreign encoding", answer(200, "a", "Content-Encoding", "gzip", "Content-Length", "9"), answer(200, "a", "Content-Length", "1"), CompareOptions{Foreign: true}, ""},
 		{"all", answer(200, "a", "X", "1"), answer(404, "b", "X", "2"), CompareOptions{}, "status, headers, body"},
+		{"error page, same failure, other locals", failed("x = <A at 0x1>", boom, "Content-Length", "14"),
+			failed("x = <A at 0x7f02>", boom, "Content-Length", "17"), CompareOptions{}, ""},
+		{"error page, another failure", failed("RuntimeError: boom", boom), failed("KeyError: 'x'", other), CompareOptions{}, "headers"},
+		{"a page against the app's answer", failed("RuntimeError: boom", boom), answer(500, "Internal Server Error"), CompareOptions{}, "headers, body"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d := Compare(tc.was, tc.now, tc.opts)

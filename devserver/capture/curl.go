@@ -47,7 +47,8 @@ func WriteCurl(w io.Writer, entries []Entry, opts CurlOptions) error {
 }
 
 // CurlCommand is one request as a shell command line; base is the shell
-// word for the server's URL ("$BASE_URL", or a quoted literal).
+// word for the server's URL ("$BASE_URL", or a quoted literal), after any
+// options the server needs (--unix-socket PATH, --cacert FILE).
 func CurlCommand(ex *exchange.Exchange, base string) string {
 	var cmd strings.Builder
 	body := ex.RequestBody.Data

@@ -12,8 +12,11 @@ import (
 
 // PytestOptions says which app the tests load.
 type PytestOptions struct {
-	App        string // APPSPEC, as serve takes it
-	Dir        string // the folder APPSPEC is relative to
+	App string // APPSPEC, as serve takes it
+	// Dir is the folder APPSPEC is relative to, itself relative to the
+	// test file's folder (slashes), so the file runs wherever the project
+	// is; or absolute when there is no relative way there.
+	Dir        string
 	ScriptName string // the mount prefix, for requests whose environ was not captured
 	Software   string // SERVER_SOFTWARE for them, "wsgidev/<version>"
 	Source     string // the capture's name, for the docstring
@@ -227,7 +230,8 @@ when it was captured. Run them with:
 
     python3 -m pytest THIS_FILE
 
-WSGIDEV_APP and WSGIDEV_APP_DIR override the app and its folder.
+WSGIDEV_APP and WSGIDEV_APP_DIR override the app and its folder; the folder
+is otherwise found from this file's own, so the project can move.
 """
 import ast
 import importlib
@@ -239,7 +243,8 @@ from wsgiref.util import FileWrapper, setup_testing_defaults
 import pytest
 
 APP = os.environ.get("WSGIDEV_APP", %s)
-APP_DIR = os.environ.get("WSGIDEV_APP_DIR", %s)
+APP_DIR = os.environ.get("WSGIDEV_APP_DIR") or os.path.normpath(
+    os.path.join(os.path.dirname(os.path.abspath(__file__)), %s))
 
 
 def _load_app():

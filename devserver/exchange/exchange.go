@@ -19,6 +19,9 @@ type Exchange struct {
 	// itself sent it (the inspector's replay keys and pins); the app sees
 	// no mark of it.
 	ReplayOf uint64 `json:"replay_of,omitempty"`
+	// Static is the file wsgidev served itself from a --static folder:
+	// the app never saw this request, and it has no environ.
+	Static string `json:"static,omitempty"`
 
 	// The request as it came over the wire. RawHead is its request line and
 	// header lines byte for byte, up to and with the blank line that ends
@@ -142,7 +145,42 @@ type Failure struct {
 	Rule      string      `json:"rule,omitempty"`
 	Message   string      `json:"message"`
 	Traceback string      `json:"traceback,omitempty"`
-	Cut       bool        `json:"cut,omitempty"` // the connection was cut mid-body
+	Frames    []Frame     `json:"frames,omitempty"` // the traceback as data, outermost first
+	Cut       bool        `json:"cut,omitempty"`    // the connection was cut mid-body
+}
+
+// Frame is one frame of a failure's traceback: where, the source around
+// the line, and the local variables as reprs.
+type Frame struct {
+	File         string   `json:"file"`
+	Line         int      `json:"line"`
+	Function     string   `json:"function"`
+	Library      bool     `json:"library,omitempty"` // the standard library's or site-packages' code, not the app's
+	ContextStart int      `json:"context_start,omitempty"`
+	Context      []string `json:"context,omitempty"` // source lines from ContextStart
+	Locals       []Local  `json:"locals,omitempty"`
+	LocalsLeft   int      `json:"locals_left,omitempty"` // locals left out: past the cap or the size budget
+}
+
+// Local is one local variable of a frame, as its repr (cut to a length).
+type Local struct {
+	Name string `json:"name"`
+	Repr string `json:"repr"`
+}
+
+// AppFrame is the app's frame nearest the error (the innermost frame not
+// in a library), or the innermost frame if none is the app's; nil when
+// there are no frames.
+func (f *Failure) AppFrame() *Frame {
+	for i := len(f.Frames) - 1; i >= 0; i-- {
+		if !f.Frames[i].Library {
+			return &f.Frames[i]
+		}
+	}
+	if len(f.Frames) > 0 {
+		return &f.Frames[len(f.Frames)-1]
+	}
+	return nil
 }
 
 // FailureKind names why an exchange failed.

@@ -34,8 +34,12 @@ type Request struct {
 	// "" takes them from the Host header (a request without a connection).
 	ServerName, ServerPort string
 	RemoteAddr             string // the client's host:port; "": no REMOTE_ADDR, REMOTE_PORT
-	Scheme                 string // wsgi.url_scheme; "" is http
-	Software               string // SERVER_SOFTWARE, "wsgidev/<version>"; "": none
+	// Socket is the unix socket the request came in on; RemoteAddr is
+	// then the client's socket name ("" when it has none), and the
+	// SERVER_* keys come from Host, as gunicorn gives them.
+	Socket   string
+	Scheme   string // wsgi.url_scheme; "" is http. https adds HTTPS=on
+	Software string // SERVER_SOFTWARE, "wsgidev/<version>"; "": none
 }
 
 // Errors Environ returns: the request cannot be given to the app.
@@ -72,7 +76,10 @@ func Environ(r Request) ([]string, error) {
 		add("CONTENT_LENGTH", strconv.FormatInt(r.ContentLength, 10))
 	}
 	serverName, serverPort := r.ServerName, r.ServerPort
-	if serverName == "" {
+	switch {
+	case r.Socket != "":
+		serverName, serverPort = socketHostPort(r.Headers, r.Scheme, r.Socket)
+	case serverName == "":
 		serverName, serverPort = hostPort(r.Headers, r.Scheme)
 	}
 	add("SERVER_NAME", serverName)
@@ -84,12 +91,17 @@ func Environ(r Request) ([]string, error) {
 	if r.Software != "" {
 		add("SERVER_SOFTWARE", r.Software)
 	}
-	if host, port, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+	if r.Socket != "" {
+		add("REMOTE_ADDR", r.RemoteAddr) // a unix socket has no port: gunicorn's "" or the client's name
+	} else if host, port, err := net.SplitHostPort(r.RemoteAddr); err == nil {
 		add("REMOTE_ADDR", host)
 		add("REMOTE_PORT", port) // a str: werkzeug's int fails wsgiref.validate
 	}
 	add("REQUEST_URI", r.Target)
 	add("RAW_URI", r.Target) // gunicorn's name for the same thing
+	if r.Scheme == "https" {
+		add("HTTPS", "on") // the CGI convention (wsgiref, Apache) that apps test besides wsgi.url_scheme
+	}
 	add("wsgi.url_scheme", orDefault(r.Scheme, "http"))
 	return addHeaders(env, r.Headers), nil
 }
@@ -181,6 +193,16 @@ func hostPort(headers []exchange.Header, scheme string) (string, string) {
 		return "localhost", port
 	}
 	return strings.Trim(host, "[]"), port
+}
+
+// socketHostPort is SERVER_NAME and SERVER_PORT for a request that came
+// over a unix socket, as gunicorn makes them: from Host, with the scheme's
+// port when it has none; without Host, the socket's path and no port.
+func socketHostPort(headers []exchange.Header, scheme, socket string) (string, string) {
+	if host, _ := joined(headers, "Host"); host == "" {
+		return socket, ""
+	}
+	return hostPort(headers, scheme)
 }
 
 // Mount splits the decoded path into SCRIPT_NAME and PATH_INFO for an app

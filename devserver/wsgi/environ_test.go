@@ -81,6 +81,36 @@ func TestEnvironFromPlainData(t *testing.T) {
 				"REMOTE_PORT": "5000", "SERVER_SOFTWARE": "wsgidev/1", "REQUEST_URI": "/x?q", "RAW_URI": "/x?q", "QUERY_STRING": "q"},
 		},
 		{
+			name: "https: the scheme and HTTPS=on",
+			req:  Request{Method: "GET", Path: "/", Scheme: "https", ServerName: "127.0.0.1", ServerPort: "8443"},
+			want: map[string]string{"wsgi.url_scheme": "https", "HTTPS": "on", "SERVER_PORT": "8443"},
+		},
+		{
+			name:   "plain http: no HTTPS key",
+			req:    Request{Method: "GET", Path: "/", ServerName: "127.0.0.1", ServerPort: "8000"},
+			want:   map[string]string{"wsgi.url_scheme": "http"},
+			absent: []string{"HTTPS"},
+		},
+		{
+			name:   "a unix socket: SERVER_* from Host, the client's empty name, no port",
+			req:    Request{Method: "GET", Path: "/", Socket: "/run/app.sock", Headers: headers("Host", "localhost")},
+			want:   map[string]string{"SERVER_NAME": "localhost", "SERVER_PORT": "80", "REMOTE_ADDR": ""},
+			absent: []string{"REMOTE_PORT"},
+		},
+		{
+			name: "a unix socket: a Host with a port, a client with a name, https",
+			req: Request{Method: "GET", Path: "/", Socket: "/run/app.sock", Scheme: "https", RemoteAddr: "/tmp/client.sock",
+				Headers: headers("Host", "example.test:8443")},
+			want:   map[string]string{"SERVER_NAME": "example.test", "SERVER_PORT": "8443", "REMOTE_ADDR": "/tmp/client.sock"},
+			absent: []string{"REMOTE_PORT"},
+		},
+		{
+			name:   "a unix socket without Host: the socket's path and no port",
+			req:    Request{Method: "GET", Path: "/", Proto: "HTTP/1.0", Socket: "/run/app.sock"},
+			want:   map[string]string{"SERVER_NAME": "/run/app.sock", "SERVER_PORT": "", "REMOTE_ADDR": ""},
+			absent: []string{"REMOTE_PORT", "HTTP_HOST"},
+		},
+		{
 			name: "mounted",
 			req:  Request{Method: "GET", Path: "/api/users", ScriptName: "/api"},
 			want: map[string]string{"SCRIPT_NAME": "/api", "PATH_INFO": "/users"},

@@ -16,27 +16,59 @@ DEFAULT_FACTORIES = ("create_app", "make_app")
 
 
 class LoadFailure(Exception):
-    """The spec cannot give a WSGI callable; the message says what to change."""
+    """The imported module gives no WSGI callable for the spec; the message
+    says what to change, and a save can fix it."""
 
 
-def load_app(file, module, expr):
-    """Import the app and return (callable, info) where info goes into READY."""
+class AppSpecError(LoadFailure):
+    """The spec after the colon can never give a callable (not a name, or a
+    call with arguments that are not literals): no save fixes it."""
+
+
+def load_app(file, module, expr, django_static=False):
+    """Import the app and return (callable, info) where info goes into READY.
+    With django_static, a Django app serves its static files as under
+    runserver (serve_django_static)."""
+    plan = parse_expr(expr) if expr else None  # refused before anything runs
     if file:
         module = prepare_file_import(file)
     else:
         sys.path.insert(0, os.getcwd())
     mod = importlib.import_module(module)
-    obj, how = find_callable(mod, expr, file or module)
+    obj, how = find_callable(mod, plan, file or module)
     if not callable(obj):
         raise LoadFailure("%s gave %r, which is not callable; a WSGI app is a callable "
                           "app(environ, start_response)" % (how, obj))
-    return obj, {
+    info = {
         "module": module,
         "file": getattr(mod, "__file__", None) or "",
         "callable": how,
         "repr": safe_repr(obj),
         "path": list(sys.path),
+        "static": "",
     }
+    if django_static:
+        obj, info["static"] = serve_django_static(obj)
+    return obj, info
+
+
+def serve_django_static(app):
+    """runserver's rule for static files: a Django app with DEBUG on and
+    django.contrib.staticfiles installed is wrapped in staticfiles' own
+    handler, which serves STATIC_URL from the apps' static folders (the
+    admin's CSS among them). Returns the app to serve and the STATIC_URL
+    served, or the app itself and ""."""
+    if "django" not in sys.modules:
+        return app, ""  # not Django: nothing imported to find out
+    from django.core.handlers.wsgi import WSGIHandler
+    if not isinstance(app, WSGIHandler):
+        return app, ""
+    from django.apps import apps
+    from django.conf import settings
+    if not settings.DEBUG or not apps.is_installed("django.contrib.staticfiles"):
+        return app, ""
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    return StaticFilesHandler(app), settings.STATIC_URL
 
 
 def prepare_file_import(path):
@@ -55,8 +87,39 @@ def prepare_file_import(path):
     return ".".join(parts)
 
 
-def find_callable(mod, expr, where):
-    if not expr:
+def parse_expr(expr):
+    """What the spec after the colon asks for, as (expr, names, call) where
+    call is None for a name or (args, kwargs) of literals for a factory."""
+    import ast
+    expr = expr.strip()
+    try:
+        node = ast.parse(expr, mode="eval").body
+    except SyntaxError:
+        raise AppSpecError("cannot parse %r after the colon: give a name (app), a dotted name "
+                           "(module.app) or a call with literal arguments (create_app('dev'))" % expr)
+    call = None
+    if isinstance(node, ast.Call):
+        if any(k.arg is None for k in node.keywords):
+            raise AppSpecError("**kwargs are not supported in %r; name each argument" % expr)
+        try:
+            call = ([ast.literal_eval(a) for a in node.args],
+                    {k.arg: ast.literal_eval(k.value) for k in node.keywords})
+        except ValueError:
+            raise AppSpecError("the arguments in %r must be literals (strings, numbers, True, None, "
+                               "lists, dicts); wsgidev never evaluates code from the spec. Read the "
+                               "value in the factory instead (os.getcwd(), os.environ)" % expr)
+        node = node.func
+    names = []
+    while isinstance(node, ast.Attribute):
+        names.insert(0, node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        raise AppSpecError("%r is neither a name nor a call of a name" % expr)
+    return expr, [node.id] + names, call
+
+
+def find_callable(mod, plan, where):
+    if plan is None:
         for name in DEFAULT_NAMES:
             if callable(getattr(mod, name, None)):
                 return getattr(mod, name), name
@@ -64,44 +127,39 @@ def find_callable(mod, expr, where):
             if callable(getattr(mod, name, None)):
                 return getattr(mod, name)(), name + "()"
         raise LoadFailure("no WSGI callable found in %s: looked for application, app, create_app() "
-                          "and make_app(). Name it in the spec, e.g. %s:myapp" % (where, where))
-    import ast
-    try:
-        node = ast.parse(expr.strip(), mode="eval").body
-    except SyntaxError:
-        raise LoadFailure("cannot parse %r after the colon: give a name (app), a dotted name "
-                          "(module.app) or a call with literal arguments (create_app('dev'))" % expr)
-    if isinstance(node, ast.Call):
-        func = resolve(mod, node.func, where, expr)
-        try:
-            args = [ast.literal_eval(a) for a in node.args]
-            kwargs = {k.arg: ast.literal_eval(k.value) for k in node.keywords}
-        except ValueError:
-            raise LoadFailure("the arguments in %r must be literals (strings, numbers, True, None, "
-                              "lists, dicts); wsgidev never evaluates code from the spec" % expr)
-        if any(k is None for k in kwargs):
-            raise LoadFailure("**kwargs are not supported in %r" % expr)
-        return func(*args, **kwargs), expr.strip()
-    return resolve(mod, node, where, expr), expr.strip()
-
-
-def resolve(mod, node, where, expr):
-    """Follow a Name or Attribute chain from the module."""
-    import ast
-    names = []
-    while isinstance(node, ast.Attribute):
-        names.insert(0, node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        raise LoadFailure("%r is neither a name nor a call of a name" % expr)
-    names.insert(0, node.id)
+                          "and make_app(). Name it in the spec, e.g. %s:myapp; %s"
+                          % (where, where, defines(mod, mod)))
+    expr, names, call = plan
     obj = mod
     for i, name in enumerate(names):
         if not hasattr(obj, name):
-            raise LoadFailure("%s has no attribute %r (looking up %r)"
-                              % (where if i == 0 else ".".join(names[:i]), name, expr.strip()))
+            raise LoadFailure("%s has no attribute %r; %s"
+                              % (where if i == 0 else ".".join(names[:i]), name, defines(obj, mod)))
         obj = getattr(obj, name)
-    return obj
+    if call is not None:
+        return obj(*call[0], **call[1]), expr
+    return obj, expr
+
+
+def defines(obj, mod, most=12):
+    """Says which callables obj (the module, or an object in it) has that a
+    spec could name: its own functions and classes and callable objects,
+    not what it imported."""
+    import types
+    found = []
+    for name in sorted(vars(obj) if isinstance(obj, types.ModuleType) else dir(obj)):
+        if name.startswith("_"):
+            continue
+        value = getattr(obj, name, None)
+        if not callable(value) or isinstance(value, types.ModuleType):
+            continue
+        if isinstance(value, (type, types.FunctionType)) and getattr(value, "__module__", None) != mod.__name__:
+            continue  # imported from elsewhere
+        found.append(name)
+    if not found:
+        return "it defines no callables"
+    more = ", ..." if len(found) > most else ""
+    return "it defines: " + ", ".join(found[:most]) + more
 
 
 def safe_repr(obj):

@@ -20,13 +20,17 @@ from collections import deque
 
 from _wsgidev_loader import (LoadFailure, cache_own_bytecode, clip, format_exception, library_modules, load_app,
                              new_module_files)
-from _wsgidev_pipes import hold_lifeline, open_pipes
+from _wsgidev_frames import describe_frames
+from _wsgidev_hints import after_call
+from _wsgidev_hints import install as install_hints
+from _wsgidev_pipes import hold_lifeline, leave, open_pipes
 from _wsgidev_pool import Pool
 from _wsgidev_rules import (HEADERS_AFTER_BODY, Violation, check_headers, check_status, explain_headers,
                             lint_content_type, lint_exc_info, start_args, unclosed_wrapper)
 from _wsgidev_streams import Errors, FileWrapper, Input, RequestStream, Stdin, current
-from _wsgidev_wire import (CALL, CHUNK, DONE, EXCINFO, HEADER, HELLO, INPUT, LEFT, LIBS, LINE, LOAD_ERROR,
-                           MAX_FRAME, MODULES, PROTOCOL, READY, START, U32, WRITE, Call, Cancelled, Wire)
+from _wsgidev_wire import (CALL, CHUNK, DONE, EXCINFO, HEADER, HELLO, HINT, INPUT, LEFT, LIBS, LINE,
+                           LOAD_ERROR, MAX_FRAME, MODULES, PROTOCOL, READY, START, STOP, U32, WRITE, Call, Cancelled,
+                           Wire)
 
 
 # -- one WSGI call ---------------------------------------------------------
@@ -145,12 +149,12 @@ def run_call(app, call):
     if call.wrappers:
         call.lint_all((unclosed_wrapper(call.wrappers),))
     # Modules this call imported go out before its DONE: once the client
-    # has its answer, the parent already watches them.
+    # has its answer, the parent already watches them. So does a hint.
     files, libs = new_modules()
-    for typ, names in ((MODULES, files), (LIBS, libs)):
-        if names:
+    for typ, report in ((MODULES, files), (LIBS, libs), (HINT, after_call(call, environ, error))):
+        if report:
             with call.out_lock:
-                payload = json.dumps(names).encode("utf-8")
+                payload = json.dumps(report).encode("utf-8")
                 call.out.append(HEADER.pack(len(payload), typ, 0))
                 call.out.append(payload)
     left = call.input_left()
@@ -180,9 +184,10 @@ def send_item(call, data):
 def describe_failure(call, e):
     v = call.violation or (e if isinstance(e, Violation) else None)
     if v is not None:
-        return {"kind": "wsgi", "rule": v.rule, "message": clip(str(v)), "traceback": format_exception(e)}
+        return {"kind": "wsgi", "rule": v.rule, "message": clip(str(v)), "traceback": format_exception(e),
+                "frames": describe_frames(e)}
     return {"kind": "exception", "message": clip("%s: %s" % (type(e).__name__, e)),
-            "traceback": format_exception(e)}
+            "traceback": format_exception(e), "frames": describe_frames(e)}
 
 
 def make_environ(call):
@@ -286,7 +291,7 @@ def main():
     if spec.get("argv"):
         sys.argv[:] = spec["argv"]
     try:
-        app, info = load_app(spec.get("file"), spec.get("module"), spec.get("expr"))
+        app, info = load_app(spec.get("file"), spec.get("module"), spec.get("expr"), spec.get("django_static"))
     except BaseException as e:
         wire.send_json(LOAD_ERROR, 0, describe_load_error(e))
         idle(wire)
@@ -297,6 +302,7 @@ def main():
     _module_count[0] = len(sys.modules)
     _seen_modules.update(sys.modules)
     wire.send_json(READY, 0, info)
+    install_hints()
     cache_own_bytecode()
     # What that imported is the runner's, not the app's: not for LIBS.
     _seen_modules.update(sys.modules)
@@ -308,8 +314,10 @@ def main():
 def describe_load_error(e):
     error = {"kind": type(e).__name__, "message": clip(str(e)), "traceback": format_exception(e)}
     if isinstance(e, SyntaxError):
+        # str(e) ends with "(name.py, line N)"; the location travels apart.
         error["file"], error["line"] = e.filename or "", e.lineno or 0
-    else:
+        error["message"] = clip(str(e.msg))
+    elif not isinstance(e, LoadFailure):  # a LoadFailure's frame is wsgidev's own
         tb = e.__traceback__
         while tb is not None and tb.tb_next is not None:
             tb = tb.tb_next
@@ -317,6 +325,8 @@ def describe_load_error(e):
             error["file"], error["line"] = tb.tb_frame.f_code.co_filename, tb.tb_lineno
     if isinstance(e, LoadFailure):
         error["traceback"] = ""
+    if isinstance(e, ModuleNotFoundError) and e.name:
+        error["module"] = e.name  # the parent looks for a Python that has it
     new = new_module_files()
     if error.get("file") and error["file"] not in new:
         new.append(error["file"])
@@ -325,10 +335,20 @@ def describe_load_error(e):
 
 
 def idle(wire):
-    """After a failed import: stay up until the parent closes the pipe, so the
+    """After a failed import: stay up until the parent stops us, so the
     parent decides when to start over (on the next save)."""
-    while wire.read_frame() is not None:
+    while next_frame(wire)[0] != STOP:
         pass
+
+
+def next_frame(wire):
+    """The parent's next frame. The pipe's end without a STOP before it
+    means the parent died: leave at once, taking the app's processes along
+    (the lifeline thread would too; whichever notices first)."""
+    frame = wire.read_frame()
+    if frame is None:
+        leave()
+    return frame
 
 
 def serve(wire, app, threads, console):
@@ -342,10 +362,9 @@ def serve(wire, app, threads, console):
 
     def read():
         # The next CALL to run, or None once another frame is dealt with.
-        frame = wire.read_frame()
-        if frame is None:
+        typ, cid, payload = next_frame(wire)
+        if typ == STOP:
             raise EOFError
-        typ, cid, payload = frame
         if typ == CALL:
             window = U32.unpack_from(payload, 1)[0]
             fields = payload[5:].decode("latin-1").split("\0")

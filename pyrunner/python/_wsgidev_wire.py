@@ -23,8 +23,8 @@ U32 = struct.Struct(">I")
 
 # Frame types (PROTOCOL.md).
 (HELLO, READY, LOAD_ERROR, START, CHUNK, WRITE, READ, LOG, LINT, DONE, MODULES, EXCINFO, LIBS, INPUT, WAIT,
- RUN, LEFT) = range(1, 18)
-CALL, BODY, CREDIT, STEP, CANCEL, LINE, INTERRUPT = range(32, 39)
+ RUN, LEFT, HINT) = range(1, 19)
+CALL, BODY, CREDIT, STEP, CANCEL, LINE, STOP, INTERRUPT = range(32, 40)
 
 STEP_MODE, HAS_BODY = 1, 2
 CHUNK_OVERHEAD = 256  # the flow-control cost of one frame beyond its bytes

@@ -26,7 +26,7 @@ for name in dir(selectors):
 
 import _wsgidev_pipes  # noqa: E402 (after select is forbidden)
 import _wsgidev_runner  # noqa: E402
-from _wsgidev_wire import CALL, CHUNK, DONE, HEADER, START, U32, Wire  # noqa: E402
+from _wsgidev_wire import CALL, CHUNK, DONE, HEADER, START, STOP, U32, Wire  # noqa: E402
 
 # The parent's side: pipes whose child ends play the handles.
 to_child, from_parent = os.pipe()[::-1]
@@ -83,7 +83,8 @@ assert not ended.is_set(), "the lifeline ended while the parent still held it"
 os.close(life_parent)
 assert ended.wait(10), "the lifeline's end of file went unnoticed"
 
-os.close(to_child)  # the parent says "exit"
+parent.send(STOP, 0)  # the parent says "exit"
+os.close(to_child)
 server.join(10)
 assert not server.is_alive(), "the frame loop did not end at the end of its pipe"
 assert HEADER.size == 9

@@ -187,7 +187,7 @@ def index(environ, start_response):
         "an app routes on. <code>QUERY_STRING</code> is <code>"
         + esc(repr(query)) + "</code>: the raw text after the <code>?</code>, "
         "still percent-encoded; <code>urllib.parse.parse_qs</code> splits "
-        "it into fields. Try <a href=\"" + link(environ, "/?name=Ada&amp;lang=python")
+        "it into fields. Try <a href=\"" + link(environ, "/?name=Ada&lang=python")
         + "\">a link with a query string</a> and watch both change.</p>\n"
         "<p>Below is the whole <code>environ</code> dict this call received. "
         "Values are shown with <code>repr()</code>, so you can see their "
