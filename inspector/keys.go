@@ -203,7 +203,7 @@ func (k *KeyMap) applyBack(ks keyState, deeper bool) {
 }
 
 // applyBody enables the keys of content views, search in a body and
-// saving; esc closes an open part before it goes back.
+// saving; q and esc close an open part before they go back.
 func (k *KeyMap) applyBody(ks keyState, list, detail bool) {
 	b := &k.Body
 	b.NextMatch.SetEnabled(detail && ks.matches > 0)
@@ -211,7 +211,16 @@ func (k *KeyMap) applyBody(ks keyState, list, detail bool) {
 	b.NextPart.SetEnabled(detail && ks.parts > 1)
 	b.PrevPart.SetEnabled(detail && ks.parts > 1)
 	b.OpenPart.SetEnabled(detail && ks.parts > 0 && !ks.partOpen)
-	b.ClosePart.SetEnabled(detail && ks.partOpen && !ks.searching)
+	// An open part is a level of its own: q and esc go back to the
+	// parts first (esc clears a search before that, as Back does).
+	b.ClosePart.SetEnabled(detail && ks.partOpen)
+	if ks.searching {
+		b.ClosePart.SetKeys("q")
+		b.ClosePart.SetHelp("q", "back to the parts")
+	} else {
+		b.ClosePart.SetKeys("q", "esc", "backspace")
+		b.ClosePart.SetHelp("q/esc", "back to the parts")
+	}
 	if detail && ks.partOpen {
 		k.Back.SetEnabled(false)
 	}

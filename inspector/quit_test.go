@@ -45,3 +45,29 @@ func TestQuitGoesBackThenAsks(t *testing.T) {
 		t.Error("q with nothing in flight did not quit at once")
 	}
 }
+
+// An open part of a multipart body is a level of its own: q goes back to
+// the parts, then to the list, and with a search applied esc clears the
+// search first while q still goes back to the parts.
+func TestQuitClosesAPartFirst(t *testing.T) {
+	m := press(contentModel(t, 120, 40), "g", "enter", "2", "]", "enter")
+	if !m.detail.partOpen() {
+		t.Fatal("] enter did not open a part")
+	}
+	m, msg := pressFor(m, "q")
+	if quits(msg) || m.state != stateDetail || m.detail.partOpen() {
+		t.Fatalf("q in an open part: quit %v, state %v, part open %v; want the parts", quits(msg), m.state, m.detail.partOpen())
+	}
+	m = press(typeText(press(m, "enter", "/"), "avatar"), "enter")
+	m = press(m, "esc")
+	if m.detail.search != "" || !m.detail.partOpen() {
+		t.Fatalf("esc in an open part with a search: search %q, part open %v; want the search cleared, the part open", m.detail.search, m.detail.partOpen())
+	}
+	m = press(typeText(press(m, "/"), "avatar"), "enter", "q")
+	if m.state != stateDetail || m.detail.partOpen() {
+		t.Fatalf("q in an open part with a search: state %v, part open %v; want the parts", m.state, m.detail.partOpen())
+	}
+	if m, msg = pressFor(m, "q"); quits(msg) || m.state != stateList {
+		t.Errorf("q on the parts: quit %v, state %v; want the list", quits(msg), m.state)
+	}
+}
