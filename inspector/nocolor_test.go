@@ -29,3 +29,19 @@ func TestNoColorKeepsTheSelection(t *testing.T) {
 	}
 	t.Fatalf("no selected row in:\n%s", view)
 }
+
+// Under NO_COLOR a search's matches in a body still show: in reverse
+// video, the current one bold and underlined too.
+func TestNoColorKeepsTheMatches(t *testing.T) {
+	m := press(contentModel(t, 100, 30), "g", "j", "enter", "4", "/")
+	view := press(typeText(m, "li>"), "enter").View() // <li> twice: the first is current
+	if c := colourSGR.FindString(view); c != "" {
+		t.Errorf("NO_COLOR, and the view sets a colour: %q", c)
+	}
+	if !strings.Contains(view, "\x1b[7mli>\x1b[0m") {
+		t.Errorf("the second match is not in reverse video:\n%q", view)
+	}
+	if !regexp.MustCompile(`\x1b\[1;4;7(;4)?ml`).MatchString(view) {
+		t.Errorf("the current match is not bold, underlined and in reverse video:\n%q", view)
+	}
+}

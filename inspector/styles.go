@@ -85,13 +85,16 @@ func newRenderer(noColor bool) *lipgloss.Renderer {
 
 // monochrome gives back, under NO_COLOR, the emphasis that marks where
 // the user is: NO_COLOR is about colour only, and with no colour at all
-// the selected row would differ from the others by its › alone: it is
-// bold in reverse video, with no colour. (The active tab has its
-// brackets.)
+// the selected row would differ from the others by its › alone, and a
+// search's matches in a body would not show. The row is bold in reverse
+// video, a match in reverse video and the current one bold and
+// underlined too, with no colour. (The active tab has its brackets.)
 func (s *Styles) monochrome() {
 	r := lipgloss.NewRenderer(io.Discard)
-	r.SetColorProfile(termenv.ANSI) // attributes only: the style has no colour
+	r.SetColorProfile(termenv.ANSI) // attributes only: the styles have no colour
 	s.Selected = r.NewStyle().Bold(true).Reverse(true)
+	s.Match = r.NewStyle().Reverse(true)
+	s.MatchNow = r.NewStyle().Reverse(true).Bold(true).Underline(true)
 }
 
 // palette is a theme's colours, each for light and dark terminals.
