@@ -5,19 +5,23 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/wsgidev/wsgidev/devserver/exchange"
 )
 
 // fullOptions is every part of the inspector on: a Control that replays,
-// steps and answers pdb, and explain mode's texts.
+// steps and answers pdb, explain mode's texts, and saving.
 func fullOptions() Options {
 	o := debugOptions(newFakeDebugger())
 	o.Explain = testExplainer{}
+	o.Save = func(string, []*exchange.Exchange, bool) error { return nil }
 	return o
 }
 
 // The help page has every key, the mouse and the marks; at 80 and 100
 // columns no column is cut: they wrap into more rows. P, ':' and X are in
-// it on the list, though no pin, pdb session or open request is there yet.
+// it on the list, though no pin, pdb session or open request is there yet;
+// w on both, and a request's page has the keys of search and of
+// multipart bodies, though its body has no match and no parts.
 func TestHelpPageWholeAtEveryWidth(t *testing.T) {
 	for _, w := range []int{80, 100, 120} {
 		for _, keys := range [][]string{{"k", "?"}, {"k", "enter", "?"}} { // k: a finished request, which r replays
@@ -26,7 +30,11 @@ func TestHelpPageWholeAtEveryWidth(t *testing.T) {
 			if strings.Contains(strings.ReplaceAll(view, "break when…", ""), "…") {
 				t.Errorf("%d columns, %q: something is cut:\n%s", w, keys, view)
 			}
-			for _, want := range []string{"P pin diffs", ": pdb console", "X explain", "r replay", "s step", "Mouse:", "Marks:", "⊘"} {
+			wants := []string{"P pin diffs", ": pdb console", "X explain", "r replay", "s step", "w write to a capture file", "Mouse:", "Marks:", "⊘"}
+			if len(keys) == 3 {
+				wants = append(wants, "n next match", "N previous match", "] next part", "[ previous part", "enter open part", "back to the parts", "v body view")
+			}
+			for _, want := range wants {
 				if !strings.Contains(strings.Join(strings.Fields(view), " "), want) {
 					t.Errorf("%d columns, %q: the help lacks %q:\n%s", w, keys, want, view)
 				}
