@@ -71,3 +71,17 @@ func TestQuitClosesAPartFirst(t *testing.T) {
 		t.Errorf("q on the parts: quit %v, state %v; want the list", quits(msg), m.state)
 	}
 }
+
+// ctrl+c in the w prompt asks first while a request is in flight, as it
+// does everywhere else.
+func TestQuitFromTheSavePromptAsks(t *testing.T) {
+	m := send(newTestModel(100, 30, fullOptions()), UpdatesMsg(sampleUpdates()))
+	m, msg := pressFor(press(m, "w"), "ctrl+c")
+	if quits(msg) {
+		t.Fatal("ctrl+c in the w prompt quit with a request in flight")
+	}
+	m = send(m, msg)
+	if !strings.Contains(ansi.Strip(m.View()), "Quit? 1 request is in flight") {
+		t.Errorf("ctrl+c in the w prompt did not ask:\n%s", ansi.Strip(m.View()))
+	}
+}
