@@ -68,7 +68,7 @@ func (in *inputLine) update(msg tea.KeyMsg) tea.Cmd {
 
 // view is the input line: the text being typed, or the filter or search
 // in force. A filter says how many rows it matches right after it
-// ("/status:5xx  3 of 340"), or what is wrong with it.
+// ("/ status:5xx  3 of 340"), or what is wrong with it.
 func (in *inputLine) view(st state, search string, width int) string {
 	s := &in.c.styles
 	store := in.c.store
