@@ -3,6 +3,7 @@
 package devserver
 
 import (
+	"crypto/tls"
 	"errors"
 	"net"
 	"syscall"
@@ -14,11 +15,15 @@ import (
 // none of them: ended is true when the peer closed it or it failed. A
 // read deadline on conn interrupts the wait (err). Nothing else may read
 // conn meanwhile; net/http does not while the handler has not read the
-// request body.
+// request body. Over TLS the connection under it is watched: any record
+// (the body, or the alert of a client that closes) counts as bytes.
 func peekConn(conn net.Conn) (ended bool, err error) {
+	if tc, ok := conn.(*tls.Conn); ok {
+		conn = tc.NetConn()
+	}
 	sc, ok := conn.(syscall.Conn)
 	if !ok {
-		return false, errors.ErrUnsupported // TLS, or a pipe: nothing to peek at
+		return false, errors.ErrUnsupported // a pipe: nothing to peek at
 	}
 	raw, err := sc.SyscallConn()
 	if err != nil {
