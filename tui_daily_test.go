@@ -155,7 +155,7 @@ func TestDailyFilterHeaderInTmux(t *testing.T) {
 	get(t, base, "/no-probe")
 	m.waitScreen("/no-probe", "4 requests")
 	m.keys("/")
-	m.run("send-keys", "-t", "tui", "-l", "header:X-Probe=1")
+	m.typeText("header:X-Probe=1")
 	m.keys("Enter")
 	m.waitScreen("/ header:X-Probe=1  1 of 4", "/probe-one")
 	for _, gone := range []string{"/probe-two", "/no-probe", "/ready"} {
@@ -225,7 +225,7 @@ func TestDailyPdbConsoleInTmux(t *testing.T) {
 	m, base := serveDaily(t, nil)
 	pdb := streamLines(base, "/pdb")
 	m.waitScreen("pdb · GET /pdb", "(Pdb)")
-	m.run("send-keys", "-t", "tui", "-l", "p seen")
+	m.typeText("p seen")
 	m.keys("Enter")
 	m.waitScreen("(Pdb) p seen", "[]")
 	m.keys("c", "Enter")
@@ -242,7 +242,7 @@ func TestDailyPdbConsoleInTmux(t *testing.T) {
 	m.waitScreen("spinning")
 	m.keys("C-c")
 	if m.waitEither("Program interrupted", "500   ") == 0 { // Python 3.12 and later
-		m.run("send-keys", "-t", "tui", "-l", "!spin[0] = False")
+		m.typeText("!spin[0] = False")
 		m.keys("Enter", "c", "Enter")
 		receive(t, spin, "200 OK")
 		receive(t, spin, "stopped")
