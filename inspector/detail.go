@@ -71,13 +71,14 @@ type detailModel struct {
 	width  int
 	height int
 
-	row    *row
-	tab    tab
-	scroll int
-	search string
-	match  int  // the current match of the search in a tab that finds
-	sel    int  // the explained entry whose whole text shows (explain_select.go)
-	call   bool // the Timeline tab shows the call as Python (callview.go)
+	row     *row
+	tab     tab
+	scroll  int
+	search  string
+	match   int  // the current match of the search in a tab that finds
+	sel     int  // the explained entry whose whole text shows (explain_select.go)
+	call    bool // the Timeline tab shows the call as Python (callview.go)
+	tabRoom int  // cells the tab bar's right side took when last drawn (tabbar.go)
 
 	bodies  map[bodyKey]*bodyState // the choices made for each body (bodystate.go)
 	choices int                    // bumped on every choice, so the tab is drawn again
@@ -159,19 +160,22 @@ func (d *detailModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case key.Matches(msg, k.BodyView):
 			d.cycleView()
 		case key.Matches(msg, k.CallView):
-			d.call = !d.call
-			d.scroll = 0
+			d.toggleCall()
 		default:
 			d.bodyKey(msg)
 		}
 		d.clampScroll()
 		d.selectShown()
 	case tea.MouseMsg:
-		switch msg.Button {
-		case tea.MouseButtonWheelUp:
+		switch {
+		case msg.Button == tea.MouseButtonWheelUp:
 			d.scrollBy(-3)
-		case tea.MouseButtonWheelDown:
+		case msg.Button == tea.MouseButtonWheelDown:
 			d.scrollBy(3)
+		case msg.Button == tea.MouseButtonLeft && msg.Action == tea.MouseActionPress && msg.Y == 1:
+			if t, ok := d.tabAt(msg.X); ok { // a click on the tab bar
+				d.setTab(t)
+			}
 		}
 		d.clampScroll()
 		d.selectShown()
@@ -184,6 +188,17 @@ func (d *detailModel) setTab(t tab) {
 		d.tab, d.scroll, d.sel = t, 0, 0
 		d.seek()
 	}
+}
+
+// toggleCall switches the Timeline between its steps and the call as
+// Python; from another tab it opens the Timeline on the call.
+func (d *detailModel) toggleCall() {
+	if d.tab != tabTimeline {
+		d.setTab(tabTimeline)
+		d.call = true
+		return
+	}
+	d.call, d.scroll = !d.call, 0
 }
 
 // setSearch searches the tab for q: a tab that finds goes to the first
@@ -208,7 +223,14 @@ func (d *detailModel) clampScroll() {
 
 func (d *detailModel) ShortHelp() []key.Binding {
 	k := &d.c.keys
-	return []key.Binding{k.Body.ClosePart, k.Back, k.ClearFilter, k.Body.NextMatch, k.Body.OpenPart, k.NextTab, k.NextRequest, k.CallView, k.Filter, k.Explain, k.Help, k.Quit}
+	// A narrow bar drops keys from the end, help and quit kept: the
+	// least needed go last. t is in the bar on the Timeline only (the
+	// help page lists it everywhere).
+	bar := []key.Binding{k.Body.ClosePart, k.Back, k.ClearFilter, k.Body.NextMatch, k.Body.OpenPart, k.NextTab}
+	if d.tab == tabTimeline {
+		bar = append(bar, k.CallView)
+	}
+	return append(bar, k.Filter, k.Explain, k.NextRequest, k.Help, k.Quit)
 }
 
 func (d *detailModel) FullHelp() [][]key.Binding {
@@ -375,8 +397,12 @@ func (d *detailModel) summary() string {
 		state = st.Live.Render("● streaming")
 	case r.live:
 		state = st.Live.Render("● running")
-	case r.isError:
+	case r.isError && ex.Failure != nil && ex.Failure.Kind.IsError():
 		state = st.Error.Render("✗ failed")
+	case r.isError:
+		state = st.Error.Render("✗ answered " + strconv.Itoa(r.status))
+	case r.left:
+		state = st.Left.Render("⊘ client left")
 	}
 	status, dur, size := rowCells(r, d.c.now())
 	parts := []string{
@@ -410,50 +436,6 @@ func (d *detailModel) tabBar(total int) string {
 	if d.search != "" {
 		where = strings.TrimSpace("/" + sanitize(d.search) + " " + d.matchCount() + "  " + where)
 	}
-
-	return spread(d.tabNames(ansi.StringWidth(where)), st.Dim.Render(where), d.width)
-}
-
-// tabNames are the tabs' names, spaced out when they fit beside room cells,
-// else closer together, else the inactive ones shortened.
-func (d *detailModel) tabNames(room int) string {
-	st := &d.c.styles
-	var wide, tight, short strings.Builder
-	for t := range numTabs {
-		name := strconv.Itoa(int(t)+1) + " " + t.String()
-		if t == d.tab {
-			for _, b := range []*strings.Builder{&wide, &tight, &short} {
-				b.WriteString(st.TabActive.Render("[" + name + "]"))
-			}
-		} else {
-			wide.WriteString(st.TabInactive.Render(" " + name + " "))
-			tight.WriteString(st.TabInactive.Render(name))
-			short.WriteString(st.TabInactive.Render(strconv.Itoa(int(t)+1) + " " + t.short()))
-		}
-		if t+1 < numTabs {
-			tight.WriteString(" ")
-			short.WriteString(" ")
-		}
-	}
-	for _, b := range []*strings.Builder{&wide, &tight} {
-		if ansi.StringWidth(b.String())+room+1 <= d.width {
-			return b.String()
-		}
-	}
-	return short.String()
-}
-
-// short is the tab's name where the full names do not fit.
-func (t tab) short() string {
-	switch t {
-	case tabEnviron:
-		return "Env"
-	case tabRequest:
-		return "Req"
-	case tabResponse:
-		return "Resp"
-	case tabTimeline:
-		return "Time"
-	}
-	return t.String()
+	d.tabRoom = ansi.StringWidth(where)
+	return spread(d.tabNames(), st.Dim.Render(where), d.width)
 }

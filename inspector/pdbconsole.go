@@ -60,6 +60,10 @@ type ConsoleKeyMap struct {
 	Hide key.Binding
 	Prev key.Binding // the line sent before, as in a shell
 	Next key.Binding
+	// Interrupt is ctrl+c: it stops the app that runs on after a pdb
+	// command and brings the prompt back; at the prompt it clears the
+	// line typed. It never quits wsgidev.
+	Interrupt key.Binding
 }
 
 // DefaultConsoleKeyMap returns the pdb console's keys.
@@ -71,6 +75,8 @@ func DefaultConsoleKeyMap() ConsoleKeyMap {
 		Hide: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "hide console")),
 		Prev: key.NewBinding(key.WithKeys("up"), key.WithHelp("↑/↓", "history")),
 		Next: key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "next in history")),
+
+		Interrupt: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "interrupt")),
 	}
 }
 
@@ -92,6 +98,9 @@ func (p *pdbConsole) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
 		if key.Matches(msg, p.c.keys.Console.Show) && !p.focused() {
+			if len(p.sessions) == 0 {
+				p.c.post(flashMsg{"no pdb session: breakpoint() in the app opens one here, with its prompt", false})
+			}
 			p.show()
 			return p, nil
 		}
@@ -114,13 +123,16 @@ func (p *pdbConsole) handles(msg tea.KeyMsg) bool {
 }
 
 // ShortHelp is the console's keys while it has the keyboard, else the
-// one that shows it.
+// one that shows it while a session runs with the console hidden.
 func (p *pdbConsole) ShortHelp() []key.Binding {
 	k := &p.c.keys.Console
 	if !p.focused() {
-		return []key.Binding{k.Show}
+		if p.away() {
+			return []key.Binding{k.Show}
+		}
+		return nil
 	}
-	return []key.Binding{k.Send, k.Prev, k.EOF, k.Hide, p.c.keys.Quit}
+	return []key.Binding{k.Send, k.Prev, k.EOF, k.Interrupt, k.Hide}
 }
 
 func (p *pdbConsole) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
@@ -129,10 +141,10 @@ func (p *pdbConsole) FullHelp() [][]key.Binding { return [][]key.Binding{p.Short
 // detail view has the keyboard.
 func (p *pdbConsole) sync(free bool) {
 	k, on := &p.c.keys.Console, p.focused()
-	for _, b := range []*key.Binding{&k.Send, &k.EOF, &k.Hide, &k.Prev, &k.Next} {
+	for _, b := range []*key.Binding{&k.Send, &k.EOF, &k.Hide, &k.Prev, &k.Next, &k.Interrupt} {
 		b.SetEnabled(on)
 	}
-	k.Show.SetEnabled(free && p.away())
+	k.Show.SetEnabled(free && p.ctl != nil) // with no session it says how to start one
 }
 
 // segs are the status line's words on the console: an error, and a
@@ -204,7 +216,7 @@ func (p *pdbConsole) ingest(u exchange.Update, rows rowSource) {
 	switch {
 	case u.Done != nil:
 		p.end(u.Done.ID)
-	case u.Event != nil && u.Event.Event.Kind == exchange.EventLog && u.Event.Event.Stream != "wsgi.errors":
+	case u.Event != nil && u.Event.Event.Kind == exchange.EventLog && onTerminal(u.Event.Event.Stream):
 		if s := p.session(u.Event.ID); s != nil {
 			s.write(u.Event.Event.Text)
 		}
@@ -221,13 +233,18 @@ func (p *pdbConsole) ingest(u exchange.Update, rows rowSource) {
 	}
 }
 
+// onTerminal is true for the streams a terminal would show the app's pdb
+// session on: stdout and stderr. What was typed (stdin) the console
+// echoes as it is sent.
+func onTerminal(stream string) bool { return stream == "stdout" || stream == "stderr" }
+
 // begin starts a session with what the request printed before it asked.
 func (p *pdbConsole) begin(id uint64, r *row) *pdbSession {
 	s := &pdbSession{id: id, label: fmt.Sprintf("request #%d", id)}
 	if r != nil {
 		s.label = r.ex.Method + " " + r.ex.Target
 		for _, e := range r.ex.Events {
-			if e.Kind == exchange.EventLog && e.Stream != "wsgi.errors" {
+			if e.Kind == exchange.EventLog && onTerminal(e.Stream) {
 				s.write(e.Text)
 			}
 		}
@@ -265,8 +282,8 @@ func (p *pdbConsole) key(msg tea.KeyMsg) tea.Cmd {
 	k := &p.c.keys.Console
 	s := p.current
 	switch {
-	case key.Matches(msg, p.c.keys.Quit):
-		return tea.Quit
+	case key.Matches(msg, k.Interrupt):
+		return p.interrupt(s)
 	case key.Matches(msg, k.Hide):
 		s.hidden = true
 		return nil
@@ -290,6 +307,20 @@ func (p *pdbConsole) key(msg tea.KeyMsg) tea.Cmd {
 	var cmd tea.Cmd
 	p.ti, cmd = p.ti.Update(msg)
 	return cmd
+}
+
+// interrupt is ctrl+c: at pdb's prompt it clears the line typed, as a
+// shell does; while the app runs on after a command it stops the app
+// there and pdb's prompt comes back.
+func (p *pdbConsole) interrupt(s *pdbSession) tea.Cmd {
+	if s.waiting {
+		p.ti.Reset()
+		p.recall = len(p.history)
+		return nil
+	}
+	s.write("^C\n")
+	ctl, id := p.ctl, s.id
+	return func() tea.Msg { return consoleSentMsg{err: ctl.Interrupt(id)} }
 }
 
 // recallLine puts the line sent before (-1) or after (+1) the one shown

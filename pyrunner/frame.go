@@ -32,13 +32,14 @@ const (
 	frameResult    byte = 19
 	frameLayers    byte = 20
 
-	frameCall   byte = 32
-	frameBody   byte = 33
-	frameCredit byte = 34
-	frameStep   byte = 35
-	frameCancel byte = 36
-	frameLine   byte = 37
-	frameStop   byte = 38
+	frameCall      byte = 32
+	frameBody      byte = 33
+	frameCredit    byte = 34
+	frameStep      byte = 35
+	frameCancel    byte = 36
+	frameLine      byte = 37
+	frameStop      byte = 38
+	frameInterrupt byte = 39
 )
 
 const (

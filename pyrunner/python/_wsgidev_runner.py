@@ -39,6 +39,7 @@ from _wsgidev_wire import (CALL, CHUNK, DONE, EXCINFO, HEADER, HELLO, HINT, INPU
 def run_call(app, call):
     environ = make_environ(call)
     current.call = call
+    call.thread = threading.get_ident()
 
     def write(data):
         if call.finished:
@@ -137,14 +138,15 @@ def run_call(app, call):
     except BaseException as e:
         error = describe_failure(call, e)
     finally:
+        call.end_interrupt()  # sets call.finished
         current.call = None
-        call.finished = True
     if result is not None and hasattr(result, "close"):
         try:
             result.close()
         except BaseException as e:
             error = error or describe_failure(call, e)
             error["message"] = "close() raised: " + error["message"]
+    call.end_lines()
     end_call(call)
     if call.wrappers:
         call.lint_all((unclosed_wrapper(call.wrappers),))
@@ -162,6 +164,8 @@ def run_call(app, call):
         call.queue(LEFT, U32.pack(min(left, 0xFFFFFFFF)))
     if error is not None:
         error["after_body"] = call.headers_sent
+        if result is None or result is False:  # nothing to iterate, nothing to close
+            error["no_iterable"] = True
         call.queue(DONE, json.dumps(error).encode("utf-8"))
     else:
         call.queue(DONE)
