@@ -37,6 +37,8 @@ type Call struct {
 	body   io.Reader
 	window int
 
+	postMortem bool // a pdb session on a kept traceback (postmortem.go), not a WSGI call
+
 	mu        sync.Mutex
 	queue     []Event
 	wake      chan struct{} // a token when the queue gains events

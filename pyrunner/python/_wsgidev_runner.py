@@ -25,6 +25,9 @@ from _wsgidev_hints import after_call
 from _wsgidev_hints import install as install_hints
 from _wsgidev_pipes import hold_lifeline, leave, open_pipes
 from _wsgidev_pool import Pool
+from _wsgidev_postmortem import POST_MORTEM, open_session
+from _wsgidev_postmortem import after_call as keep_failure
+from _wsgidev_postmortem import install as install_postmortem
 from _wsgidev_rules import (HEADERS_AFTER_BODY, Violation, check_headers, check_status, explain_headers,
                             lint_content_type, lint_exc_info, start_args, unclosed_wrapper)
 from _wsgidev_streams import Errors, FileWrapper, Input, RequestStream, Stdin, current
@@ -110,6 +113,7 @@ def run_call(app, call):
 
     result = None
     error = None
+    failed = None  # the exception, kept for post-mortem (_wsgidev_postmortem.py)
     try:
         result = app(environ, start_response)
         if result is None or result is False:
@@ -135,6 +139,7 @@ def run_call(app, call):
         error = {"kind": "cancelled", "message": "the client went away; the call was stopped"}
     except BaseException as e:
         error = describe_failure(call, e)
+        failed = e
     finally:
         current.call = None
         call.finished = True
@@ -144,8 +149,10 @@ def run_call(app, call):
         except BaseException as e:
             error = error or describe_failure(call, e)
             error["message"] = "close() raised: " + error["message"]
+            failed = failed or e
     if call.wrappers:
         call.lint_all((unclosed_wrapper(call.wrappers),))
+    keep_failure(call, failed)
     # Modules this call imported go out before its DONE: once the client
     # has its answer, the parent already watches them. So does a hint.
     files, libs = new_modules()
@@ -299,6 +306,7 @@ def main():
     _seen_modules.update(sys.modules)
     wire.send_json(READY, 0, info)
     install_hints()
+    install_postmortem(spec)
     cache_own_bytecode()
     # What that imported is the runner's, not the app's: not for LIBS.
     _seen_modules.update(sys.modules)
@@ -368,6 +376,9 @@ def serve(wire, app, threads, console):
             return call
         if typ == LINE and cid == 0:
             console.receive(payload)
+            return None
+        if typ == POST_MORTEM:
+            open_session(wire, pool, calls, cid, payload)
             return None
         call = calls.get(cid)
         if call is not None:
