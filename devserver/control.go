@@ -111,6 +111,10 @@ func (c *Control) EditEnviron(id uint64, key, value string, remove bool) error {
 	return c.s.srv.debug.Edit(id, map[string]string{key: value}, nil)
 }
 
+// PostMortem opens pdb on the traceback kept when request id failed
+// (Server.PostMortem); its lines go through Input.
+func (c *Control) PostMortem(id uint64) error { return c.s.srv.PostMortem(id) }
+
 // Input answers a request whose app reads stdin (pdb's prompt).
 func (c *Control) Input(id uint64, line string, eof bool) error {
 	if err := c.s.srv.Input(id, line, eof); err != nil {

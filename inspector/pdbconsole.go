@@ -50,6 +50,8 @@ type pdbConsole struct {
 	ti       textinput.Model
 	history  []string // lines sent, oldest first, for every session
 	recall   int      // where ↑/↓ are in history; len(history) is the line being typed
+
+	target *row // the request 'd' opens a post-mortem of (postmortem.go)
 }
 
 // ConsoleKeyMap is the pdb console's keys.
@@ -60,6 +62,8 @@ type ConsoleKeyMap struct {
 	Hide key.Binding
 	Prev key.Binding // the line sent before, as in a shell
 	Next key.Binding
+
+	PostMortem key.Binding // from the list or the detail view, on a failed request (postmortem.go)
 }
 
 // DefaultConsoleKeyMap returns the pdb console's keys.
@@ -71,6 +75,8 @@ func DefaultConsoleKeyMap() ConsoleKeyMap {
 		Hide: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "hide console")),
 		Prev: key.NewBinding(key.WithKeys("up"), key.WithHelp("↑/↓", "history")),
 		Next: key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "next in history")),
+
+		PostMortem: key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "post-mortem pdb")),
 	}
 }
 
@@ -95,6 +101,9 @@ func (p *pdbConsole) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			p.show()
 			return p, nil
 		}
+		if key.Matches(msg, p.c.keys.Console.PostMortem) && !p.focused() {
+			return p, p.postMortem()
+		}
 		return p, p.key(msg)
 	case consoleSentMsg:
 		if msg.err != nil {
@@ -110,7 +119,7 @@ func (p *pdbConsole) clearNote() { p.note = "" }
 // handles reports whether msg is the console's: every key while it has
 // the keyboard, and the one that shows it.
 func (p *pdbConsole) handles(msg tea.KeyMsg) bool {
-	return p.focused() || key.Matches(msg, p.c.keys.Console.Show)
+	return p.focused() || key.Matches(msg, p.c.keys.Console.Show, p.c.keys.Console.PostMortem)
 }
 
 // ShortHelp is the console's keys while it has the keyboard, else the
@@ -118,7 +127,7 @@ func (p *pdbConsole) handles(msg tea.KeyMsg) bool {
 func (p *pdbConsole) ShortHelp() []key.Binding {
 	k := &p.c.keys.Console
 	if !p.focused() {
-		return []key.Binding{k.Show}
+		return []key.Binding{k.Show, k.PostMortem}
 	}
 	return []key.Binding{k.Send, k.Prev, k.EOF, k.Hide, p.c.keys.Quit}
 }
