@@ -157,10 +157,11 @@ func TestPostMortemOfFrameworks(t *testing.T) {
 		env               []string
 	}{
 		{"flask", "flask", flaskApp, []string{"FLASK_DEBUG=1"}},
+		{"flask without debug", "flask, blinker", flaskApp, nil}, // kept from got_request_exception
 		{"django", "django", djangoApp, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			requireModules(t, frameworkPython, tc.module)
+			requireModules(t, frameworkPython, strings.Split(tc.module, ", ")...)
 			cfg := keeping(10)
 			cfg.Child.Python.Path = frameworkPython
 			ts := startSession(t, tc.app, cfg, tc.env...)
