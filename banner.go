@@ -77,9 +77,9 @@ func printBanner(w io.Writer, b banner) {
 	default:
 		fmt.Fprintf(w, "  app      %s\n", b.choice.label)
 		// What the app says of itself is printed as text, never as escapes.
-		fmt.Fprintf(w, "           %s → %s  %s\n", devserver.Printable(target), devserver.Printable(b.info.Callable), devserver.Printable(b.info.Repr))
+		fmt.Fprintf(w, "           %s → %s  %s\n", exchange.Printable(target), exchange.Printable(b.info.Callable), exchange.Printable(b.info.Repr))
 	}
-	fmt.Fprintf(w, "  python   %s (Python %s, from %s)\n", devserver.Printable(b.hello.Executable), devserver.Printable(b.hello.Python), b.python.Source)
+	fmt.Fprintf(w, "  python   %s (Python %s, from %s)\n", exchange.Printable(b.hello.Executable), exchange.Printable(b.hello.Python), b.python.Source)
 	fmt.Fprintf(w, "  threads  %d\n", b.threads)
 	printDotenv(w, b.choice.dotenv)
 	printReload(w, b)
@@ -97,12 +97,12 @@ func printBanner(w io.Writer, b banner) {
 	}
 	var le *pyrunner.LoadError
 	if errors.As(b.loadErr, &le) {
-		fmt.Fprintf(w, "wsgidev: %s\n", devserver.Printable(le.Error()))
+		fmt.Fprintf(w, "wsgidev: %s\n", exchange.Printable(le.Error()))
 		var tb strings.Builder
 		devserver.Log{}.Traceback(&tb, le.Traceback)
 		io.WriteString(w, tb.String())
 		if le.Hint != "" {
-			fmt.Fprintln(w, "wsgidev: "+devserver.Printable(le.Hint))
+			fmt.Fprintln(w, "wsgidev: "+exchange.Printable(le.Hint))
 		}
 		fmt.Fprintln(w, "wsgidev: still serving: requests get this error until a save fixes it")
 	}
@@ -113,7 +113,7 @@ func printDotenv(w io.Writer, d dotenv) {
 	if len(d.files) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "  dotenv   %s: %s for the app (--no-dotenv to skip)\n", devserver.Printable(strings.Join(d.files, ", ")), exchange.Plural(d.added, "variable"))
+	fmt.Fprintf(w, "  dotenv   %s: %s for the app (--no-dotenv to skip)\n", exchange.Printable(strings.Join(d.files, ", ")), exchange.Plural(d.added, "variable"))
 }
 
 func printReload(w io.Writer, b banner) {

@@ -185,7 +185,7 @@ func startApp(ctx context.Context, c *cli.Context, a appStart) (*devserver.Sessi
 	child.Threads = 4
 	if !a.inspector {
 		errw := c.App.ErrWriter
-		child.OnOutput = func(o pyrunner.Output) { fmt.Fprintln(errw, "app|", o.Line) }
+		child.OnOutput = func(o pyrunner.Output) { fmt.Fprintln(errw, "app|", exchange.Printable(o.Line)) }
 	}
 	sess, err := devserver.NewSession(devserver.SessionConfig{Child: child, Port: 0, ScriptName: a.scriptName, BodyCap: a.bodyCap,
 		Version: version, FirstID: a.firstID, Inspector: a.inspector})

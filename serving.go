@@ -12,6 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/wsgidev/wsgidev/devserver"
+	"github.com/wsgidev/wsgidev/devserver/exchange"
 )
 
 // servingFlags say where and how serve answers: a unix socket, HTTPS,
@@ -95,7 +96,7 @@ func printServing(w io.Writer, b banner) {
 	} else {
 		fmt.Fprintf(w, "  serving  %s  (Ctrl-C to stop)\n", b.url)
 		for _, u := range b.lan {
-			fmt.Fprintf(w, "           %s  (%s)\n", u.url, devserver.Printable(u.iface))
+			fmt.Fprintf(w, "           %s  (%s)\n", u.url, exchange.Printable(u.iface))
 		}
 	}
 	if c := b.tls; c != nil {
@@ -116,6 +117,6 @@ func printServing(w io.Writer, b banner) {
 		fmt.Fprintf(w, "  static   %s%s/ from %s (served by wsgidev, before the app)\n", b.scriptName, d.Prefix, d.Dir)
 	}
 	if b.info.Static != "" {
-		fmt.Fprintf(w, "  static   %s through django.contrib.staticfiles under DEBUG, as runserver does (--no-static to turn off)\n", devserver.Printable(b.info.Static))
+		fmt.Fprintf(w, "  static   %s through django.contrib.staticfiles under DEBUG, as runserver does (--no-static to turn off)\n", exchange.Printable(b.info.Static))
 	}
 }

@@ -71,7 +71,7 @@ func (l Log) print(sub *exchange.Subscription, st *logState) {
 		case u.Reload != nil:
 			l.reload(&b, u.Reload)
 		case u.Notice != nil:
-			fmt.Fprintf(&b, "wsgidev: %s\n", Printable(u.Notice.Text))
+			fmt.Fprintf(&b, "wsgidev: %s\n", exchange.Printable(u.Notice.Text))
 		}
 	}
 	if dropped.Total() > 0 {
@@ -129,13 +129,13 @@ func (l Log) prompt(b *strings.Builder, st *logState, id uint64) {
 		prompt = "(stdin) "
 	}
 	delete(st.partial, key)
-	b.WriteString(l.paint("2", "app|") + " [" + requestLabel(st.requests, id) + "] " + Printable(prompt))
+	b.WriteString(l.paint("2", "app|") + " [" + requestLabel(st.requests, id) + "] " + exchange.Printable(prompt))
 }
 
 // requestLabel is "GET /x" for the request id, printable.
 func requestLabel(requests map[uint64]string, id uint64) string {
 	if label, ok := requests[id]; ok {
-		return Printable(label)
+		return exchange.Printable(label)
 	}
 	return fmt.Sprintf("request #%d", id)
 }
@@ -154,7 +154,7 @@ func AccessLine(ex *exchange.Exchange) string {
 	if ex.Status != 0 {
 		status = fmt.Sprint(ex.Status)
 	}
-	return Printable(fmt.Sprintf("%s - - [%s] \"%s %s %s\" %s %d %s", host, ex.Start.Format("02/Jan/2006 15:04:05"),
+	return exchange.Printable(fmt.Sprintf("%s - - [%s] \"%s %s %s\" %s %d %s", host, ex.Start.Format("02/Jan/2006 15:04:05"),
 		ex.Method, ex.Target, ex.Proto, status, ex.ResponseBody.Size, FormatDuration(ex.Duration)))
 }
 
@@ -164,7 +164,7 @@ func (l Log) access(b *strings.Builder, ex *exchange.Exchange) {
 		line += " (waited " + waited + " for a thread)"
 	}
 	if ex.Static != "" {
-		line += " (static file " + Printable(ex.Static) + ", served by wsgidev)"
+		line += " (static file " + exchange.Printable(ex.Static) + ", served by wsgidev)"
 	}
 	if f := ex.Failure; f != nil {
 		switch {
@@ -177,14 +177,14 @@ func (l Log) access(b *strings.Builder, ex *exchange.Exchange) {
 	b.WriteString(l.paint(statusColor(ex.Status), line))
 	b.WriteByte('\n')
 	for _, w := range ex.Lint {
-		fmt.Fprintf(b, "%s %s [%s]\n", l.paint("33", "  WSGI warning:"), Printable(w.Message), Printable(w.Rule))
+		fmt.Fprintf(b, "%s %s [%s]\n", l.paint("33", "  WSGI warning:"), exchange.Printable(w.Message), exchange.Printable(w.Rule))
 	}
 	if f := ex.Failure; f != nil && f.Kind != exchange.FailCancelled && f.Kind != exchange.FailNotMounted && f.Kind != exchange.FailBadRequest {
 		msg := f.Message
 		if f.Rule != "" {
 			msg = "WSGI rule broken: " + msg + " [" + f.Rule + "]"
 		}
-		fmt.Fprintf(b, "%s %s\n", l.paint("31", "  error:"), Printable(msg))
+		fmt.Fprintf(b, "%s %s\n", l.paint("31", "  error:"), exchange.Printable(msg))
 		if f.Kind != exchange.FailLoadError {
 			l.Traceback(b, f.Traceback)
 		}
@@ -212,7 +212,7 @@ func (l Log) appLines(b *strings.Builder, label, stream, text string) {
 		prefix = l.paint("2", "app!") + " " + label
 	}
 	for _, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
-		b.WriteString(prefix + Printable(strings.TrimSuffix(line, "\r")) + "\n")
+		b.WriteString(prefix + exchange.Printable(strings.TrimSuffix(line, "\r")) + "\n")
 	}
 }
 
@@ -220,20 +220,20 @@ func (l Log) appLines(b *strings.Builder, label, stream, text string) {
 // for the first import), so they are not repeated here.
 func (l Log) child(b *strings.Builder, c *exchange.ChildState) {
 	if c.Kind == exchange.ChildExited {
-		fmt.Fprintf(b, "%s %s\n", l.paint("31", "wsgidev:"), Printable(c.Note))
+		fmt.Fprintf(b, "%s %s\n", l.paint("31", "wsgidev:"), exchange.Printable(c.Note))
 	}
 }
 
 func (l Log) reload(b *strings.Builder, r *exchange.Reload) {
 	what := "manual reload"
 	if len(r.Files) > 0 {
-		what = Printable(describeFiles(r.Files)) + " changed"
+		what = exchange.Printable(describeFiles(r.Files)) + " changed"
 	}
 	if r.OK {
 		fmt.Fprintf(b, "%s reloaded in %s (%s)\n", l.paint("32", "wsgidev:"), FormatDuration(r.Took), what)
 		return
 	}
-	fmt.Fprintf(b, "%s %s; the app failed to import: %s\n", l.paint("31", "wsgidev:"), what, Printable(r.Error))
+	fmt.Fprintf(b, "%s %s; the app failed to import: %s\n", l.paint("31", "wsgidev:"), what, exchange.Printable(r.Error))
 	l.Traceback(b, r.Detail)
 	b.WriteString("wsgidev: still serving: requests get this error until a save fixes it\n")
 }
@@ -244,7 +244,7 @@ func (l Log) Traceback(b *strings.Builder, tb string) {
 		return
 	}
 	for _, line := range strings.Split(strings.TrimRight(tb, "\n"), "\n") {
-		fmt.Fprintf(b, "  %s\n", Printable(line))
+		fmt.Fprintf(b, "  %s\n", exchange.Printable(line))
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/wsgidev/wsgidev/devserver/capture"
 	"github.com/wsgidev/wsgidev/devserver/exchange"
@@ -239,4 +240,16 @@ func (rec *recorder) page(code int, h http.Header, body []byte, limit int) {
 	}
 	rec.ex.ResponseBody = exchange.Body{}
 	rec.ex.ResponseBody.Append(body, limit)
+}
+
+// clipText is s cut to at most n bytes, at a rune's start, then marker;
+// s itself when it fits.
+func clipText(s string, n int, marker string) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + marker
 }

@@ -217,13 +217,14 @@ func sha(p []byte) string {
 }
 
 // Write prints the differences, each line indented, a body diff at most
-// maxLines lines long (0: no limit).
+// maxLines lines long (0: no limit). What came from the app is printed
+// with its control characters escaped, since it goes to a terminal.
 func (d Diff) Write(w io.Writer, indent string, maxLines int) {
 	if d.StatusWas != d.StatusNow {
 		fmt.Fprintf(w, "%sstatus: captured %d, replayed %d\n", indent, d.StatusWas, d.StatusNow)
 	}
 	for _, h := range d.Headers {
-		fmt.Fprintf(w, "%sheader %s: captured %s, replayed %s\n", indent, h.Name, quoteList(h.Was), quoteList(h.Now))
+		fmt.Fprintf(w, "%sheader %s: captured %s, replayed %s\n", indent, exchange.Printable(h.Name), quoteList(h.Was), quoteList(h.Now))
 	}
 	if b := d.Body; b != nil {
 		what := "body"
@@ -245,7 +246,7 @@ func (d Diff) Write(w io.Writer, indent string, maxLines int) {
 		}
 	}
 	for _, n := range d.Notes {
-		fmt.Fprintf(w, "%snote: %s\n", indent, n)
+		fmt.Fprintf(w, "%snote: %s\n", indent, exchange.Printable(n))
 	}
 }
 
@@ -268,7 +269,7 @@ func writeLimited(w io.Writer, indent, text string, maxLines int) {
 			fmt.Fprintf(w, "%s… %d more diff lines\n", indent, len(lines)-i)
 			return
 		}
-		fmt.Fprintf(w, "%s%s\n", indent, strings.TrimSuffix(l, "\n"))
+		fmt.Fprintf(w, "%s%s\n", indent, exchange.Printable(strings.TrimSuffix(l, "\n")))
 	}
 }
 

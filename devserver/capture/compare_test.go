@@ -112,3 +112,17 @@ func TestCompareBinaryAndText(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", out.String(), want)
 	}
 }
+
+// A replay's diff goes to a terminal: an app's body cannot retitle or
+// clear it (the escapes are shown, as the headless log shows them).
+func TestDiffWriteEscapesControls(t *testing.T) {
+	d := Compare(answer(200, "title\n"), answer(200, "\x1b]0;pwned\x07\n", "X-Evil", "\x1b[2J"), CompareOptions{})
+	var b strings.Builder
+	d.Write(&b, "", 0)
+	if strings.ContainsAny(b.String(), "\x1b\x07") {
+		t.Fatalf("the diff holds raw control characters:\n%q", b.String())
+	}
+	if !strings.Contains(b.String(), `\x1b]0;pwned\x07`) {
+		t.Errorf("the diff does not show the body's escape as text:\n%s", b.String())
+	}
+}

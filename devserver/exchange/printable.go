@@ -1,4 +1,4 @@
-package devserver
+package exchange
 
 import (
 	"strconv"
@@ -52,18 +52,6 @@ func Printable(s string) string {
 		i += size
 	}
 	return b.String()
-}
-
-// clipText is s cut to at most n bytes, at a rune's start, then marker;
-// s itself when it fits.
-func clipText(s string, n int, marker string) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + marker
 }
 
 // plainByte is printable ASCII or a tab: the common case, copied as is.
