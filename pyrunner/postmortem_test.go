@@ -11,12 +11,32 @@ import (
 
 // failingApp raises with a local in its innermost frame, one frame below
 // the app's callable, whose own local the caller's frame shows.
-const failingApp = `def handler(n):
+const failingApp = `import os
+
+def handler(n):
     marker = 'post-mortem-4711'
     raise ValueError("failure %s" % n)
 
+def body():
+    yield b"part"
+    marker = 'post-mortem-4711'
+    raise ValueError("failure in the iterable")
+
+class Closing(list):
+    def close(self):
+        marker = 'post-mortem-4711'
+        raise ValueError("failure in close()")
+
 def application(environ, start_response):
     caller_local = 'caller-' + environ["PATH_INFO"]
+    if environ["PATH_INFO"] == "/crash":
+        os._exit(3)
+    if environ["PATH_INFO"] == "/iterable":
+        start_response("200 OK", [])
+        return body()
+    if environ["PATH_INFO"] == "/close":
+        start_response("200 OK", [])
+        return Closing([b"ok"])
     return handler(environ["PATH_INFO"])
 `
 
@@ -97,6 +117,16 @@ func TestPostMortemShowsTheFramesLocals(t *testing.T) {
 	}
 }
 
+// A failure after start_response, in the iterable or in close(), is kept too.
+func TestPostMortemOfTheBodyAndClose(t *testing.T) {
+	r := startFailing(t, 10)
+	for _, path := range []string{"/iterable", "/close"} {
+		if out, f := postMortem(t, r, fail(t, r, path), "p marker"); f != nil || !strings.Contains(out, "post-mortem-4711") {
+			t.Errorf("%s: %+v\n%s", path, f, out)
+		}
+	}
+}
+
 func TestPostMortemBoundDropsTheOldest(t *testing.T) {
 	r := startFailing(t, 2)
 	first, second, third := fail(t, r, "/1"), fail(t, r, "/2"), fail(t, r, "/3")
@@ -129,6 +159,22 @@ func TestPostMortemAfterReload(t *testing.T) {
 	<-done
 	if _, err := r.PostMortem(call); !errors.Is(err, ErrReloaded) {
 		t.Errorf("after a reload: %v, want ErrReloaded", err)
+	}
+}
+
+func TestPostMortemAfterACrash(t *testing.T) {
+	r := startFailing(t, 10)
+	call := fail(t, r, "/1")
+	crash, err := r.Call(context.Background(), CallRequest{Environ: []string{"REQUEST_METHOD", "GET", "PATH_INFO", "/crash"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if evs := collect(t, crash); evs[len(evs)-1].Failure == nil || evs[len(evs)-1].Failure.Kind != FailChildExit {
+		t.Fatalf("the crash: %+v", evs[len(evs)-1])
+	}
+	_, err = r.PostMortem(call)
+	if err == nil || errors.Is(err, ErrReloaded) || !strings.Contains(err.Error(), "is gone") {
+		t.Errorf("after the child crashed: %v, want one saying its process is gone", err)
 	}
 }
 

@@ -19,6 +19,7 @@ signal; the exception is kept from there.
 Must run on CPython 3.8 through 3.13.
 """
 
+import json
 import os
 import pdb
 import sys
@@ -140,7 +141,6 @@ def open_session(wire, pool, calls, sid, payload):
 
 
 def _session(session, cid, calls):
-    import json
     kept, why = _kept[0].take(cid)
     error = None
     if kept is None:
