@@ -21,7 +21,6 @@ Must run on CPython 3.8 through 3.13.
 
 import json
 import os
-import pdb
 import sys
 import threading
 from collections import OrderedDict
@@ -122,7 +121,7 @@ def _debug_in_request(call, e):
     try:
         print("\n*** post-mortem: %s" % _summary(e))
         print("*** c or q lets the request go on (the client then gets the error page)")
-        pdb.post_mortem(tb)
+        _pdb().post_mortem(tb)
     except Cancelled:
         pass  # the client went away
     finally:
@@ -150,7 +149,7 @@ def _session(session, cid, calls):
         current.call = session
         try:
             print("*** post-mortem: %s" % summary)
-            pdb.post_mortem(tb)
+            _pdb().post_mortem(tb)
         except Cancelled:
             error = {"kind": "cancelled", "message": "the session was closed from wsgidev (a reload)"}
         finally:
@@ -159,6 +158,13 @@ def _session(session, cid, calls):
     calls.pop(session.cid, None)
     session.queue(DONE, json.dumps(error).encode("utf-8") if error else b"")
     session.flush()
+
+
+def _pdb():
+    # Imported on first use: pdb brings cmd, bdb, inspect and more, which
+    # would slow every child's start (and warm reloads) for nothing.
+    import pdb
+    return pdb
 
 
 def _app_traceback(e):
