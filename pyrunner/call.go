@@ -243,5 +243,5 @@ func (c *Call) feedBody(n int) {
 func (c *Call) childGone(reason string) {
 	now := time.Now()
 	c.child.queue.run(c.id, now) // it waits for a thread no more
-	c.push(Event{Kind: EventDone, At: now, Failure: &Failure{Kind: FailChildExit, Message: reason}})
+	c.push(Event{Kind: EventDone, At: now, Failure: c.goneFailure(reason)})
 }

@@ -61,3 +61,14 @@ func (c *child) closePostMortems() {
 		s.Cancel()
 	}
 }
+
+// goneFailure is how a call ends when its child ended first. A reload
+// closes post-mortem sessions (closePostMortems) but need not wait for
+// their end: with little grace the child exits before it answers, and
+// the session was closed by the reload all the same.
+func (c *Call) goneFailure(reason string) *Failure {
+	if c.postMortem && c.child.retired.Load() {
+		return &Failure{Kind: FailCancelled, Message: "a reload replaced the Python process"}
+	}
+	return &Failure{Kind: FailChildExit, Message: reason}
+}
