@@ -117,6 +117,10 @@ func (s *Server) relayPostMortem(id uint64, session *pyrunner.Call, ev pyrunner.
 		u := &exchange.PostMortem{ID: id}
 		switch ev.Kind {
 		case pyrunner.EventLog:
+			if ev.Stream != pyrunner.StreamStdout && ev.Stream != pyrunner.StreamStderr {
+				u = nil // what pdb's terminal would not show
+				break
+			}
 			u.Text = ev.Text
 		case pyrunner.EventInput:
 			s.stdin.add(id, session)
