@@ -34,6 +34,8 @@ def application(environ, start_response):
     if environ["PATH_INFO"] == "/iterable":
         start_response("200 OK", [])
         return body()
+    if environ["PATH_INFO"] == "/bad-status":
+        start_response("200", [])  # wsgidev's start_response raises: no reason phrase
     if environ["PATH_INFO"] == "/close":
         start_response("200 OK", [])
         return Closing([b"ok"])
@@ -56,7 +58,7 @@ func fail(t *testing.T, r *Runner, path string) *Call {
 		t.Fatal(err)
 	}
 	evs := collect(t, call)
-	if f := evs[len(evs)-1].Failure; f == nil || f.Kind != FailException {
+	if f := evs[len(evs)-1].Failure; f == nil || (f.Kind != FailException && f.Kind != FailWSGI) {
 		t.Fatalf("the call did not fail with an exception: %+v", evs[len(evs)-1])
 	}
 	return call
@@ -124,6 +126,16 @@ func TestPostMortemOfTheBodyAndClose(t *testing.T) {
 		if out, f := postMortem(t, r, fail(t, r, path), "p marker"); f != nil || !strings.Contains(out, "post-mortem-4711") {
 			t.Errorf("%s: %+v\n%s", path, f, out)
 		}
+	}
+}
+
+// A WSGI rule broken in wsgidev's start_response opens at the app's frame
+// that called it: wsgidev's own frames are left out of the session.
+func TestPostMortemLeavesOutWsgidevsFrames(t *testing.T) {
+	r := startFailing(t, 10)
+	out, f := postMortem(t, r, fail(t, r, "/bad-status"), "where", "p caller_local")
+	if f != nil || !strings.Contains(out, "'caller-/bad-status'") || strings.Contains(out, "_wsgidev") {
+		t.Errorf("%+v\n%s", f, out)
 	}
 }
 

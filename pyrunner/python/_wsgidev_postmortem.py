@@ -24,6 +24,7 @@ import os
 import sys
 import threading
 from collections import OrderedDict
+from types import TracebackType
 
 from _wsgidev_loader import HERE
 from _wsgidev_streams import current
@@ -168,12 +169,19 @@ def _pdb():
 
 
 def _app_traceback(e):
-    """e's traceback from the first frame that is not wsgidev's own, so
-    that pdb's ``up`` stops at the app's outermost frame."""
+    """e's traceback without wsgidev's own frames (the runner's, and any
+    between the app's layers), so that pdb's ``up`` and ``down`` walk the
+    app's frames only; None when none is the app's."""
+    entries = []
     tb = getattr(e, "__traceback__", None)
-    while tb is not None and os.path.dirname(tb.tb_frame.f_code.co_filename) == HERE:
+    while tb is not None:
+        if os.path.dirname(tb.tb_frame.f_code.co_filename) != HERE:
+            entries.append(tb)
         tb = tb.tb_next
-    return tb
+    kept = None
+    for entry in reversed(entries):
+        kept = TracebackType(kept, entry.tb_frame, entry.tb_lasti, entry.tb_lineno)
+    return kept
 
 
 def _summary(e):
