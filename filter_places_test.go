@@ -11,6 +11,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/wsgidev/wsgidev/devserver"
 	"github.com/wsgidev/wsgidev/devserver/capture"
 	"github.com/wsgidev/wsgidev/devserver/exchange"
@@ -70,10 +71,11 @@ func typeKeys(m tea.Model, s string) tea.Model {
 
 var rowTime = regexp.MustCompile(`(?m)^.. 10:00:0(\d)[ .]`)
 
-// listed is the IDs of the rows the list shows, read off the screen.
+// listed is the IDs of the rows the list shows, read off the screen
+// (under NO_COLOR the selected row is still bold in reverse video).
 func listed(view string) string {
 	got := ""
-	for _, m := range rowTime.FindAllStringSubmatch(view, -1) {
+	for _, m := range rowTime.FindAllStringSubmatch(ansi.Strip(view), -1) {
 		got += m[1]
 	}
 	return got

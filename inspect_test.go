@@ -108,7 +108,7 @@ func TestInspectHARInTmux(t *testing.T) {
 		m.waitScreen("browser.har · 2 requests", "/page", "/api", "201")
 		m.keys("k", "Enter", "4")
 		m.waitScreen("#1 GET /page", "as HTML", "    <p>hi</p>")
-		m.keys("q")
+		m.keys("q", "q") // back to the list, then quit
 		m.waitScreen("exit=0")
 	})
 	t.Run("export", func(t *testing.T) {
@@ -172,7 +172,7 @@ func TestInspectAppReplaysInTmux(t *testing.T) {
 	m.waitScreen("reloaded in")
 	m.keys("g", "r")
 	m.waitScreen("differs: body", `~ $.greeting: "hello" → "howdy"`)
-	m.keys("q")
+	m.keys("q", "q") // the diff closes, then the list quits
 	m.waitScreen("exit=0")
 	if pid > 0 {
 		waitGone(t, pid, "the app's Python after the inspector quit")

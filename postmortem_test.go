@@ -151,7 +151,9 @@ func TestPostMortemInspectorOnARealChild(t *testing.T) {
 	tm.Type("p marker")
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 	waitFor(t, tm, "post-mortem-4711")
-	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
+	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlD}) // pdb quits, the pane closes
+	waitFor(t, tm, "d post-mortem pdb")
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q")})
 	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
 }
 

@@ -39,7 +39,11 @@ func TestInspectorBodiesInTmux(t *testing.T) {
 		}
 	}
 	m.keys("]", "Enter")
-	m.waitScreen("part 2  upload", "esc: back to the parts", "second line")
+	m.waitScreen("part 2  upload", "q or esc: back to the parts", "second line")
+	m.keys("q") // back one level: to the parts, not the list
+	m.waitScreen("2 parts · [ and ] select")
+	m.keys("Enter")
+	m.waitScreen("part 2  upload", "second line")
 	m.keys("Escape") // alone: Escape and a key in one write reach the program as alt+key
 	m.waitScreen("2 parts · [ and ] select")
 	m.keys("v")

@@ -54,7 +54,7 @@ func (l Log) print(sub *exchange.Subscription, st *logState) {
 		switch {
 		case u.Started != nil:
 			st.requests[u.Started.ID] = u.Started.Method + " " + u.Started.Target
-		case u.Event != nil && u.Event.Event.Kind == exchange.EventLog:
+		case u.Event != nil && u.Event.Event.Kind == exchange.EventLog && u.Event.Event.Stream != "stdin": // the terminal echoed it
 			l.requestOutput(&b, st, u.Event.ID, u.Event.Event.Stream, u.Event.Event.Text)
 		case u.Event != nil && u.Event.Event.Kind == exchange.EventHeld && u.Event.Event.Text == exchange.HeldBeforeApp:
 			fmt.Fprintf(&b, "wsgidev: %s (#%d) is held in the debugger before the app\n", requestLabel(st.requests, u.Event.ID), u.Event.ID)

@@ -94,12 +94,19 @@ func (t *bodyTap) malformed() error {
 	t.mu.Lock()
 	err := t.err
 	t.mu.Unlock()
-	var netErr net.Error
-	if err == nil || errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &netErr) ||
-		errors.Is(err, net.ErrClosed) || errors.Is(err, http.ErrBodyReadAfterClose) {
+	if err == nil || clientGone(err) {
 		return nil
 	}
 	return err
+}
+
+// clientGone is true when err, from reading a request body, means the
+// client went away (or stopped) in the middle of it, not that the body
+// was malformed.
+func clientGone(err error) bool {
+	var netErr net.Error
+	return errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &netErr) ||
+		errors.Is(err, net.ErrClosed) || errors.Is(err, http.ErrBodyReadAfterClose)
 }
 
 // snapshot is the body for the exchange. declared is the request's

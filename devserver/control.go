@@ -115,6 +115,15 @@ func (c *Control) EditEnviron(id uint64, key, value string, remove bool) error {
 // (Server.PostMortem); its lines go through Input.
 func (c *Control) PostMortem(id uint64) error { return c.s.srv.PostMortem(id) }
 
+// Interrupt stops the app of a request in a pdb session where it runs,
+// and brings pdb's prompt back: Ctrl-C in the pdb console.
+func (c *Control) Interrupt(id uint64) error {
+	if err := c.s.srv.Interrupt(id); err != nil {
+		return fmt.Errorf("pdb console: %w", err)
+	}
+	return nil
+}
+
 // Input answers a request whose app reads stdin (pdb's prompt).
 func (c *Control) Input(id uint64, line string, eof bool) error {
 	if err := c.s.srv.Input(id, line, eof); err != nil {

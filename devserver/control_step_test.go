@@ -4,6 +4,7 @@ package devserver_test
 // calls the inspector's stepping keys and pdb console make.
 
 import (
+	"errors"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -17,6 +18,8 @@ import (
 // stepApp streams two chunks that name the PATH_INFO and X-Debug header it
 // saw, notes close() in $CLOSE_LOG, and stops in pdb on /pdb.
 const stepApp = `import os
+
+spin = [True]
 
 class Body:
     def __init__(self, environ):
@@ -33,6 +36,13 @@ class Body:
             f.write(self.environ["PATH_INFO"] + "\n")
 
 def application(environ, start_response):
+    if environ["PATH_INFO"] == "/spin":
+        breakpoint()
+        print("spinning")
+        while spin[0]:
+            pass
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"stopped"]
     if environ["PATH_INFO"] == "/pdb":
         seen = []
         breakpoint()
@@ -166,7 +176,8 @@ func TestControlAbortsAHeldRequest(t *testing.T) {
 }
 
 // The pdb console's calls: each prompt is an input event; the lines sent
-// drive pdb, and the request finishes.
+// drive pdb, and the request finishes. The exchange keeps the lines typed
+// where pdb read them, so its transcript reads as on a terminal.
 func TestControlAnswersPdb(t *testing.T) {
 	t.Parallel()
 	cs := startDebugSession(t)
@@ -174,7 +185,7 @@ func TestControlAnswersPdb(t *testing.T) {
 	var transcript strings.Builder
 	prompt := func() uint64 {
 		u := cs.next("pdb's prompt", func(u exchange.Update) bool {
-			if u.Event != nil && u.Event.Event.Kind == exchange.EventLog && u.Event.Event.Stream == "stdout" {
+			if e := u.Event; e != nil && e.Event.Kind == exchange.EventLog && (e.Event.Stream == "stdout" || e.Event.Stream == "stdin") {
 				transcript.WriteString(u.Event.Event.Text)
 			}
 			return u.Event != nil && u.Event.Event.Kind == exchange.EventInput
@@ -190,7 +201,7 @@ func TestControlAnswersPdb(t *testing.T) {
 		t.Fatal(err)
 	}
 	prompt()
-	if !strings.Contains(transcript.String(), "(Pdb) ") || !strings.Contains(transcript.String(), "['stepped']") {
+	if !strings.Contains(transcript.String(), "(Pdb) n\n") || !strings.Contains(transcript.String(), "(Pdb) p seen\n['stepped']\n") {
 		t.Fatalf("pdb's output:\n%s", transcript.String())
 	}
 	if err := cs.ctl.Input(id, "c\n", false); err != nil {
@@ -202,6 +213,45 @@ func TestControlAnswersPdb(t *testing.T) {
 	cs.done(id)
 	if err := cs.ctl.Input(id, "c\n", false); err == nil {
 		t.Error("a finished request took a line")
+	}
+}
+
+// ctrl+c in the pdb console: refused at pdb's prompt (nothing runs);
+// while the app runs on after "c", it stops the app in that request
+// only: pdb's prompt comes back (Python 3.12 and later) or the request
+// fails with KeyboardInterrupt, and the server answers on.
+func TestControlInterruptsPdb(t *testing.T) {
+	t.Parallel()
+	cs := startDebugSession(t)
+	client := cs.fetch("/spin")
+	isInput := func(u exchange.Update) bool { return u.Event != nil && u.Event.Event.Kind == exchange.EventInput }
+	id := cs.next("pdb's prompt", isInput).Event.ID
+	if err := cs.ctl.Interrupt(id); !errors.Is(err, devserver.ErrAtPrompt) {
+		t.Fatalf("interrupt at the prompt: %v, want ErrAtPrompt", err)
+	}
+	must(t, cs.ctl.Input(id, "c\n", false))
+	cs.next("the app spinning", func(u exchange.Update) bool {
+		return u.Event != nil && u.Event.Event.Kind == exchange.EventLog && u.Event.Event.Text == "spinning\n"
+	})
+	must(t, cs.ctl.Interrupt(id))
+	u := cs.next("pdb's prompt or the end", func(u exchange.Update) bool { return isInput(u) || u.Done != nil })
+	if u.Done != nil {
+		if f := u.Done.Failure; f == nil || !strings.Contains(f.Message, "KeyboardInterrupt") {
+			t.Fatalf("failure %+v, want KeyboardInterrupt", f)
+		}
+	} else {
+		must(t, cs.ctl.Input(id, "!spin[0] = False\n", false))
+		cs.next("pdb's prompt", isInput)
+		must(t, cs.ctl.Input(id, "c\n", false))
+		if got := answer(t, client); got != "stopped" {
+			t.Errorf("after the interrupt and c: %q", got)
+		}
+	}
+	resp, err := http.Get(cs.BaseURL() + "/other")
+	must(t, err)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("after the interrupt the server answered %s", resp.Status)
 	}
 }
 

@@ -70,6 +70,26 @@ func TestRaiseBeforeStartResponse(t *testing.T) {
 	ts.stillServing(t)
 }
 
+// close() is in the record only when there was an iterable to close: not
+// for an app that raised before it returned one.
+func TestCloseOnlyWithAnIterable(t *testing.T) {
+	ts := startBroken(t)
+	for path, closed := range map[string]bool{"/raise-before": false, "/raise-after": true, "/": true} {
+		if resp, err := client.Get(ts.URL + path); err == nil {
+			io.Copy(io.Discard, resp.Body) // /raise-after is cut after its first chunk
+			resp.Body.Close()
+		}
+		ex := ts.waitExchange(t, byPath(path))
+		has := false
+		for _, e := range ex.Events {
+			has = has || e.Kind == exchange.EventClose
+		}
+		if has != closed {
+			t.Errorf("%s: close() recorded %v, want %v", path, has, closed)
+		}
+	}
+}
+
 func TestFailureAfterFirstChunkCutsTheConnection(t *testing.T) {
 	ts := startBroken(t)
 	tests := []struct {

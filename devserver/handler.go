@@ -44,7 +44,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if h := s.debug.catch(rec.ex); h != nil {
 		st = &stepper{d: s.debug, h: h, rec: rec}
 		defer st.finish()
-		if st.wait(r.Context(), exchange.HeldBeforeApp, &env) == actAbort {
+		body := holdBody(r, rec)
+		defer body.close()
+		waited := st.wait(body.ctx, exchange.HeldBeforeApp, &env)
+		body.release()
+		if waited == actAbort {
 			if st.gone {
 				rec.fail(&exchange.Failure{Kind: exchange.FailCancelled, Message: "the client went away while the request was held in the debugger"})
 				return
@@ -159,7 +163,9 @@ func bodyOK(r *http.Request, rec *recorder, resp *response, call *pyrunner.Call)
 // yet, or a cut connection when the body had started (no fake success).
 func (s *Server) done(r *http.Request, rec *recorder, resp *response, ev pyrunner.Event) {
 	f := ev.Failure
-	rec.event(exchange.Event{Kind: exchange.EventClose})
+	if f == nil || !(f.NoIterable || f.Kind == pyrunner.FailChildExit) {
+		rec.event(exchange.Event{Kind: exchange.EventClose})
+	}
 	var badBody error
 	if !resp.committed {
 		if badBody = rec.settleBody(r, resp); badBody != nil {

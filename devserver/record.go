@@ -180,6 +180,7 @@ func (rec *recorder) chunk(ev pyrunner.Event, limit int) {
 var streamNames = map[byte]string{
 	pyrunner.StreamErrors: "wsgi.errors",
 	pyrunner.StreamStdout: "stdout",
+	pyrunner.StreamStdin:  "stdin",
 	pyrunner.StreamStderr: "stderr",
 }
 
@@ -214,7 +215,7 @@ func (rec *recorder) lint(rule, message string) {
 
 func (rec *recorder) fail(f *exchange.Failure) {
 	rec.ex.Failure = f
-	rec.event(exchange.Event{Kind: exchange.EventError, Rule: f.Rule, Text: f.Message})
+	rec.event(exchange.Event{Kind: exchange.EventError, Failure: f.Kind, Rule: f.Rule, Text: f.Message})
 }
 
 // checkLength warns when the body disagrees with the app's own

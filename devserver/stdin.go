@@ -1,6 +1,7 @@
 package devserver
 
 import (
+	"errors"
 	"fmt"
 	"sync"
 
@@ -92,6 +93,28 @@ func (w *stdinWaits) waiting() []uint64 {
 		}
 	}
 	return ids
+}
+
+// ErrAtPrompt is Interrupt's answer for an app that waits for a line:
+// pdb's prompt is up, nothing runs to be interrupted.
+var ErrAtPrompt = errors.New("the app waits at pdb's prompt: nothing runs to interrupt (type a command, or c to continue)")
+
+// Interrupt is Ctrl-C for exchange id, whose app runs on after a pdb
+// command: the app stops where it runs and pdb's prompt comes back
+// (pyrunner.Call.Interrupt).
+func (s *Server) Interrupt(id uint64) error {
+	s.stdin.mu.Lock()
+	c := s.stdin.calls[id]
+	waiting := c != nil && c.owed > 0
+	s.stdin.mu.Unlock()
+	switch {
+	case c == nil:
+		return fmt.Errorf("request #%d is not in a pdb session (it may have finished)", id)
+	case waiting:
+		return fmt.Errorf("request #%d: %w", id, ErrAtPrompt)
+	}
+	c.call.Interrupt()
+	return nil
 }
 
 // Input answers exchange id's read of sys.stdin with one line, or with the

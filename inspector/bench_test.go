@@ -68,7 +68,6 @@ func BenchmarkScroll100k(b *testing.B) {
 			r.SetColorProfile(profile)
 			r.SetHasDarkBackground(true)
 			m.c.styles = DefaultStyles(r)
-			m.help.Styles = m.c.styles.Help
 			up, down := keyMsg("k"), keyMsg("j")
 			b.ReportAllocs()
 			b.ResetTimer()

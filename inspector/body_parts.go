@@ -138,7 +138,7 @@ func (d *doc) openPartBlocks(title string, facts []string, body exchange.Body, m
 	head := fmt.Sprintf("part %d  %s", i+1, describePart(p))
 	blocks = append(blocks,
 		block{text: strings.ToLower(head), lines: []string{st.Key.Render(head)}},
-		block{heading: true, lines: []string{st.Dim.Render("esc: back to the parts · [ and ]: previous and next part")}})
+		block{heading: true, lines: []string{st.Dim.Render("q or esc: back to the parts · [ and ]: previous and next part")}})
 	if p.cut {
 		msg := "the body was cut inside this part: only its first " + formatSize(int64(len(p.data))) + " were kept"
 		blocks = append(blocks, block{heading: true, lines: wrapStyle(st.Warn, msg, d.width)})

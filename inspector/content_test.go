@@ -155,7 +155,7 @@ func TestBodySearch(t *testing.T) {
 	// The list's / still filters.
 	m = press(m, "esc", "esc", "/")
 	m = press(typeText(m, "/feed"), "enter")
-	if screen := ansi.Strip(m.View()); !strings.Contains(screen, "1 of 5 shown") {
+	if screen := ansi.Strip(m.View()); !strings.Contains(screen, "/feed  1 of 5") {
 		t.Errorf("the list's / does not filter:\n%s", screen)
 	}
 }

@@ -86,6 +86,9 @@ type StepControl interface {
 // for its next read.
 type ConsoleControl interface {
 	Input(id uint64, line string, eof bool) error
+	// Interrupt is Ctrl-C for request id, whose app runs on after a pdb
+	// command: the app stops where it runs and pdb's prompt comes back.
+	Interrupt(id uint64) error
 }
 
 // Explanation is one text of explain mode: what an environ key (or a part

@@ -46,6 +46,8 @@ type DebugKeyMap struct {
 	// The environ editor of a request held before the app (environedit.go).
 	EnvUp     key.Binding
 	EnvDown   key.Binding
+	EnvTop    key.Binding
+	EnvBottom key.Binding
 	EnvEdit   key.Binding
 	EnvAdd    key.Binding
 	EnvDelete key.Binding
@@ -65,10 +67,12 @@ func DefaultDebugKeyMap() DebugKeyMap {
 
 		EnvUp:     key.NewBinding(key.WithKeys("k", "up"), key.WithHelp("↑/k", "up")),
 		EnvDown:   key.NewBinding(key.WithKeys("j", "down"), key.WithHelp("↓/j", "down")),
+		EnvTop:    key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g/G", "first/last")),
+		EnvBottom: key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "last")),
 		EnvEdit:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "edit value")),
 		EnvAdd:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add key")),
 		EnvDelete: key.NewBinding(key.WithKeys("x", "delete"), key.WithHelp("x", "delete key")),
-		EnvClose:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close editor")),
+		EnvClose:  key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("q/esc", "close editor")),
 	}
 }
 
@@ -176,7 +180,7 @@ func (d *debugger) lineKey(msg tea.KeyMsg) tea.Cmd {
 	k := &d.c.keys
 	switch {
 	case key.Matches(msg, k.Quit):
-		return tea.Quit
+		return requestQuit
 	case key.Matches(msg, k.Accept):
 		expr := strings.TrimSpace(d.line.Value())
 		if breakProblem(expr) != nil {
@@ -338,7 +342,7 @@ func (d *debugger) sync(free bool) {
 	for _, b := range []*key.Binding{&k.EnvEdit, &k.EnvAdd, &k.EnvDelete} {
 		b.SetEnabled(editor && beforeApp(at))
 	}
-	for _, b := range []*key.Binding{&k.EnvUp, &k.EnvDown, &k.EnvClose} {
+	for _, b := range []*key.Binding{&k.EnvUp, &k.EnvDown, &k.EnvTop, &k.EnvBottom, &k.EnvClose} {
 		b.SetEnabled(editor)
 	}
 }
@@ -374,7 +378,7 @@ func (d *debugger) ShortHelp() []key.Binding {
 	case d.typing():
 		return []key.Binding{g.Accept, g.Cancel, g.Quit}
 	case d.editor.open:
-		return []key.Binding{k.EnvUp, k.EnvDown, k.EnvEdit, k.EnvAdd, k.EnvDelete, k.Step, k.Continue, k.Abort, k.EnvClose}
+		return []key.Binding{k.EnvUp, k.EnvDown, k.EnvTop, k.EnvEdit, k.EnvAdd, k.EnvDelete, k.Step, k.Continue, k.Abort, k.EnvClose}
 	}
 	return []key.Binding{k.Step, k.Continue, k.Abort, k.EditEnviron}
 }

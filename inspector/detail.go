@@ -66,11 +66,12 @@ type detailModel struct {
 	width  int
 	height int
 
-	row    *row
-	tab    tab
-	scroll int
-	search string
-	match  int // the current match of the search in a tab that finds
+	row     *row
+	tab     tab
+	scroll  int
+	search  string
+	match   int // the current match of the search in a tab that finds
+	tabRoom int // cells the tab bar's right side took when last drawn (tabAt)
 
 	bodies  map[bodyKey]*bodyState // the choices made for each body (bodystate.go)
 	choices int                    // bumped on every choice, so the tab is drawn again
@@ -148,11 +149,15 @@ func (d *detailModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		d.clampScroll()
 	case tea.MouseMsg:
-		switch msg.Button {
-		case tea.MouseButtonWheelUp:
+		switch {
+		case msg.Button == tea.MouseButtonWheelUp:
 			d.scrollBy(-3)
-		case tea.MouseButtonWheelDown:
+		case msg.Button == tea.MouseButtonWheelDown:
 			d.scrollBy(3)
+		case msg.Button == tea.MouseButtonLeft && msg.Action == tea.MouseActionPress && msg.Y == 1:
+			if t, ok := d.tabAt(msg.X); ok { // a click on the tab bar
+				d.setTab(t)
+			}
 		}
 		d.clampScroll()
 	}
@@ -188,7 +193,9 @@ func (d *detailModel) clampScroll() {
 
 func (d *detailModel) ShortHelp() []key.Binding {
 	k := &d.c.keys
-	return []key.Binding{k.Body.ClosePart, k.Back, k.ClearFilter, k.Body.NextMatch, k.Body.OpenPart, k.NextTab, k.NextRequest, k.Filter, k.Explain, k.Help, k.Quit}
+	// A narrow bar drops keys from the end, help and quit kept: the
+	// least needed go last.
+	return []key.Binding{k.Body.ClosePart, k.Back, k.ClearFilter, k.Body.NextMatch, k.Body.OpenPart, k.NextTab, k.Filter, k.Explain, k.NextRequest, k.Help, k.Quit}
 }
 
 func (d *detailModel) FullHelp() [][]key.Binding {
@@ -324,8 +331,12 @@ func (d *detailModel) summary() string {
 		state = st.Live.Render("● streaming")
 	case r.live:
 		state = st.Live.Render("● running")
-	case r.isError:
+	case r.isError && ex.Failure != nil && ex.Failure.Kind.IsError():
 		state = st.Error.Render("✗ failed")
+	case r.isError:
+		state = st.Error.Render("✗ answered " + strconv.Itoa(r.status))
+	case r.left:
+		state = st.Left.Render("⊘ client left")
 	}
 	status, dur, size := rowCells(r, d.c.now())
 	parts := []string{
@@ -359,30 +370,62 @@ func (d *detailModel) tabBar(total int) string {
 	if d.search != "" {
 		where = strings.TrimSpace("/" + sanitize(d.search) + " " + d.matchCount() + "  " + where)
 	}
-
-	return spread(d.tabNames(ansi.StringWidth(where)), st.Dim.Render(where), d.width)
+	d.tabRoom = ansi.StringWidth(where)
+	return spread(d.tabNames(), st.Dim.Render(where), d.width)
 }
 
-// tabNames are the tabs' names, spaced out when they fit beside room cells,
-// else closer together.
-func (d *detailModel) tabNames(room int) string {
+// tabNames are the tabs' names, spaced out when they fit beside what the
+// tab bar says on its right, else closer together.
+func (d *detailModel) tabNames() string {
 	st := &d.c.styles
-	var wide, tight strings.Builder
+	var b strings.Builder
+	wide := d.wideTabs()
 	for t := range numTabs {
 		name := strconv.Itoa(int(t)+1) + " " + t.String()
-		if t == d.tab {
-			wide.WriteString(st.TabActive.Render("[" + name + "]"))
-			tight.WriteString(st.TabActive.Render("[" + name + "]"))
-		} else {
-			wide.WriteString(st.TabInactive.Render(" " + name + " "))
-			tight.WriteString(st.TabInactive.Render(name))
+		switch {
+		case t == d.tab:
+			b.WriteString(st.TabActive.Render("[" + name + "]"))
+		case wide:
+			b.WriteString(st.TabInactive.Render(" " + name + " "))
+		default:
+			b.WriteString(st.TabInactive.Render(name))
 		}
-		if t+1 < numTabs {
-			tight.WriteString(" ")
+		if !wide && t+1 < numTabs {
+			b.WriteString(" ")
 		}
 	}
-	if ansi.StringWidth(wide.String())+room+1 <= d.width {
-		return wide.String()
+	return b.String()
+}
+
+// tabWidth is the cells tab t takes in the bar (its separator aside).
+func tabWidth(t tab) int { return len(strconv.Itoa(int(t)+1)) + 1 + len(t.String()) + 2 }
+
+// wideTabs is true when the spaced-out names fit beside the bar's right
+// side (tabRoom cells, as last drawn).
+func (d *detailModel) wideTabs() bool {
+	w := 0
+	for t := range numTabs {
+		w += tabWidth(t)
 	}
-	return tight.String()
+	return w+d.tabRoom+1 <= d.width
+}
+
+// tabAt is the tab drawn at cell x of the tab bar.
+func (d *detailModel) tabAt(x int) (tab, bool) {
+	wide := d.wideTabs()
+	at := 0
+	for t := range numTabs {
+		w := tabWidth(t)
+		if !wide && t != d.tab {
+			w -= 2 // no spaces or brackets round it
+		}
+		if x >= at && x < at+w {
+			return t, true
+		}
+		at += w
+		if !wide {
+			at++ // the space between tight names
+		}
+	}
+	return 0, false
 }

@@ -45,11 +45,8 @@ func (d *doc) bodyBlocks() []block {
 	blocks = append(blocks, d.explainTopic(bodyTexts, "body", 2)...)
 	blocks = append(blocks, d.explainTopic(bodyTexts, "iteration", 2)...)
 	if n == 0 {
-		msg := "No body chunks yet."
-		if !r.live {
-			msg = "The app's iterable yielded no body."
-		}
-		blocks = append(blocks, block{text: strings.ToLower(msg), lines: []string{st.Dim.Render(msg)}})
+		msg := noChunks(r)
+		blocks = append(blocks, block{text: strings.ToLower(msg), lines: wrapStyle(st.Dim, msg, d.width)})
 	} else {
 		blocks = append(blocks, d.chunkTable(chunks, called)...)
 	}
@@ -59,6 +56,30 @@ func (d *doc) bodyBlocks() []block {
 		title = "Content so far"
 	}
 	return append(blocks, d.renderBody(title, bodyKey{id: ex.ID, response: true}, ex.ResponseBody, headerValue(ex.ResponseHeaders, "Content-Type"))...)
+}
+
+// noChunks says why a response has no body chunks: the app was not
+// called, raised before it returned an iterable, or its iterable was empty.
+func noChunks(r *row) string {
+	ex := r.ex
+	called, closed := false, false
+	for _, e := range ex.Events {
+		called = called || e.Kind == exchange.EventEnviron
+		closed = closed || e.Kind == exchange.EventClose
+	}
+	page := ""
+	if ex.ResponseBody.Size > 0 {
+		page = "; the content below is wsgidev's own page"
+	}
+	switch {
+	case r.live:
+		return "No body chunks yet."
+	case !called:
+		return "The app was not called" + page + "."
+	case !closed && ex.Failure != nil:
+		return "The app raised before it returned an iterable: there was no body" + page + "."
+	}
+	return "The app's iterable yielded no body."
 }
 
 // wrapStyle wraps prose at word boundaries and styles every line.
@@ -85,9 +106,12 @@ func (d *doc) logBlocks() []block {
 			blocks = append(blocks, block{heading: true, lines: []string{st.Section.Render("Output during the request")}})
 			logged = true
 		}
-		stream := st.Dim
-		if e.Stream != "stdout" {
-			stream = st.Stderr
+		stream := st.Stderr
+		switch e.Stream {
+		case "stdout":
+			stream = st.Dim
+		case "stdin": // a line typed at pdb's prompt
+			stream = st.Note
 		}
 		prefix := st.Offset.Render(padLeft(formatOffset(e.Offset), 9)) + " " + stream.Render(pad(e.Stream, 11)) + " "
 		indent := strings.Repeat(" ", 22)
@@ -121,13 +145,17 @@ func (d *doc) logBlocks() []block {
 
 func (d *doc) failureBlocks(f *exchange.Failure) []block {
 	st := &d.c.styles
+	title, style := "Failure", st.Error
+	if !f.Kind.IsError() {
+		title, style = "The client left", st.Left // no error (help.go's legend)
+	}
 	blocks := []block{{heading: true, lines: []string{""}},
-		{heading: true, lines: []string{st.Section.Render("Failure") + "  " + st.Error.Render(string(f.Kind))}}}
+		{heading: true, lines: []string{st.Section.Render(title) + "  " + style.Render(string(f.Kind))}}}
 	msg := f.Message
 	if f.Rule != "" {
 		msg = "WSGI rule broken: " + msg + " [" + f.Rule + "]"
 	}
-	blocks = append(blocks, block{text: strings.ToLower(msg), lines: wrapStyle(st.Error, sanitize(msg), d.width)})
+	blocks = append(blocks, block{text: strings.ToLower(msg), lines: wrapStyle(style, sanitize(msg), d.width)})
 	if f.Cut {
 		note := "The connection was cut: the app failed after the body had started."
 		blocks = append(blocks, block{text: strings.ToLower(note), lines: wrapStyle(st.Warn, note, d.width)})
@@ -192,7 +220,7 @@ func (d *doc) timelineBlocks() []block {
 				explainOnce(bodyTexts, "iteration")
 			}
 		case exchange.EventLog:
-			add(e.Offset, e.Stream, st.Dim, firstLine(e.Text))
+			add(e.Offset, e.Stream, st.Dim, outputSummary(e.Text))
 		case exchange.EventLint:
 			add(e.Offset, "⚠ WSGI warning", st.Warn, e.Text+" ["+e.Rule+"]")
 		case exchange.EventWaitThread:
@@ -203,11 +231,8 @@ func (d *doc) timelineBlocks() []block {
 			add(e.Offset, "close() called", plain, "")
 			explainOnce(bodyTexts, "close")
 		case exchange.EventError:
-			detail := e.Text
-			if e.Rule != "" {
-				detail += " [" + e.Rule + "]"
-			}
-			add(e.Offset, "✗ failed", st.Error, detail)
+			label, style, detail := d.errorEntry(e)
+			add(e.Offset, label, style, detail)
 		default:
 			if label, style, detail, ok := d.debugEntry(e); ok {
 				add(e.Offset, label, style, detail)
@@ -224,4 +249,30 @@ func (d *doc) timelineBlocks() []block {
 		add(ex.Duration, "done", st.status(r.status), status+" · "+size)
 	}
 	return blocks
+}
+
+// errorEntry is the timeline's line for a failure: an error, or a
+// client that left, which is none (help.go's legend).
+func (d *doc) errorEntry(e exchange.Event) (label string, style lipgloss.Style, detail string) {
+	detail = e.Text
+	if e.Rule != "" {
+		detail += " [" + e.Rule + "]"
+	}
+	if !e.Failure.IsError() {
+		return "⊘ client left", d.c.styles.Left, detail
+	}
+	return "✗ failed", d.c.styles.Error, detail
+}
+
+// outputSummary is one output entry on a line of the timeline: its first
+// line, and how many more the Log tab shows.
+func outputSummary(text string) string {
+	lines := splitLines(text)
+	switch len(lines) {
+	case 0:
+		return ""
+	case 1:
+		return lines[0]
+	}
+	return lines[0] + " (+" + plural(len(lines)-1, "line", "lines") + ")"
 }

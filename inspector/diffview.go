@@ -24,6 +24,7 @@ const (
 	lineHunk    // "@@" in a body diff
 	lineBad
 	lineGood
+	lineCommand // a shell command to copy by hand: wrapped with " \" continuations (shellwrap.go)
 )
 
 // paneLine is one line of the pane's content, wrapped when drawn.
@@ -44,8 +45,9 @@ type pane struct {
 	title  string
 	lines  []paneLine
 	scroll int
-	newID  uint64 // the exchange enter opens; 0: none
-	pins   bool   // it shows the pins' diffs, redrawn after each run
+	newID  uint64             // the exchange enter opens; 0: none
+	pins   bool               // it shows the pins' diffs, redrawn after each run
+	draft  *exchange.Exchange // it shows an edit of this request that did not parse: e edits it again
 }
 
 func newPane(c *common) *pane { return &pane{c: c} }
@@ -101,7 +103,11 @@ func (p *pane) wrapped() []string {
 	}
 	var out []string
 	for _, l := range p.lines {
-		for _, w := range wrap(sanitize(l.text), max(1, p.width)) {
+		lines := wrap(sanitize(l.text), max(1, p.width))
+		if l.kind == lineCommand {
+			lines = shellWrap(sanitize(l.text), p.width)
+		}
+		for _, w := range lines {
 			out = append(out, styles[l.kind].Render(w))
 		}
 	}
@@ -136,14 +142,14 @@ func writeWindow(b *strings.Builder, lines []string, scroll, page, width int) {
 
 func (p *pane) ShortHelp() []key.Binding {
 	k, r := &p.c.keys, &p.c.keys.Replay
-	return []key.Binding{k.Up, k.Down, r.OpenNew, r.PinDiffs, k.Back, k.Help, k.Quit}
+	return []key.Binding{k.Up, k.Down, r.OpenNew, r.EditReplay, r.PinDiffs, k.Back, k.Help, k.Quit}
 }
 
 func (p *pane) FullHelp() [][]key.Binding {
 	k, r := &p.c.keys, &p.c.keys.Replay
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.Top, k.Bottom},
-		{r.OpenNew, r.PinDiffs, k.Back},
+		{r.OpenNew, r.EditReplay, r.PinDiffs, k.Back},
 		{k.ToggleLog, k.Reload, k.Help, k.Quit},
 	}
 }

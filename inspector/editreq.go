@@ -1,7 +1,9 @@
 package inspector
 
 // Edit, then replay (the replays component's e key): the request opens
-// in the user's editor as an HTTP message and is sent as saved.
+// in the user's editor as an HTTP message and is sent as saved. An edit
+// that does not parse is kept as a draft: e opens it again, the error
+// marked at its top, until it parses and is sent.
 
 import (
 	"bytes"
@@ -24,13 +26,43 @@ type editedMsg struct {
 	err    error
 }
 
-// edit opens the request of ex in the editor as an HTTP message; the
-// edited version is replayed when the editor exits.
+// draft is an edit of a request that did not parse, kept for e to open
+// again.
+type draft struct {
+	orig *exchange.Exchange
+	text []byte // as saved, without the lines wsgidev put at its top
+	err  error  // why it did not parse; a *parseError names the line
+}
+
+// draftHead is how many lines markDraft puts above a draft.
+const draftHead = 3
+
+// markDraft is a draft as the editor opens it again: the error at its
+// top in lines parseRequest leaves out, its line number counted as the
+// editor shows it.
+func markDraft(d *draft) []byte {
+	why := d.err.Error()
+	var pe *parseError
+	if errors.As(d.err, &pe) {
+		why = fmt.Sprintf("line %d: %s", pe.line+draftHead, pe.msg)
+	}
+	head := "# wsgidev: this edit did not parse, so nothing was sent:\n# " + strings.ReplaceAll(why, "\n", " ") +
+		"\n# Fix it and save to send it; lines starting with # at the top are left out.\n"
+	return append([]byte(head), d.text...)
+}
+
+// edit opens the request of ex in the editor as an HTTP message (or the
+// draft of an edit of it that did not parse); the edited version is
+// replayed when the editor exits.
 func (r *replays) edit(ex *exchange.Exchange) tea.Cmd {
 	argv := editorCommand(r.c.opts.Editor)
+	text := formatRequest(ex)
+	if d := r.drafts[ex.ID]; d != nil {
+		text = markDraft(d)
+	}
 	f, err := os.CreateTemp("", "wsgidev-request-*.http")
 	if err == nil {
-		_, err = f.Write(formatRequest(ex))
+		_, err = f.Write(text)
 		if cerr := f.Close(); err == nil {
 			err = cerr
 		}
@@ -65,16 +97,17 @@ func (r *replays) edited(msg editedMsg) tea.Cmd {
 	defer os.Remove(msg.path)
 	fail := func(why string, text []byte) tea.Cmd {
 		title := fmt.Sprintf("edit of #%d: nothing replayed", msg.orig.ID)
-		r.c.post(flashMsg{title, true})
+		r.c.post(flashMsg{title + " (e edits it again)", true})
 		r.c.post(noteMsg(title + ": " + why))
 		lines := []paneLine{{why, lineBad}}
 		if len(text) > 0 {
-			lines = append(lines, paneLine{}, paneLine{"the edited request:", lineDim})
+			lines = append(lines, paneLine{}, paneLine{"the edited request (e opens it again):", lineDim})
 			for i, l := range strings.Split(strings.TrimSuffix(string(text), "\n"), "\n") {
 				lines = append(lines, paneLine{fmt.Sprintf("%4d  %s", i+1, l), linePlain})
 			}
 		}
 		r.open(title, lines, 0)
+		r.pane.draft = msg.orig
 		return nil
 	}
 	if msg.err != nil {
@@ -86,8 +119,12 @@ func (r *replays) edited(msg editedMsg) tea.Cmd {
 	}
 	req, err := parseRequest(text, msg.orig)
 	if err != nil {
+		body, skipped := withoutHead(text)
+		d := &draft{orig: msg.orig, text: body, err: shiftLine(err, -skipped)}
+		r.drafts[msg.orig.ID] = d
 		return fail("the edited request does not parse: "+err.Error(), text)
 	}
+	delete(r.drafts, msg.orig.ID)
 	return r.replay(msg.orig, req, true)
 }
 
@@ -111,10 +148,49 @@ func formatRequest(ex *exchange.Exchange) []byte {
 	return b.Bytes()
 }
 
+// parseError is what is wrong with an edited request, at a line of the
+// file as the editor showed it.
+type parseError struct {
+	line int
+	msg  string
+}
+
+func (e *parseError) Error() string { return fmt.Sprintf("line %d: %s", e.line, e.msg) }
+
+// shiftLine moves a parseError's line by n; other errors pass as they are.
+func shiftLine(err error, n int) error {
+	var pe *parseError
+	if errors.As(err, &pe) {
+		return &parseError{line: pe.line + n, msg: pe.msg}
+	}
+	return err
+}
+
+// withoutHead is text without the lines starting with # at its top (the
+// error markDraft puts there), and how many there were.
+func withoutHead(text []byte) ([]byte, int) {
+	n := 0
+	for bytes.HasPrefix(text, []byte("#")) {
+		i := bytes.IndexByte(text, '\n')
+		if i < 0 {
+			return nil, n + 1
+		}
+		text, n = text[i+1:], n+1
+	}
+	return text, n
+}
+
 // parseRequest reads an edited HTTP message back into a request to send;
-// errors name the line. orig says whether its body ended in a newline:
-// an editor adds one on save, which is taken off again when it did not.
+// errors name the line. Lines starting with # at the top are left out.
+// orig says whether its body ended in a newline: an editor adds one on
+// save, which is taken off again when it did not.
 func parseRequest(text []byte, orig *exchange.Exchange) (*exchange.Exchange, error) {
+	text, skipped := withoutHead(text)
+	req, err := parseMessage(text, orig)
+	return req, shiftLine(err, skipped)
+}
+
+func parseMessage(text []byte, orig *exchange.Exchange) (*exchange.Exchange, error) {
 	if len(bytes.TrimSpace(text)) == 0 {
 		return nil, errors.New("the file is empty")
 	}
@@ -130,17 +206,17 @@ func parseRequest(text []byte, orig *exchange.Exchange) (*exchange.Exchange, err
 	req := &exchange.Exchange{ID: orig.ID, Proto: orig.Proto}
 	words := strings.Fields(lines[0])
 	if len(words) < 2 || len(words) > 3 || !isToken(words[0]) {
-		return nil, fmt.Errorf("line 1: want a request line like \"GET /path?query HTTP/1.1\", got %q", lines[0])
+		return nil, &parseError{1, fmt.Sprintf("want a request line like \"GET /path?query HTTP/1.1\", got %q", lines[0])}
 	}
 	if len(words) == 3 && !strings.HasPrefix(words[2], "HTTP/") {
-		return nil, fmt.Errorf("line 1: %q is not an HTTP version like HTTP/1.1", words[2])
+		return nil, &parseError{1, fmt.Sprintf("%q is not an HTTP version like HTTP/1.1", words[2])}
 	}
 	req.Method, req.Target = words[0], words[1]
 	for i, l := range lines[1:] {
 		l = strings.TrimRight(l, "\r")
 		name, value, ok := strings.Cut(l, ":")
 		if !ok || !isToken(name) {
-			return nil, fmt.Errorf("line %d: want a header as \"Name: value\" (a blank line ends the headers), got %q", i+2, l)
+			return nil, &parseError{i + 2, fmt.Sprintf("want a header as \"Name: value\" (a blank line ends the headers), got %q", l)}
 		}
 		req.RequestHeaders = append(req.RequestHeaders, exchange.Header{Name: name, Value: strings.TrimSpace(value)})
 	}

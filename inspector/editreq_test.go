@@ -2,6 +2,8 @@ package inspector
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -74,4 +76,38 @@ func FuzzParseRequest(f *testing.F) {
 			t.Fatalf("%q: %+v then %+v", text, req, again)
 		}
 	})
+}
+
+// An edit that does not parse is not lost: e, from the pane that says so
+// or from the request again, reopens it with the error marked at the top
+// (its line counted as the editor shows it), and once fixed it is sent.
+func TestFlowEditDraftReopens(t *testing.T) {
+	dir := t.TempDir()
+	state, seen := filepath.Join(dir, "runs"), filepath.Join(dir, "seen")
+	script := editorScript(t, `echo >> "`+state+`"
+case $(wc -l < "`+state+`") in
+1) printf 'POST /boom HTTP/1.1\nContent-Type application/json\n\n{"a": 1}\n' > "$1" ;;
+2) cp "$1" "`+seen+`" ;;
+*) cp "$1" "`+seen+`"; sed -i 's/^Content-Type /Content-Type: /' "$1" ;;
+esac`)
+	ctl := &replayControl{nextID: 6, answer: fixed}
+	tm, _ := replayFlow(t, ctl, func(o *Options) { o.Editor = script })
+	keys(tm, "e")
+	waitFor(t, tm, "edit of #3: nothing replayed", `line 2: want a header as "Name: value"`, "e edit again")
+	keys(tm, "e") // from the pane; saved unchanged, it fails again
+	waitFor(t, tm, `line 5: want a header as "Name: value"`)
+	want := "# wsgidev: this edit did not parse, so nothing was sent:\n" +
+		`# line 5: want a header as "Name: value" (a blank line ends the headers), got "Content-Type application/json"` + "\n" +
+		"# Fix it and save to send it; lines starting with # at the top are left out.\n" +
+		"POST /boom HTTP/1.1\nContent-Type application/json\n\n{\"a\": 1}\n"
+	if got, _ := os.ReadFile(seen); string(got) != want {
+		t.Errorf("reopened as\n%s\nwant\n%s", got, want)
+	}
+	keys(tm, "esc", "e") // from the request: the draft again, fixed this time
+	waitFor(t, tm, "edited replay of #3 GET /boom → #7")
+	quit(t, tm)
+	got := ctl.requests()
+	if len(got) != 1 || got[0].Request.Method != "POST" || headerValue(got[0].Request.RequestHeaders, "Content-Type") != "application/json" {
+		t.Fatalf("sent %+v; want the fixed draft once", got)
+	}
 }

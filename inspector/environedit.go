@@ -56,7 +56,7 @@ func (e *environEditor) ShortHelp() []key.Binding {
 	if e.typing() {
 		return []key.Binding{e.c.keys.Accept, e.c.keys.Cancel, e.c.keys.Quit}
 	}
-	return []key.Binding{k.EnvUp, k.EnvDown, k.EnvEdit, k.EnvAdd, k.EnvDelete, k.Step, k.Continue, k.Abort, k.EnvClose}
+	return []key.Binding{k.EnvUp, k.EnvDown, k.EnvTop, k.EnvEdit, k.EnvAdd, k.EnvDelete, k.Step, k.Continue, k.Abort, k.EnvClose}
 }
 
 func (e *environEditor) FullHelp() [][]key.Binding { return [][]key.Binding{e.ShortHelp()} }
@@ -96,7 +96,7 @@ func (e *environEditor) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (e *environEditor) key(msg tea.KeyMsg) tea.Cmd {
 	k := &e.c.keys.Debug
 	if key.Matches(msg, e.c.keys.Quit) {
-		return tea.Quit
+		return requestQuit
 	}
 	if e.mode != editNone {
 		return e.typingKey(msg)
@@ -109,14 +109,18 @@ func (e *environEditor) key(msg tea.KeyMsg) tea.Cmd {
 		e.move(-1)
 	case key.Matches(msg, k.EnvDown):
 		e.move(1)
+	case key.Matches(msg, k.EnvTop):
+		e.move(-len(env))
+	case key.Matches(msg, k.EnvBottom):
+		e.move(len(env))
 	case key.Matches(msg, k.EnvEdit) && e.cursor < len(env):
 		v := env[e.cursor]
-		e.mode, e.editKey, e.err = editValue, v.Key, ""
-		value := v.Value
-		if v.Type != "str" && v.Type != "" {
-			value = "" // an object: the debugger will say it cannot be edited
+		if why := notEditable(v); why != "" {
+			e.editKey, e.err = v.Key, why // said at once, not after typing
+			return nil
 		}
-		e.focus(v.Key+" = ", value)
+		e.mode, e.editKey, e.err = editValue, v.Key, ""
+		e.focus(v.Key+" = ", v.Value)
 	case key.Matches(msg, k.EnvAdd):
 		e.mode, e.err = editAdd, ""
 		e.focus("add NAME=value: ", "")
@@ -134,6 +138,15 @@ func (e *environEditor) key(msg tea.KeyMsg) tea.Cmd {
 		e.close()
 	}
 	return nil
+}
+
+// notEditable says why the editor cannot change v, in the debugger's
+// words (devserver checkEdit), or "".
+func notEditable(v exchange.EnvVar) string {
+	if strings.HasPrefix(v.Key, "wsgi.") || (v.Type != "str" && v.Type != "") {
+		return v.Key + " cannot be edited: wsgi.* keys are objects the Python side makes (streams, flags), not text"
+	}
+	return ""
 }
 
 func (e *environEditor) focus(prompt, value string) {

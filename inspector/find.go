@@ -35,7 +35,7 @@ func DefaultBodyKeyMap() BodyKeyMap {
 		NextPart:  key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "next part")),
 		PrevPart:  key.NewBinding(key.WithKeys("["), key.WithHelp("[", "previous part")),
 		OpenPart:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open part")),
-		ClosePart: key.NewBinding(key.WithKeys("esc", "backspace"), key.WithHelp("esc", "back to the parts")),
+		ClosePart: key.NewBinding(key.WithKeys("q", "esc", "backspace"), key.WithHelp("q/esc", "back to the parts")),
 	}
 }
 

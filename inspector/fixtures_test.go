@@ -204,6 +204,11 @@ func (r *recorder) fail(at time.Duration, f *exchange.Failure) *recorder {
 
 func (r *recorder) done(at time.Duration) []exchange.Update {
 	r.event(at-time.Microsecond, exchange.Event{Kind: exchange.EventClose})
+	return r.end(at)
+}
+
+// end finishes the exchange without close(): there was no iterable.
+func (r *recorder) end(at time.Duration) []exchange.Update {
 	r.ex.Duration = at
 	r.ex.Done = true
 	return append(r.updates, exchange.Update{Done: r.ex})

@@ -38,10 +38,11 @@ func keys(tm *teatest.TestModel, ks ...string) {
 	}
 }
 
-// quit ends the program and returns the final model.
+// quit ends the program and returns the final model: ctrl+c quits from
+// anywhere, and y says yes when requests in flight make it ask.
 func quit(t *testing.T, tm *teatest.TestModel) Model {
 	t.Helper()
-	keys(tm, "q")
+	keys(tm, "ctrl+c", "y")
 	return tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
 }
 
@@ -111,7 +112,7 @@ func TestFlowFilter(t *testing.T) {
 
 	keys(tm, "/")
 	tm.Type("status:5")
-	waitFor(t, tm, "/ status:5", "1 of 6 shown", "/boom")
+	waitFor(t, tm, "/ status:5", "1 of 6", "/boom")
 	tm.Type("xx")
 	waitFor(t, tm, "/ status:5xx")
 	keys(tm, "enter")
@@ -121,13 +122,13 @@ func TestFlowFilter(t *testing.T) {
 
 	keys(tm, "/")
 	tm.Type("method:post")
-	waitFor(t, tm, "2 of 6 shown")
+	waitFor(t, tm, "2 of 6")
 	for range len("method:post") {
 		keys(tm, "backspace")
 	}
-	waitFor(t, tm, "6 of 6 shown")
+	waitFor(t, tm, "/boom", "/static/logo.png")
 	tm.Type("logo")
-	waitFor(t, tm, "1 of 6 shown")
+	waitFor(t, tm, "1 of 6")
 	keys(tm, "esc")
 	waitFor(t, tm, "/boom")
 
@@ -148,7 +149,7 @@ func TestFlowFilterErrors(t *testing.T) {
 	tm.Type("header:")
 	waitFor(t, tm, "… header:: name a request header")
 	tm.Type("X-Trace=b*")
-	waitFor(t, tm, "1 of 6 shown", "/api/items?debug=1")
+	waitFor(t, tm, "1 of 6", "/api/items?debug=1")
 	for range len("header:X-Trace=b*") {
 		keys(tm, "backspace")
 	}
@@ -272,6 +273,10 @@ func TestFlowReloadAndClear(t *testing.T) {
 	waitFor(t, tm, "manual reload requested")
 
 	keys(tm, "C")
+	waitFor(t, tm, "Clear 6 requests from the list?", "y yes")
+	keys(tm, "n") // no: the list stays
+	waitFor(t, tm, "Clear 6 requests from the list: no")
+	keys(tm, "C", "y")
 	waitFor(t, tm, "0 requests", "Waiting for requests")
 	// The request that was running when the list was cleared stays gone.
 	tm.Send(UpdatesMsg{{Done: &exchange.Exchange{ID: 6, Start: base, Method: "GET", Target: "/events?topic=builds", Status: 200}}})

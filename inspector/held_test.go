@@ -88,6 +88,11 @@ func (f *fakeDebugger) Input(id uint64, line string, eof bool) error {
 	return nil
 }
 
+func (f *fakeDebugger) Interrupt(id uint64) error {
+	f.calls <- fmt.Sprintf("interrupt %d", id)
+	return nil
+}
+
 // expect waits for the next call and checks it.
 func (f *fakeDebugger) expect(t *testing.T, want string) {
 	t.Helper()
@@ -383,12 +388,47 @@ func TestPdbConsoleEndOfInput(t *testing.T) {
 	}
 }
 
+// ctrl+c in the console interrupts the app that runs on after a pdb
+// command, and at pdb's prompt clears the line typed; it never quits.
+func TestPdbConsoleInterrupt(t *testing.T) {
+	f := newFakeDebugger()
+	m := newTestModel(100, 30, debugOptions(f))
+	r := begin(1, 89*time.Second, "GET", "/pdb").environ(ms).log(ms, "stdout", "(Pdb) ").
+		event(ms, exchange.Event{Kind: exchange.EventInput})
+	m = send(m, UpdatesMsg(r.updates))
+	m, cmd := ctrlC(typeText(m, "p x"))
+	if cmd != nil || m.pdb.ti.Value() != "" {
+		t.Fatalf("ctrl+c at the prompt: command %v, line %q; want the line cleared and nothing else", cmd != nil, m.pdb.ti.Value())
+	}
+	next, cmd := typeText(m, "c").Update(keyMsg("enter"))
+	m = next.(Model)
+	cmd()
+	f.expect(t, `input 1 "c\n" false`)
+	m, cmd = ctrlC(m)
+	if cmd == nil {
+		t.Fatal("ctrl+c while the app runs sent nothing")
+	}
+	if _, quits := cmd().(tea.QuitMsg); quits {
+		t.Fatal("ctrl+c in the console quit wsgidev")
+	}
+	f.expect(t, "interrupt 1")
+	if !strings.Contains(m.View(), "^C") {
+		t.Errorf("the transcript does not show the interrupt:\n%s", m.View())
+	}
+}
+
+// ctrlC presses ctrl+c and returns what it asked to do.
+func ctrlC(m Model) (Model, tea.Cmd) {
+	next, cmd := m.Update(keyMsg("ctrl+c"))
+	return next.(Model), cmd
+}
+
 // Clearing the list keeps the held requests: nothing else would reach them.
 func TestClearKeepsHeld(t *testing.T) {
 	f := newFakeDebugger()
 	m := send(newTestModel(100, 30, debugOptions(f)), UpdatesMsg(sampleUpdates()))
 	r := begin(7, 89*time.Second, "GET", "/held").held(ms, exchange.HeldBeforeApp)
-	m = press(send(m, UpdatesMsg(r.updates)), "C")
+	m = press(send(m, UpdatesMsg(r.updates)), "C", "y")
 	if n := m.c.store.len(); n != 1 || m.list.selected == nil || m.list.selected.ex.ID != 7 {
 		t.Fatalf("%d rows after the clear; want the held #7 alone, selected", n)
 	}

@@ -67,31 +67,34 @@ func (in *inputLine) update(msg tea.KeyMsg) tea.Cmd {
 }
 
 // view is the input line: the text being typed, or the filter or search
-// in force, with how many rows it lets through, or what is wrong with
-// the filter.
+// in force. A filter says how many rows it matches right after it
+// ("/ status:5xx  3 of 340"), or what is wrong with it.
 func (in *inputLine) view(st state, search string, width int) string {
 	s := &in.c.styles
 	store := in.c.store
-	counts := formatCount(store.len()) + " of " + formatCount(len(store.rows)) + " shown"
+	count := ""
+	if store.filter.active() {
+		count = s.Dim.Render(formatCount(store.len()) + " of " + formatCount(len(store.rows)))
+	}
 	switch {
 	case in.active() && in.what == typingFilter:
-		right := s.Dim.Render(counts)
+		right := ""
 		if width >= 100 {
-			right = s.Dim.Render(counts + " · " + filterSyntax)
+			right = s.Dim.Render(filterSyntax)
 		}
 		if err := store.filter.err; err != nil {
 			right = filterProblem(s, err, true)
 		}
-		return typedBeside(&in.ti, right, width)
+		return typedWithCount(&in.ti, count, right, width)
 	case in.active():
 		in.ti.Width = max(1, width-ansi.StringWidth(in.ti.Prompt)-2)
 		return fit(in.ti.View(), width)
 	case st == stateList:
-		right := s.Dim.Render(counts + " · esc clears")
+		right := s.Dim.Render("esc clears")
 		if err := store.filter.err; err != nil {
 			right = filterProblem(s, err, false)
 		}
-		return keepLeft(s.Prompt.Render("/ ")+sanitize(store.filter.query), right, width)
+		return keepLeft(s.Prompt.Render("/ ")+sanitize(store.filter.query)+"  "+count, right, width)
 	default:
 		return spread(s.Prompt.Render("search / ")+sanitize(search), s.Dim.Render("esc clears"), width)
 	}
@@ -113,6 +116,16 @@ func typedBeside(ti *textinput.Model, right string, width int) string {
 	right = fit(right, max(0, width-prompt-ansi.StringWidth(ti.Value())-5))
 	ti.Width = max(1, width-prompt-ansi.StringWidth(right)-4)
 	return spread(ti.View(), right, width)
+}
+
+// typedWithCount lays out a filter being typed: the text, the count of
+// rows it matches right after it, and right at the far end, cut first.
+func typedWithCount(ti *textinput.Model, count, right string, width int) string {
+	prompt, typed, counted := ansi.StringWidth(ti.Prompt), ansi.StringWidth(ti.Value()), ansi.StringWidth(count)
+	right = fit(right, max(0, width-prompt-typed-counted-7))
+	room := max(1, width-prompt-counted-ansi.StringWidth(right)-5)
+	ti.Width = max(1, min(room, typed+1))
+	return spread(ti.View()+" "+count, right, width)
 }
 
 // keepLeft puts left and right on one line of width cells, cutting right

@@ -51,6 +51,10 @@ type KeyMap struct {
 	// The pdb console's (pdbconsole.go).
 	Console ConsoleKeyMap
 
+	// Answering a question on the status line (confirm.go).
+	Yes key.Binding
+	No  key.Binding
+
 	// Content views and search in a body (find.go), saving (save.go).
 	Body BodyKeyMap
 	Save SaveKeyMap
@@ -96,6 +100,9 @@ func DefaultKeyMap() KeyMap {
 
 		Console: DefaultConsoleKeyMap(),
 
+		Yes: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
+		No:  key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "no")),
+
 		Body: DefaultBodyKeyMap(),
 		Save: DefaultSaveKeyMap(),
 	}
@@ -112,7 +119,9 @@ type keyState struct {
 	canExplain bool // explain texts were given
 	explaining bool // explain mode is on
 	bodyViewOK bool // the detail tab shows a body
-	fullHelp   bool // the full help is open
+	fullHelp   bool // the help page is open
+	asking     bool // a question waits for y or n (confirm.go)
+	typingFind bool // of what is typed, the filter or the search: esc clears it
 
 	reloadWaits bool // a reload waits for held requests: R releases them
 
@@ -154,7 +163,7 @@ func (k *KeyMap) apply(ks keyState) {
 	}
 	k.Clear.SetEnabled(list && ks.rows)
 
-	k.Back.SetEnabled((detail && !ks.searching) || inPane)
+	k.applyBack(ks, detail || inPane)
 	for _, b := range []*key.Binding{&k.NextTab, &k.PrevTab, &k.GotoTab, &k.NextRequest, &k.PrevRequest} {
 		b.SetEnabled(detail)
 	}
@@ -162,12 +171,39 @@ func (k *KeyMap) apply(ks keyState) {
 
 	k.Accept.SetEnabled(ks.typing)
 	k.Cancel.SetEnabled(ks.typing)
-	k.applyAnywhere(ks, detail)
+	if ks.typingFind {
+		k.Cancel.SetHelp("esc", "clear")
+	} else {
+		k.Cancel.SetHelp("esc", "cancel")
+	}
+	k.applyAnywhere(ks, detail || list)
 	k.applyBody(ks, list, detail)
+	k.Yes.SetEnabled(ks.asking)
+	k.No.SetEnabled(ks.asking)
+}
+
+// applyBack makes q and esc go back one level, as in mitmproxy and less:
+// from a request's tabs, a pane or the help page to where it was opened;
+// only the list quits on q. While a search is applied, esc clears it
+// first and q still goes back.
+func (k *KeyMap) applyBack(ks keyState, deeper bool) {
+	back := !ks.typing && (deeper || ks.fullHelp)
+	k.Back.SetEnabled(back)
+	switch {
+	case ks.fullHelp:
+		k.Back.SetKeys("q", "esc")
+		k.Back.SetHelp("q/esc", "close help")
+	case ks.state == stateDetail && ks.searching:
+		k.Back.SetKeys("q")
+		k.Back.SetHelp("q", "back")
+	default:
+		k.Back.SetKeys("q", "esc", "backspace")
+		k.Back.SetHelp("q/esc", "back")
+	}
 }
 
 // applyBody enables the keys of content views, search in a body and
-// saving; esc closes an open part before it goes back.
+// saving; q and esc close an open part before they go back.
 func (k *KeyMap) applyBody(ks keyState, list, detail bool) {
 	b := &k.Body
 	b.NextMatch.SetEnabled(detail && ks.matches > 0)
@@ -175,7 +211,16 @@ func (k *KeyMap) applyBody(ks keyState, list, detail bool) {
 	b.NextPart.SetEnabled(detail && ks.parts > 1)
 	b.PrevPart.SetEnabled(detail && ks.parts > 1)
 	b.OpenPart.SetEnabled(detail && ks.parts > 0 && !ks.partOpen)
-	b.ClosePart.SetEnabled(detail && ks.partOpen && !ks.searching)
+	// An open part is a level of its own: q and esc go back to the
+	// parts first (esc clears a search before that, as Back does).
+	b.ClosePart.SetEnabled(detail && ks.partOpen)
+	if ks.searching {
+		b.ClosePart.SetKeys("q")
+		b.ClosePart.SetHelp("q", "back to the parts")
+	} else {
+		b.ClosePart.SetKeys("q", "esc", "backspace")
+		b.ClosePart.SetHelp("q/esc", "back to the parts")
+	}
 	if detail && ks.partOpen {
 		k.Back.SetEnabled(false)
 	}
@@ -183,10 +228,10 @@ func (k *KeyMap) applyBody(ks keyState, list, detail bool) {
 }
 
 // applyAnywhere enables the keys that work from the list, the detail
-// view and the pane alike.
-func (k *KeyMap) applyAnywhere(ks keyState, detail bool) {
+// view and the pane alike; screen is true on the list or the detail view.
+func (k *KeyMap) applyAnywhere(ks keyState, screen bool) {
 	k.ToggleLog.SetEnabled(!ks.typing)
-	k.Explain.SetEnabled(detail && ks.canExplain)
+	k.Explain.SetEnabled(screen && ks.canExplain)
 	if ks.explaining {
 		k.Explain.SetHelp("X", "explain off")
 	} else {
@@ -200,14 +245,14 @@ func (k *KeyMap) applyAnywhere(ks keyState, detail bool) {
 	}
 	k.Help.SetEnabled(!ks.typing)
 	if ks.fullHelp {
-		k.Help.SetHelp("?", "less")
+		k.Help.SetHelp("?", "close help")
 	} else {
 		k.Help.SetHelp("?", "help")
 	}
-	k.Quit.SetEnabled(!ks.typing)
-	if ks.typing {
-		// ctrl+c still quits while typing; q is a letter then.
-		k.Quit.SetEnabled(true)
+	// ctrl+c quits from anywhere (in the pdb console it interrupts the
+	// app); q quits from the list, and elsewhere goes back (applyBack).
+	k.Quit.SetEnabled(true)
+	if ks.typing || ks.fullHelp || ks.state != stateList {
 		k.Quit.SetKeys("ctrl+c")
 		k.Quit.SetHelp("ctrl+c", "quit")
 	} else {

@@ -25,6 +25,9 @@ type listModel struct {
 	newCount int // rows that arrived below while not following
 
 	paints *rowPaints // the row styles, resolved for the current renderer
+
+	clicked   *row // the row last clicked, and when: a second click opens it
+	clickedAt time.Time
 }
 
 func newListModel(c *common) *listModel { return &listModel{c: c, follow: true} }
@@ -69,11 +72,27 @@ func (l *listModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			l.moveTo(l.cursor + 3)
 		case msg.Button == tea.MouseButtonLeft && msg.Action == tea.MouseActionPress && msg.Y >= 1:
 			if i := l.offset + msg.Y - 1; i < l.c.store.len() {
-				l.moveTo(i)
+				l.click(i)
 			}
 		}
 	}
 	return l, nil
+}
+
+// doubleClick is how soon a second click on a row opens it.
+const doubleClick = 400 * time.Millisecond
+
+// click selects row i; a second click on it soon after opens it.
+func (l *listModel) click(i int) {
+	now := l.c.now()
+	r := l.c.store.at(i)
+	if r == l.clicked && now.Sub(l.clickedAt) <= doubleClick {
+		l.clicked = nil
+		l.c.post(showMsg(r.ex.ID))
+		return
+	}
+	l.clicked, l.clickedAt = r, now
+	l.moveTo(i)
 }
 
 // moveTo puts the cursor on row i (clamped). Reaching the last row
@@ -161,7 +180,7 @@ func (l *listModel) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.Top, k.Bottom},
 		{k.Open, k.Filter, k.ClearFilter, k.Clear},
 		{k.Replay.Replay, k.Replay.EditReplay, k.Replay.CopyCurl, k.Replay.Pin, k.Replay.PinDiffs, k.Save.Write},
-		{k.ToggleLog, k.Reload, k.Help, k.Quit},
+		{k.ToggleLog, k.Explain, k.Reload, k.Help, k.Quit},
 	}
 }
 
@@ -281,6 +300,8 @@ func (l *listModel) rowView(r *row, selected bool, c columns) string {
 		mark, markPaint = "●", p.live
 	case r.isError:
 		mark, markPaint = "✗", p.errorMark
+	case r.left:
+		mark, markPaint = "⊘", p.left
 	case len(ex.Lint) > 0:
 		mark, markPaint = "!", p.warn
 	}

@@ -129,7 +129,7 @@ type Model struct {
 	detail   *detailModel
 	status   *statusBar
 	logs     *logPane
-	help     help.Model
+	helpPage *helpPage
 	input    inputLine
 
 	debug   *debugger   // held requests, breakpoints, the environ editor
@@ -137,9 +137,10 @@ type Model struct {
 	replays *replays    // replays, pins, and the pane of their answers
 	save    *saver      // the prompt that writes requests to a capture file
 
+	asking   *question // a question on the status line waits for y or n (confirm.go)
 	showLog  bool
 	ticking  bool
-	helpView string // rendered in sync, so layout knows its height
+	helpView string // the help bar, rendered in sync
 }
 
 // NewModel returns the root model, for Run, tests and benchmarks.
@@ -151,8 +152,12 @@ func NewModel(opts Options) Model {
 	if opts.Large {
 		theme = LargeStyles
 	}
+	styles := theme(newRenderer(opts.NoColor))
+	if opts.NoColor {
+		styles.monochrome()
+	}
 	c := &common{
-		styles:  theme(newRenderer(opts.NoColor)),
+		styles:  styles,
 		keys:    DefaultKeyMap(),
 		now:     time.Now,
 		store:   newStore(opts.Keep),
@@ -162,20 +167,19 @@ func NewModel(opts Options) Model {
 	}
 	_, c.canStep = opts.Control.(StepControl)
 	m := Model{
-		c:      c,
-		list:   newListModel(c),
-		detail: newDetailModel(c),
-		status: newStatusBar(c),
-		logs:   newLogPane(c),
-		help:   help.New(),
-		input:  newInputLine(c),
+		c:        c,
+		list:     newListModel(c),
+		detail:   newDetailModel(c),
+		status:   newStatusBar(c),
+		logs:     newLogPane(c),
+		helpPage: newHelpPage(c),
+		input:    newInputLine(c),
 
 		debug:   newDebugger(c, opts.Control),
 		pdb:     newPdbConsole(c, opts.Control),
 		replays: newReplays(c, opts.Control),
 		save:    newSaver(c),
 	}
-	m.help.Styles = c.styles.Help
 	m.load(opts.Loaded, opts.Notes)
 	m.sync()
 	return m
@@ -256,6 +260,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.status.lost += msg.dropped.Other
 		m.status.lostOutput += msg.dropped.Output
 		cmd = tea.Batch(m.ingest(msg.updates), m.wait(msg.at, len(msg.updates)))
+		if note := m.status.caughtUp(m.c.store.live); note != "" {
+			m.logs.note(msg.at, note)
+		}
 	case UpdatesMsg:
 		cmd = m.ingest(msg)
 	case tickMsg:
@@ -269,6 +276,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.debug.Update(msg)
 	case consoleSentMsg:
 		m.pdb.Update(msg)
+	case quitMsg:
+		cmd = m.quit()
 	case savedMsg:
 		m.save.Update(msg)
 	default:

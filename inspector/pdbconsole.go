@@ -62,6 +62,10 @@ type ConsoleKeyMap struct {
 	Hide key.Binding
 	Prev key.Binding // the line sent before, as in a shell
 	Next key.Binding
+	// Interrupt is ctrl+c: it stops the app that runs on after a pdb
+	// command and brings the prompt back; at the prompt it clears the
+	// line typed. It never quits wsgidev.
+	Interrupt key.Binding
 
 	PostMortem key.Binding // from the list or the detail view, on a failed request (postmortem.go)
 }
@@ -75,6 +79,8 @@ func DefaultConsoleKeyMap() ConsoleKeyMap {
 		Hide: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "hide console")),
 		Prev: key.NewBinding(key.WithKeys("up"), key.WithHelp("↑/↓", "history")),
 		Next: key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "next in history")),
+
+		Interrupt: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "interrupt")),
 
 		PostMortem: key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "post-mortem pdb")),
 	}
@@ -98,6 +104,9 @@ func (p *pdbConsole) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
 		if key.Matches(msg, p.c.keys.Console.Show) && !p.focused() {
+			if len(p.sessions) == 0 {
+				p.c.post(flashMsg{"no pdb session: breakpoint() in the app opens one here, with its prompt", false})
+			}
 			p.show()
 			return p, nil
 		}
@@ -123,13 +132,17 @@ func (p *pdbConsole) handles(msg tea.KeyMsg) bool {
 }
 
 // ShortHelp is the console's keys while it has the keyboard, else the
-// one that shows it.
+// one that shows it while a session runs with the console hidden.
 func (p *pdbConsole) ShortHelp() []key.Binding {
 	k := &p.c.keys.Console
 	if !p.focused() {
-		return []key.Binding{k.Show, k.PostMortem}
+		keys := []key.Binding{k.PostMortem} // off unless a failed request is at hand
+		if p.away() {
+			keys = append([]key.Binding{k.Show}, keys...)
+		}
+		return keys
 	}
-	return []key.Binding{k.Send, k.Prev, k.EOF, k.Hide, p.c.keys.Quit}
+	return []key.Binding{k.Send, k.Prev, k.EOF, k.Interrupt, k.Hide}
 }
 
 func (p *pdbConsole) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
@@ -138,10 +151,10 @@ func (p *pdbConsole) FullHelp() [][]key.Binding { return [][]key.Binding{p.Short
 // detail view has the keyboard.
 func (p *pdbConsole) sync(free bool) {
 	k, on := &p.c.keys.Console, p.focused()
-	for _, b := range []*key.Binding{&k.Send, &k.EOF, &k.Hide, &k.Prev, &k.Next} {
+	for _, b := range []*key.Binding{&k.Send, &k.EOF, &k.Hide, &k.Prev, &k.Next, &k.Interrupt} {
 		b.SetEnabled(on)
 	}
-	k.Show.SetEnabled(free && p.away())
+	k.Show.SetEnabled(free && p.ctl != nil) // with no session it says how to start one
 }
 
 // segs are the status line's words on the console: an error, and a
@@ -213,7 +226,7 @@ func (p *pdbConsole) ingest(u exchange.Update, rows rowSource) {
 	switch {
 	case u.Done != nil:
 		p.end(u.Done.ID)
-	case u.Event != nil && u.Event.Event.Kind == exchange.EventLog && u.Event.Event.Stream != "wsgi.errors":
+	case u.Event != nil && u.Event.Event.Kind == exchange.EventLog && onTerminal(u.Event.Event.Stream):
 		if s := p.session(u.Event.ID); s != nil {
 			s.write(u.Event.Event.Text)
 		}
@@ -230,13 +243,18 @@ func (p *pdbConsole) ingest(u exchange.Update, rows rowSource) {
 	}
 }
 
+// onTerminal is true for the streams a terminal would show the app's pdb
+// session on: stdout and stderr. What was typed (stdin) the console
+// echoes as it is sent.
+func onTerminal(stream string) bool { return stream == "stdout" || stream == "stderr" }
+
 // begin starts a session with what the request printed before it asked.
 func (p *pdbConsole) begin(id uint64, r *row) *pdbSession {
 	s := &pdbSession{id: id, label: fmt.Sprintf("request #%d", id)}
 	if r != nil {
 		s.label = r.ex.Method + " " + r.ex.Target
 		for _, e := range r.ex.Events {
-			if e.Kind == exchange.EventLog && e.Stream != "wsgi.errors" {
+			if e.Kind == exchange.EventLog && onTerminal(e.Stream) {
 				s.write(e.Text)
 			}
 		}
@@ -286,8 +304,8 @@ func (p *pdbConsole) key(msg tea.KeyMsg) tea.Cmd {
 		return tea.Batch(cmds...)
 	}
 	switch {
-	case key.Matches(msg, p.c.keys.Quit):
-		return tea.Quit
+	case key.Matches(msg, k.Interrupt):
+		return p.interrupt(s)
 	case key.Matches(msg, k.Hide):
 		s.hidden = true
 		return nil
@@ -311,6 +329,20 @@ func (p *pdbConsole) key(msg tea.KeyMsg) tea.Cmd {
 	var cmd tea.Cmd
 	p.ti, cmd = p.ti.Update(msg)
 	return cmd
+}
+
+// interrupt is ctrl+c: at pdb's prompt it clears the line typed, as a
+// shell does; while the app runs on after a command it stops the app
+// there and pdb's prompt comes back.
+func (p *pdbConsole) interrupt(s *pdbSession) tea.Cmd {
+	if s.waiting {
+		p.ti.Reset()
+		p.recall = len(p.history)
+		return nil
+	}
+	s.write("^C\n")
+	ctl, id := p.ctl, s.id
+	return func() tea.Msg { return consoleSentMsg{err: ctl.Interrupt(id)} }
 }
 
 // recallLine puts the line sent before (-1) or after (+1) the one shown

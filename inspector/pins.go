@@ -152,6 +152,10 @@ func pinsTitle(ps *pins) string { return "pinned requests: " + ps.summary() }
 
 // diffLines are every pin's newest diff, one section each.
 func (ps *pins) diffLines() []paneLine {
+	if len(ps.list) == 0 {
+		return []paneLine{{"No pinned requests. p pins the request under the cursor (◆): after every successful reload " +
+			"each pin is replayed and compared with its run before, and P shows the diffs here.", lineDim}}
+	}
 	var out []paneLine
 	for _, p := range ps.list {
 		head := fmt.Sprintf("◆ #%d %s %s", p.ex.ID, p.ex.Method, p.ex.Target)

@@ -26,6 +26,7 @@ type replays struct {
 	pins   *pins
 	pane   *pane
 	target *exchange.Exchange // the finished exchange the keys act on; nil: none
+	drafts map[uint64]*draft  // edits that did not parse, by the ID of the request edited (editreq.go)
 }
 
 // ReplayKeyMap is the keys of replays and pins.
@@ -51,7 +52,7 @@ func DefaultReplayKeyMap() ReplayKeyMap {
 }
 
 func newReplays(c *common, ctl Control) *replays {
-	return &replays{c: c, ctl: ctl, why: c.opts.NoReplay, pins: &pins{}, pane: newPane(c)}
+	return &replays{c: c, ctl: ctl, why: c.opts.NoReplay, pins: &pins{}, pane: newPane(c), drafts: map[uint64]*draft{}}
 }
 
 // The messages replays posts for the root (common.post).
@@ -121,7 +122,7 @@ func (r *replays) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		} else {
 			r.c.post(flashMsg{fmt.Sprintf("copied the curl command for #%d to the clipboard", msg.id), false})
 		}
-		r.open(fmt.Sprintf("curl command for #%d", msg.id), []paneLine{{msg.cmd, linePlain}}, 0)
+		r.open(fmt.Sprintf("curl command for #%d", msg.id), []paneLine{{msg.cmd, lineCommand}}, 0)
 	case editedMsg:
 		return r, r.edited(msg)
 	case pinsRanMsg:
@@ -141,6 +142,8 @@ func (r *replays) key(msg tea.KeyMsg) tea.Cmd {
 		r.pane.pins = true
 	case key.Matches(msg, k.Replay):
 		return r.replay(ex, ex, false)
+	case key.Matches(msg, k.EditReplay) && r.pane.open && r.pane.draft != nil:
+		return r.edit(r.pane.draft) // from the pane that shows the edit that failed
 	case key.Matches(msg, k.EditReplay):
 		return r.edit(ex)
 	case key.Matches(msg, k.CopyCurl):
@@ -217,7 +220,7 @@ func (r *replays) showReplay(msg replayedMsg) {
 // open shows the pane; esc gives the screen back.
 func (r *replays) open(title string, lines []paneLine, newID uint64) {
 	r.pane.show(title, lines, newID)
-	r.pane.pins = false
+	r.pane.pins, r.pane.draft = false, nil
 }
 
 // sync enables the keys; free is true when the list or the detail view
@@ -228,12 +231,18 @@ func (r *replays) sync(free, inPane bool) {
 	for _, b := range []*key.Binding{&k.Replay, &k.EditReplay, &k.CopyCurl, &k.Pin} {
 		b.SetEnabled(can)
 	}
+	if inPane && r.pane.draft != nil {
+		k.EditReplay.SetEnabled(true)
+		k.EditReplay.SetHelp("e", "edit again")
+	} else {
+		k.EditReplay.SetHelp("e", "edit & replay")
+	}
 	if r.target != nil && r.pins.has(r.target.ID) {
 		k.Pin.SetHelp("p", "unpin")
 	} else {
 		k.Pin.SetHelp("p", "pin")
 	}
-	k.PinDiffs.SetEnabled((free || inPane) && r.pins.ran())
+	k.PinDiffs.SetEnabled((free || inPane) && r.ctl != nil) // with no pins it says what they are
 	k.OpenNew.SetEnabled(inPane && r.pane.newID != 0)
 }
 

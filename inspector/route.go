@@ -89,6 +89,8 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	m.debug.clearNote()
 	m.pdb.clearNote()
 	switch {
+	case m.asking != nil: // a question takes the next key, whatever it is
+		return m.answer(msg)
 	case m.pdb.handles(msg): // while it has the keyboard, every key
 		_, cmd := m.pdb.Update(msg)
 		return cmd
@@ -110,7 +112,7 @@ func (m *Model) inputKey(msg tea.KeyMsg) tea.Cmd {
 	k := &m.c.keys
 	switch {
 	case key.Matches(msg, k.Quit):
-		return tea.Quit
+		return m.quit()
 	case key.Matches(msg, k.Accept):
 		m.input.end()
 	case key.Matches(msg, k.Cancel):
@@ -131,16 +133,18 @@ func (m *Model) screenKey(msg tea.KeyMsg) tea.Cmd {
 	k := &m.c.keys
 	switch {
 	case key.Matches(msg, k.Quit):
-		return tea.Quit
+		return m.quit()
+	case m.helpPage.open:
+		m.helpPage.Update(msg)
 	case m.replays.handles(msg):
 		_, cmd := m.replays.Update(msg)
 		return cmd
 	case key.Matches(msg, k.Help):
-		m.help.ShowAll = !m.help.ShowAll
+		m.helpPage.toggle()
 	case key.Matches(msg, k.ToggleLog):
 		m.showLog = !m.showLog
 	case key.Matches(msg, k.Explain):
-		m.c.explain = !m.c.explain
+		m.toggleExplain()
 	case key.Matches(msg, k.Reload):
 		m.logs.note(m.c.now(), "manual reload requested")
 		ctl := m.c.opts.Control
@@ -178,9 +182,7 @@ func (m *Model) listKey(msg tea.KeyMsg) {
 			m.state = stateDetail
 		}
 	case key.Matches(msg, k.Clear):
-		m.c.store.reset()
-		m.list.reset()
-		m.keepHeld()
+		m.askClear()
 	default:
 		m.list.Update(msg)
 	}
@@ -233,15 +235,31 @@ func (m *Model) mouse(msg tea.MouseMsg) {
 	if msg.Y < 0 {
 		return
 	}
-	switch m.state {
-	case stateList:
+	switch {
+	case m.helpPage.open:
+		m.helpPage.Update(msg)
+	case m.state == stateList:
 		if msg.Y < m.list.height {
 			m.list.Update(msg)
 		}
-	case statePane:
+	case m.state == statePane:
 		m.replays.Update(msg)
 	default:
 		m.detail.Update(msg)
+	}
+}
+
+// toggleExplain turns explain mode on or off, from the list too, and says
+// what it does: its texts are in a request's tabs.
+func (m *Model) toggleExplain() {
+	m.c.explain = !m.c.explain
+	switch {
+	case !m.c.explain:
+		m.status.say("explain mode off", false)
+	case m.state == stateList:
+		m.status.say("explain mode on: open a request (enter) to see each environ key, start_response and the body explained", false)
+	default:
+		m.status.say("explain mode on: each environ key, start_response and the body are explained from PEP 3333", false)
 	}
 }
 

@@ -100,7 +100,7 @@ func (s *saver) key(msg tea.KeyMsg) tea.Cmd {
 		s.line.CursorEnd()
 		s.line.Focus()
 	case key.Matches(msg, g.Quit):
-		return tea.Quit
+		return requestQuit // the root asks first while requests are in flight
 	case s.step == saveConfirming && key.Matches(msg, k.Replace):
 		return s.start(true)
 	case s.step == saveConfirming:

@@ -30,14 +30,16 @@ type statusBar struct {
 	errText    string // what failed: the import error's first line, or why the child exited
 	lastReload string // the last good reload's outcome, shown while all is well
 	ready      bool   // a child has been ready at least once
-	lost       int    // updates the hub dropped because the inspector fell behind
-	lostOutput int    // of those, lines of the app's output
+	lost       int    // updates the hub dropped because the inspector fell behind, since no request was in flight
+	lostOutput int    // lines of the app's output it dropped, the same way
 
 	newCount int  // rows that arrived below the cursor while not following
 	paused   bool // the list does not follow new requests
 
 	flash    string // a one-line answer to the last key (a component posts flashMsg); cleared by the next
 	flashBad bool
+	question string // a question waiting for y or n (the root sets it); shown before all else
+	position string // "12/340": the list's cursor among the rows shown (the root sets it)
 
 	extra []seg // what the debugger, the pdb console and the pins say, before the counts (the root sets it)
 }
@@ -162,6 +164,9 @@ func (s *statusBar) View() string {
 
 func (s *statusBar) reloadView() []seg {
 	st := &s.c.styles
+	if s.question != "" {
+		return []seg{{s.question, st.Question}}
+	}
 	if s.flash != "" {
 		if s.flashBad {
 			return []seg{{"✗ " + sanitize(s.flash), st.Error}}
@@ -219,5 +224,28 @@ func (s *statusBar) countsView() []seg {
 	case s.paused:
 		segs = append(segs, sep, seg{"paused", st.Dim})
 	}
+	if s.position != "" {
+		segs = append(segs, sep, seg{s.position, st.Dim})
+	}
 	return segs
+}
+
+// caughtUp ends what the status line says about skipped updates, and
+// returns it for the log, once no request is in flight: every request
+// the skipped updates belonged to has ended, and its exchange came whole
+// with its end (the hub never drops those). Until then the counts stay.
+func (s *statusBar) caughtUp(live int) string {
+	if live > 0 || s.lost+s.lostOutput == 0 {
+		return ""
+	}
+	var what []string
+	if s.lost > 0 {
+		what = append(what, plural(s.lost, "update", "updates"))
+	}
+	if s.lostOutput > 0 {
+		what = append(what, plural(s.lostOutput, "line", "lines")+" of the app's output (those outside requests are lost)")
+	}
+	s.lost, s.lostOutput = 0, 0
+	return "the inspector fell behind and skipped " + strings.Join(what, " and ") +
+		"; the requests they belonged to have ended and are shown whole"
 }

@@ -67,3 +67,23 @@ func TestStatusBarCountsRequestsWaitingForAThread(t *testing.T) {
 		t.Errorf("a finished request still counts as waiting:\n%s", v)
 	}
 }
+
+// "N updates skipped" is said while it is true: while requests that lost
+// updates are in flight. Once they have ended (their exchanges come whole)
+// it leaves the status line, and the log keeps the count.
+func TestSkippedUpdatesSaidWhileTrue(t *testing.T) {
+	m := newTestModel(100, 30, testOptions())
+	live := begin(1, time.Second, "GET", "/stream").environ(ms).startResponse(ms, "200 OK", "")
+	m = send(m, drainedMsg{updates: live.updates, dropped: exchange.Dropped{Other: 12760}, at: base})
+	if v := ansi.Strip(m.View()); !strings.Contains(v, "12,760 updates skipped") {
+		t.Fatalf("while the request runs the status line should say so:\n%s", v)
+	}
+	done := live.chunk(2*ms, "x").done(3 * ms)
+	m = send(m, drainedMsg{updates: done[len(live.updates):], at: base.Add(time.Second)})
+	if v := ansi.Strip(m.View()); strings.Contains(v, "skipped") {
+		t.Errorf("the request ended whole, and the status line still says:\n%s", v)
+	}
+	if v := ansi.Strip(press(m, "L").View()); !strings.Contains(v, "skipped 12,760 updates") {
+		t.Errorf("the log does not keep the count:\n%s", v)
+	}
+}

@@ -20,7 +20,8 @@ type row struct {
 
 	method  string // ex.Method
 	status  int
-	isError bool
+	isError bool  // exchange.Exchange.Failed: the list's ✗, counted as an error
+	left    bool  // exchange.Exchange.ClientLeft: the list's ⊘
 	pinned  bool  // pinned in the inspector (replayed after every reload)
 	chunks  int   // body chunks seen (live: from events)
 	sent    int64 // body bytes seen (live: from events)
@@ -33,6 +34,7 @@ type row struct {
 func (r *row) refresh() {
 	r.search = ""
 	r.isError = r.ex.Failed()
+	r.left = r.ex.ClientLeft()
 }
 
 // done takes the finished exchange.
@@ -74,7 +76,11 @@ func (r *row) event(of *exchange.EventOf) bool {
 			return true
 		}
 	case exchange.EventError:
-		r.isError = true
+		if e.Failure.IsError() {
+			r.isError = true
+		} else {
+			r.left = true
+		}
 		return true
 	}
 	return false

@@ -65,6 +65,8 @@ type Styles struct {
 	Held     lipgloss.Style // a request held in the debugger: the list mark, its position
 	Edited   lipgloss.Style // an environ key edited in the debugger
 	Console  lipgloss.Style // the pdb console's transcript
+	Question lipgloss.Style // a question on the status line (quit? clear?)
+	Left     lipgloss.Style // the ⊘ of a request whose client left before its answer ended
 
 	Help help.Styles
 }
@@ -79,6 +81,20 @@ func newRenderer(noColor bool) *lipgloss.Renderer {
 		return r
 	}
 	return lipgloss.NewRenderer(os.Stdout)
+}
+
+// monochrome gives back, under NO_COLOR, the emphasis that marks where
+// the user is: NO_COLOR is about colour only, and with no colour at all
+// the selected row would differ from the others by its › alone, and a
+// search's matches in a body would not show. The row is bold in reverse
+// video, a match in reverse video and the current one bold and
+// underlined too, with no colour. (The active tab has its brackets.)
+func (s *Styles) monochrome() {
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.ANSI) // attributes only: the styles have no colour
+	s.Selected = r.NewStyle().Bold(true).Reverse(true)
+	s.Match = r.NewStyle().Reverse(true)
+	s.MatchNow = r.NewStyle().Reverse(true).Bold(true).Underline(true)
 }
 
 // palette is a theme's colours, each for light and dark terminals.
@@ -128,7 +144,7 @@ func LargeStyles(r *lipgloss.Renderer) Styles {
 		&s.Method, &s.Live, &s.Status2, &s.Status3, &s.Status4, &s.Status5, &s.Warn, &s.Error, &s.OK,
 		&s.TabActive, &s.TabInactive, &s.Section, &s.Key, &s.String, &s.Object, &s.Offset, &s.StatusLine,
 		&s.Prompt, &s.Input, &s.PaneTitle, &s.Stderr, &s.Explain, &s.ExplainWhere, &s.Arrow,
-		&s.Held, &s.Edited, &s.Console, &s.Match, &s.MatchNow,
+		&s.Held, &s.Edited, &s.Console, &s.Question, &s.Left, &s.Match, &s.MatchNow,
 		&s.Help.Ellipsis, &s.Help.ShortKey, &s.Help.ShortDesc, &s.Help.ShortSeparator,
 		&s.Help.FullKey, &s.Help.FullDesc, &s.Help.FullSeparator,
 	} {
@@ -188,6 +204,8 @@ func paletteStyles(r *lipgloss.Renderer, p palette) Styles {
 	s.Held = r.NewStyle().Foreground(yellow).Bold(true)
 	s.Edited = r.NewStyle().Foreground(accent)
 	s.Console = r.NewStyle().Foreground(fg)
+	s.Question = r.NewStyle().Foreground(yellow).Bold(true)
+	s.Left = r.NewStyle().Foreground(yellow)
 
 	key := r.NewStyle().Foreground(dim).Bold(true)
 	desc := r.NewStyle().Foreground(faint)
@@ -242,7 +260,7 @@ func (p paint) render(s string) string {
 type rowPaints struct {
 	renderer                          *lipgloss.Renderer
 	dim, method, selected, live, warn paint
-	errorMark, held                   paint
+	errorMark, held, left             paint
 	status                            [6]paint // by hundreds: 0 for none, 1-5
 }
 
@@ -251,7 +269,7 @@ func (s *Styles) rowPaints() *rowPaints {
 		renderer: s.renderer,
 		dim:      paintOf(s.Dim), method: paintOf(s.Method), selected: paintOf(s.Selected),
 		live: paintOf(s.Live), warn: paintOf(s.Warn), errorMark: paintOf(s.Error),
-		held: paintOf(s.Held),
+		held: paintOf(s.Held), left: paintOf(s.Left),
 	}
 	for i := range p.status {
 		p.status[i] = paintOf(s.status(i * 100))

@@ -29,28 +29,34 @@ func (m *Model) sync() {
 		canExplain: m.c.opts.Explain != nil,
 		explaining: m.c.explain,
 		bodyViewOK: m.state == stateDetail && m.detail.canCycle(),
-		fullHelp:   m.help.ShowAll,
+		fullHelp:   m.helpPage.open,
+		asking:     m.asking != nil,
+		typingFind: m.input.active(),
 
 		reloadWaits: m.debug.reloadWaits,
 	}
 	m.bodyKeyState(&ks)
+	if m.helpPage.open {
+		// The page lists the keys of the view it covers, as they are
+		// there: the bindings are copied before the page's own apply.
+		closed := ks
+		closed.fullHelp = false
+		m.c.keys.apply(closed)
+		m.helpPage.groups = m.referenceHelp()
+	}
 	m.c.keys.apply(ks)
 	m.status.newCount, m.status.paused = m.list.newCount, !m.list.follow
-	m.status.extra = m.statusSegs()
-	m.help.Width = m.c.width
-	m.helpView = m.fitHelp(m.help.View(m))
-	m.layout()
-}
-
-// fitHelp keeps the help within the screen: no line wider than it, and
-// on a short screen only the first lines of the full help.
-func (m *Model) fitHelp(view string) string {
-	lines := strings.Split(view, "\n")
-	lines = lines[:max(1, min(len(lines), m.c.height-6))]
-	for i, l := range lines {
-		lines[i] = fit(l, m.c.width)
+	m.status.position = ""
+	if n := m.c.store.len(); m.state == stateList && n > 0 {
+		m.status.position = formatCount(m.list.cursor+1) + "/" + formatCount(n)
 	}
-	return strings.Join(lines, "\n")
+	m.status.extra = m.statusSegs()
+	m.status.question = ""
+	if m.asking != nil {
+		m.status.question = m.asking.text
+	}
+	m.helpView = helpBar(m.c, m.ShortHelp(), m.c.width)
+	m.layout()
 }
 
 // inputShown is true when the input line takes a line of the screen.
@@ -64,7 +70,7 @@ func (m *Model) inputShown() bool {
 // view gets the rest.
 func (m *Model) layout() {
 	w, h := m.c.width, m.c.height
-	avail := h - 2 - (strings.Count(m.helpView, "\n") + 1)
+	avail := h - 3 // the title, the status line and the help bar
 	if m.inputShown() {
 		avail--
 	}
@@ -92,6 +98,7 @@ func (m *Model) layout() {
 	m.detail.SetSize(w, body)
 	m.replays.SetSize(w, body)
 	m.debug.SetSize(w, body)
+	m.helpPage.SetSize(w, body)
 	m.logs.SetSize(w, logH)
 	m.status.SetSize(w, 1)
 }
@@ -105,6 +112,8 @@ func (m Model) View() string {
 	b.WriteByte('\n')
 	editor, editing := m.debug.editorView()
 	switch {
+	case m.helpPage.open:
+		b.WriteString(m.helpPage.View())
 	case editing:
 		b.WriteString(editor)
 	case m.state == stateList:
@@ -145,6 +154,10 @@ func (m Model) View() string {
 func (m Model) ShortHelp() []key.Binding {
 	k := &m.c.keys
 	switch {
+	case m.asking != nil:
+		return []key.Binding{k.Yes, k.No}
+	case m.helpPage.open:
+		return m.helpPage.ShortHelp()
 	case m.pdb.focused():
 		return m.pdb.ShortHelp()
 	case m.debug.focused():
@@ -189,10 +202,40 @@ func (m Model) FullHelp() [][]key.Binding {
 	}
 }
 
+// referenceHelp is the help page's columns: the full help of the view it
+// covers, with the keys that apply only at times (to a held request, a
+// finished one, a filter in force, a body tab) listed too, so that the
+// page is a reference. Keys of what this inspector lacks (no Control, no
+// debugger, no explain texts) stay out.
+func (m *Model) referenceHelp() [][]key.Binding {
+	o, k := m.c.opts, &m.c.keys
+	absent := map[string]bool{}
+	lack := func(lacking bool, bs ...key.Binding) {
+		for _, b := range bs {
+			absent[b.Help().Key] = absent[b.Help().Key] || lacking
+		}
+	}
+	r, d := &k.Replay, &k.Debug
+	lack(o.Control == nil, r.Replay, r.EditReplay, r.CopyCurl, r.Pin, r.PinDiffs, k.Reload)
+	lack(!m.c.canStep, d.Step, d.Continue, d.Abort, d.EditEnviron, d.BreakNext, d.BreakWhen, d.ClearBreaks)
+	lack(m.pdb.ctl == nil, k.Console.Show)
+	lack(o.Explain == nil, k.Explain)
+	lack(m.save.write == nil, k.Save.Write)
+	groups := m.FullHelp() // copies: enabling them changes no key
+	for _, g := range groups {
+		for i := range g {
+			if !absent[g[i].Help().Key] {
+				g[i].SetEnabled(true)
+			}
+		}
+	}
+	return groups
+}
+
 // debugColumn is the full help's column of the debugger's and the pdb
 // console's keys.
 func (m *Model) debugColumn() []key.Binding {
-	return append(m.debug.FullHelp()[0], m.pdb.ShortHelp()...)
+	return append(m.debug.FullHelp()[0], m.c.keys.Console.Show)
 }
 
 // statusSegs are what the components say on the status line: the

@@ -96,6 +96,12 @@ func (c *Call) Step() { c.child.send(frameStep, c.id, nil) }
 // instead (pdb then quits).
 func (c *Call) Input(line string, eof bool) { c.child.send(frameLine, c.id, lineFrame(line, eof)) }
 
+// Interrupt stops the app where it runs and brings it back to pdb's
+// prompt, as Ctrl-C does to pdb on a terminal (before Python 3.12: raises
+// KeyboardInterrupt in its thread). For a call in a pdb session that runs
+// on after a command; ignored while the app waits for a line.
+func (c *Call) Interrupt() { c.child.send(frameInterrupt, c.id, nil) }
+
 // lineFrame is a LINE frame's payload: the line with its newline, or empty for
 // the end of input.
 func lineFrame(line string, eof bool) []byte {

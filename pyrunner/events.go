@@ -26,6 +26,7 @@ const (
 	StreamErrors byte = 'e' // wsgi.errors
 	StreamStdout byte = 'o'
 	StreamStderr byte = 'r'
+	StreamStdin  byte = 'i' // a line sys.stdin read (a pdb command typed): a transcript shows it
 )
 
 // Event is one step of a call, in the order the app caused them.
@@ -49,6 +50,9 @@ type Failure struct {
 	Traceback string  `json:"traceback,omitempty"`
 	Frames    []Frame `json:"frames,omitempty"`     // the traceback as data, outermost first
 	AfterBody bool    `json:"after_body,omitempty"` // body bytes already went out
+	// NoIterable: the app raised (or was stopped) before it returned an
+	// iterable, so there was nothing to iterate or close.
+	NoIterable bool `json:"no_iterable,omitempty"`
 }
 
 // Frame is one frame of a failure's traceback (PROTOCOL.md, DONE).

@@ -30,13 +30,14 @@ const (
 	frameLeft      byte = 17
 	frameHint      byte = 18
 
-	frameCall   byte = 32
-	frameBody   byte = 33
-	frameCredit byte = 34
-	frameStep   byte = 35
-	frameCancel byte = 36
-	frameLine   byte = 37
-	frameStop   byte = 38
+	frameCall      byte = 32
+	frameBody      byte = 33
+	frameCredit    byte = 34
+	frameStep      byte = 35
+	frameCancel    byte = 36
+	frameLine      byte = 37
+	frameStop      byte = 38
+	frameInterrupt byte = 39
 )
 
 const (

@@ -105,10 +105,10 @@ const (
 	EventStartResponse = "start_response" // Status, Headers (ExcInfo when given)
 	EventChunk         = "chunk"          // Size bytes from the iterable
 	EventWrite         = "write"          // Size bytes from write()
-	EventLog           = "log"            // Text to Stream: wsgi.errors, stdout, stderr
+	EventLog           = "log"            // Text to Stream: wsgi.errors, stdout, stderr, or stdin (a line the app read)
 	EventLint          = "lint"           // Rule, Text
 	EventClose         = "close"          // the iterable was closed
-	EventError         = "error"          // the call failed: see Exchange.Failure
+	EventError         = "error"          // the call failed (Failure says how; a client that left is no error): see Exchange.Failure
 	EventHeld          = "held"           // the debugger holds the request: Text is the position (Held*)
 	EventDebug         = "debug"          // the user acted in the debugger: Text is step, continue, abort, released
 	EventEnvironEdit   = "environ-edit"   // the environ was edited while held: Text summarises it
@@ -133,9 +133,10 @@ type Event struct {
 	Headers []Header      `json:"headers,omitempty"`
 	ExcInfo string        `json:"exc_info,omitempty"`
 	Size    int           `json:"size,omitempty"`
-	Stream  string        `json:"stream,omitempty"` // "wsgi.errors", "stdout", "stderr"
+	Stream  string        `json:"stream,omitempty"` // "wsgi.errors", "stdout", "stderr", "stdin"
 	Text    string        `json:"text,omitempty"`
 	Rule    string        `json:"rule,omitempty"`
+	Failure FailureKind   `json:"failure,omitempty"` // EventError's kind
 }
 
 // Failure says why the exchange did not end well and what the client got.

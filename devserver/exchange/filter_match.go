@@ -101,8 +101,21 @@ func (t *term) match(ex *Exchange, facts Facts) bool {
 // Failed reports whether the exchange failed or answered with a 5xx: a
 // client that went away is no fault of the app's.
 func (ex *Exchange) Failed() bool {
-	return ex.Status >= 500 || (ex.Failure != nil && ex.Failure.Kind != FailCancelled)
+	return ex.Status >= 500 || (ex.Failure != nil && ex.Failure.Kind.IsError())
 }
+
+// ClientLeft is true when the client went away before its answer ended:
+// no error of the app's, but the answer was not delivered whole.
+func (ex *Exchange) ClientLeft() bool {
+	return ex.Failure != nil && !ex.Failure.Kind.IsError()
+}
+
+// IsError tells the failures that are errors (the app raised, broke a
+// rule or died, the debugger aborted it, wsgidev could not run it) from
+// a client that went away, which is none. Failed, the list's ✗, the
+// status line's count and the Timeline all follow it; an event's empty
+// kind (a capture older than the field) counts as an error.
+func (k FailureKind) IsError() bool { return k != FailCancelled }
 
 // Path is the request-target's path as sent, without the query.
 func (ex *Exchange) Path() string {

@@ -1,5 +1,7 @@
-"""An app for the debugger tests: its environ as JSON, and a body in chunks
-whose close() is printed, so a test sees it without timing."""
+"""An app for the debugger tests: its environ as JSON, the size and sha256 of
+the request body, and a body in chunks whose close() is printed, so a test
+sees it without timing."""
+import hashlib
 import json
 import sys
 
@@ -11,6 +13,11 @@ def application(environ, start_response):
         body = json.dumps(env).encode("utf-8")
         start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
         return [body]
+    if path == "/echo":
+        body = environ["wsgi.input"].read()
+        answer = ("%d %s" % (len(body), hashlib.sha256(body).hexdigest())).encode()
+        start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(answer)))])
+        return [answer]
     if path == "/write":
         write = start_response("200 OK", [("Content-Type", "text/plain")])
         write(b"one\n")

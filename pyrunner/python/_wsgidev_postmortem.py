@@ -157,6 +157,7 @@ def _session(session, cid, calls):
             current.call = None
             tb = kept = None  # the frames go with the last reference
     calls.pop(session.cid, None)
+    session.end_lines()
     session.queue(DONE, json.dumps(error).encode("utf-8") if error else b"")
     session.flush()
 

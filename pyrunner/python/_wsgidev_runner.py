@@ -41,6 +41,7 @@ from _wsgidev_wire import (CALL, CHUNK, DONE, EXCINFO, HEADER, HELLO, HINT, INPU
 def run_call(app, call):
     environ = make_environ(call)
     current.call = call
+    call.thread = threading.get_ident()
 
     def write(data):
         if call.finished:
@@ -141,8 +142,8 @@ def run_call(app, call):
         error = describe_failure(call, e)
         failed = e
     finally:
+        call.end_interrupt()  # sets call.finished
         current.call = None
-        call.finished = True
     if result is not None and hasattr(result, "close"):
         try:
             result.close()
@@ -150,9 +151,10 @@ def run_call(app, call):
             error = error or describe_failure(call, e)
             error["message"] = "close() raised: " + error["message"]
             failed = failed or e
+    keep_failure(call, failed)  # with --pm, pdb runs here: before the lines still open go out
+    call.end_lines()
     if call.wrappers:
         call.lint_all((unclosed_wrapper(call.wrappers),))
-    keep_failure(call, failed)
     # Modules this call imported go out before its DONE: once the client
     # has its answer, the parent already watches them. So does a hint.
     files, libs = new_modules()
@@ -167,6 +169,8 @@ def run_call(app, call):
         call.queue(LEFT, U32.pack(min(left, 0xFFFFFFFF)))
     if error is not None:
         error["after_body"] = call.headers_sent
+        if result is None or result is False:  # nothing to iterate, nothing to close
+            error["no_iterable"] = True
         call.queue(DONE, json.dumps(error).encode("utf-8"))
     else:
         call.queue(DONE)

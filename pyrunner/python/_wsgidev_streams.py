@@ -3,8 +3,8 @@ wsgi.input, wsgi.errors, wsgi.file_wrapper, the stand-ins for
 sys.stdout/sys.stderr that send what a request prints along with it, and
 sys.stdin, which asks the parent for each line (pdb reads its commands there).
 
-Each talks to its call through three methods of the runner's Call:
-read_body(limit), log(stream, text), and the thread-local ``current.call``.
+Each talks to its call through the runner's Call: read_body(limit),
+log(stream, text) and end_lines(stream), and the thread-local ``current.call``.
 """
 
 import threading
@@ -102,7 +102,7 @@ class Errors(object):
             self.write(s)
 
     def flush(self):
-        pass
+        self._call.end_lines(b"e")
 
     def close(self):
         self._call.lint("errors-close", "the app called wsgi.errors.close(); the server owns the error "
@@ -153,6 +153,9 @@ class RequestStream(object):
         return len(s)
 
     def flush(self):
+        call = getattr(current, "call", None)
+        if call is not None:
+            call.end_lines(self._code)
         self._real.flush()
 
     def __getattr__(self, name):

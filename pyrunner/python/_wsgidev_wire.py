@@ -13,6 +13,7 @@ import struct
 import threading
 from collections import deque
 
+from _wsgidev_interrupt import interrupt
 from _wsgidev_loader import clip
 from _wsgidev_streams import READ_AHEAD
 
@@ -23,7 +24,7 @@ U32 = struct.Struct(">I")
 # Frame types (PROTOCOL.md).
 (HELLO, READY, LOAD_ERROR, START, CHUNK, WRITE, READ, LOG, LINT, DONE, MODULES, EXCINFO, LIBS, INPUT, WAIT,
  RUN, LEFT, HINT) = range(1, 19)
-CALL, BODY, CREDIT, STEP, CANCEL, LINE, STOP = range(32, 39)
+CALL, BODY, CREDIT, STEP, CANCEL, LINE, STOP, INTERRUPT = range(32, 40)
 
 STEP_MODE, HAS_BODY = 1, 2
 CHUNK_OVERHEAD = 256  # the flow-control cost of one frame beyond its bytes
@@ -109,6 +110,10 @@ class Call(object):
         self.wrappers = None  # wsgi.file_wrapper objects the app made, to see they get closed
         self.waited = False  # it waited in the pool's backlog for a thread
         self.input = None  # the call's wsgi.input (make_environ)
+        self.partial = None  # stream code → the line printed so far, not ended yet (log)
+        self.thread = None  # the ident of the thread running the app (run_call)
+        self.stop_interrupt = None  # cancels an INTERRUPT that has not taken effect yet
+        self.asking = False  # waits for a line of sys.stdin: pdb's prompt is up already
 
     def condition(self):
         cond = self.cond
@@ -137,7 +142,27 @@ class Call(object):
                 self.cancelled = True
             elif typ == LINE:
                 self.lines.append(payload)
+            elif typ == INTERRUPT:
+                self.interrupt()
             cond.notify_all()
+
+    def interrupt(self):
+        """Ctrl-C in the pdb console: stop the app where it runs
+        (_wsgidev_interrupt.py). Once is enough until the call ends."""
+        if self.thread is None or self.finished or self.asking or self.stop_interrupt is not None:
+            return
+        self.stop_interrupt = interrupt(self.thread)
+        if self.finished:  # it ended meanwhile: end_interrupt may have missed it
+            self.stop_interrupt()
+
+    def end_interrupt(self):
+        """At the end of the app's part: an interrupt still pending must not
+        reach the runner, nor a later call on this thread. Sets finished
+        first, so that interrupt() either sees it or is seen here."""
+        self.finished = True
+        stop = self.stop_interrupt
+        if stop is not None:
+            stop()
 
     def wait_thread(self, waiting):
         """Every thread is busy: this call waits, one of ``waiting``."""
@@ -178,6 +203,7 @@ class Call(object):
             raise Cancelled()
 
     def wait_step(self):
+        self.end_lines()
         self.flush()
         self.vacate()
         cond = self.condition()
@@ -189,15 +215,21 @@ class Call(object):
 
     def ask_line(self):
         """sys.stdin.readline() during this call: say so and wait for the line."""
+        self.end_lines()  # pdb's "(Pdb) " prompt
         self.queue(INPUT)
         self.flush()
         self.vacate()
         cond = self.condition()
         with cond:
+            self.asking = True
             while not self.lines and not self.cancelled:
                 cond.wait()
+            self.asking = False
             self.check()
-            return self.lines.popleft()
+            line = self.lines.popleft()
+        if line:  # the transcript shows what was typed, where it was read
+            self.send_log(b"i", line.decode("utf-8", "replace"))
+        return line
 
     def emit_body(self, typ, data):
         """Queue body bytes, honouring the flow-control window and step gates."""
@@ -220,11 +252,42 @@ class Call(object):
                 self.wait_step()
 
     def log(self, stream, text):
-        """Text printed while the call ran, in pieces that each fit a frame:
-        output of any size passes."""
+        """Text printed while the call ran. print() writes its arguments, the
+        spaces between them and the newline separately; the writes of a line
+        are joined and the line goes out at its newline, so one print is one
+        entry wherever the parent shows it. A line still open goes out at the
+        end of the call, when the call waits for the parent, and once it is
+        MAX_LOG_CHARS long: output of any size passes, in pieces that each
+        fit a frame."""
+        with self.out_lock:
+            if self.partial is None:
+                self.partial = {}
+            text = self.partial.pop(stream, "") + text
+            end = text.rfind("\n") + 1
+            if end < len(text) and len(text) - end < MAX_LOG_CHARS:
+                self.partial[stream] = text[end:]
+                text = text[:end]
+        self.send_log(stream, text)
+
+    def send_log(self, stream, text):
         for i in range(0, len(text), MAX_LOG_CHARS):
             self.queue(LOG, stream + text[i:i + MAX_LOG_CHARS].encode("utf-8", "replace"))
             self.flush()
+
+    def end_lines(self, stream=None):
+        """Send the lines still open (a prompt, a print with end=""), of one
+        stream or of all: the app flushed it, or the call ends or waits for
+        the parent, and what it printed must show."""
+        if not self.partial:  # nearly every call: no lock
+            return
+        with self.out_lock:
+            if stream is None:
+                open_lines, self.partial = self.partial, {}
+            else:
+                open_lines = {stream: self.partial.pop(stream, "")}
+        for code, text in open_lines.items():
+            if text:
+                self.send_log(code, text)
 
     def lint(self, rule, message):
         self.queue(LINT, json.dumps({"rule": rule, "message": clip(message)}).encode("utf-8"))
