@@ -46,7 +46,7 @@ func TestPostMortemInTmux(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	m.waitScreen("/boom", "500", "2 requests")
+	m.waitScreen("/boom", "500", "2 requests", "d post-mortem pdb") // d is offered once the request is done
 
 	m.run("send-keys", "-t", "tui", "d")
 	m.waitScreen("post-mortem · GET /boom", "ValueError: failed at /boom", "(Pdb)")
@@ -145,7 +145,7 @@ func TestPostMortemInspectorOnARealChild(t *testing.T) {
 	}
 	io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
-	waitFor(t, tm, "/boom")
+	waitFor(t, tm, "d post-mortem pdb") // offered once the failed request is done
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("d")})
 	waitFor(t, tm, "(Pdb)")
 	tm.Type("p marker")
