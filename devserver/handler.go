@@ -133,6 +133,7 @@ func (s *Server) relay(r *http.Request, rec *recorder, resp *response, call *pyr
 			if rec.tap != nil {
 				rec.tap.notRead(call.InputLeft())
 			}
+			s.failed.remember(rec.ex.ID, call, ev.Failure, resp.status)
 			if st != nil && st.aborted != "" {
 				rec.event(exchange.Event{Kind: exchange.EventClose})
 				s.abortPage(r, rec, resp, st)

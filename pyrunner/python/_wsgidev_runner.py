@@ -25,6 +25,9 @@ from _wsgidev_hints import after_call
 from _wsgidev_hints import install as install_hints
 from _wsgidev_pipes import hold_lifeline, leave, open_pipes
 from _wsgidev_pool import Pool
+from _wsgidev_postmortem import POST_MORTEM, open_session
+from _wsgidev_postmortem import after_call as keep_failure
+from _wsgidev_postmortem import install as install_postmortem
 from _wsgidev_rules import (HEADERS_AFTER_BODY, Violation, check_headers, check_status, explain_headers,
                             lint_content_type, lint_exc_info, start_args, unclosed_wrapper)
 from _wsgidev_streams import Errors, FileWrapper, Input, RequestStream, Stdin, current
@@ -111,6 +114,7 @@ def run_call(app, call):
 
     result = None
     error = None
+    failed = None  # the exception, kept for post-mortem (_wsgidev_postmortem.py)
     try:
         result = app(environ, start_response)
         if result is None or result is False:
@@ -136,6 +140,7 @@ def run_call(app, call):
         error = {"kind": "cancelled", "message": "the client went away; the call was stopped"}
     except BaseException as e:
         error = describe_failure(call, e)
+        failed = e
     finally:
         call.end_interrupt()  # sets call.finished
         current.call = None
@@ -145,6 +150,8 @@ def run_call(app, call):
         except BaseException as e:
             error = error or describe_failure(call, e)
             error["message"] = "close() raised: " + error["message"]
+            failed = failed or e
+    keep_failure(call, failed)  # with --pm, pdb runs here: before the lines still open go out
     call.end_lines()
     if call.wrappers:
         call.lint_all((unclosed_wrapper(call.wrappers),))
@@ -303,6 +310,7 @@ def main():
     _seen_modules.update(sys.modules)
     wire.send_json(READY, 0, info)
     install_hints()
+    install_postmortem(spec)
     cache_own_bytecode()
     # What that imported is the runner's, not the app's: not for LIBS.
     _seen_modules.update(sys.modules)
@@ -372,6 +380,9 @@ def serve(wire, app, threads, console):
             return call
         if typ == LINE and cid == 0:
             console.receive(payload)
+            return None
+        if typ == POST_MORTEM:
+            open_session(wire, pool, calls, cid, payload)
             return None
         call = calls.get(cid)
         if call is not None:
