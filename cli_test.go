@@ -278,6 +278,7 @@ func TestBadInputExitsBeforeServing(t *testing.T) {
 		{"env without key", []string{"app.py", "--env", "=1"}, `--env: "=1" is not KEY=VALUE`, ""},
 		{"missing env file", []string{"app.py", "--env-file", "nope.env"}, `--env-file: .*nope\.env`, ""},
 		{"script name without slash", []string{"app.py", "--script-name", "api"}, `--script-name "api" must start with /`, ""},
+		{"negative keep-failures", []string{"app.py", "--keep-failures", "-1"}, `--keep-failures -1: give how many failures to keep, 0 for none`, ""},
 		{"two app specs", []string{"app.py", "pkg.module:name"}, `one APPSPEC at most`, ""},
 		{"spec ending in a colon", []string{"app.py:"}, `ends with a colon`, ""},
 		{"factory with code for arguments", []string{"app.py:create_app(os.getcwd())"}, `^wsgidev: APPSPEC app\.py:create_app\(os\.getcwd\(\)\): the arguments in 'create_app\(os\.getcwd\(\)\)' must be literals`, ""},

@@ -36,7 +36,7 @@ var serveFlags = slices.Concat([]cli.Flag{
 	&cli.StringFlag{Name: "ext", Value: "py", Usage: "comma-separated extensions whose changes reload, e.g. py,html,toml"},
 	&cli.BoolFlag{Name: "poll", Usage: "poll for changes instead of inotify (for file systems that send no events)"},
 	&cli.DurationFlag{Name: "grace", Value: 5 * time.Second, Usage: "how long requests in flight may finish on the old code after a reload"},
-}, captureFlags)
+}, postMortemFlags, captureFlags)
 
 // serve runs `wsgidev serve`: the session serves, the watcher feeds it,
 // and the inspector or the log shows it.
@@ -125,6 +125,9 @@ func sessionConfig(c *cli.Context) (devserver.SessionConfig, appChoice, error) {
 	cfg.Inspector, cfg.Signals = wantTUI(c.Bool("no-tui"), c.App.Writer), true
 	if !cfg.Inspector && stdinIsTerminal() {
 		cfg.Terminal = os.Stdin
+	}
+	if err := readPostMortem(c, &cfg); err != nil {
+		return cfg, choice, err
 	}
 	cfg.Capture, cfg.Stderr = c.String("capture"), c.App.ErrWriter
 	cfg.CaptureHeader = capture.Header{App: choice.spec.String(), Dir: dir, Wsgidev: version}

@@ -31,7 +31,7 @@ import (
 	"time"
 )
 
-var partNames = []string{"throughput", "layers", "stream", "memory", "reload", "tui"}
+var partNames = []string{"throughput", "layers", "stream", "memory", "reload", "tui", "postmortem"}
 
 type config struct {
 	parts      map[string]bool
@@ -133,6 +133,7 @@ func run(ctx context.Context, cfg config) error {
 		"memory":     b.memory,
 		"reload":     b.reload,
 		"tui":        b.tui,
+		"postmortem": b.postmortem,
 	}
 	start := time.Now()
 	for _, name := range partNames {

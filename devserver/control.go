@@ -111,6 +111,10 @@ func (c *Control) EditEnviron(id uint64, key, value string, remove bool) error {
 	return c.s.srv.debug.Edit(id, map[string]string{key: value}, nil)
 }
 
+// PostMortem opens pdb on the traceback kept when request id failed
+// (Server.PostMortem); its lines go through Input.
+func (c *Control) PostMortem(id uint64) error { return c.s.srv.PostMortem(id) }
+
 // Interrupt stops the app of a request in a pdb session where it runs,
 // and brings pdb's prompt back: Ctrl-C in the pdb console.
 func (c *Control) Interrupt(id uint64) error {

@@ -137,6 +137,7 @@ func (s *Server) relay(r *http.Request, rec *recorder, resp *response, call *pyr
 				rec.tap.notRead(call.InputLeft())
 			}
 			rec.layers(ev.Layers)
+			s.failed.remember(rec.ex.ID, call, ev.Failure, resp.status)
 			if st != nil && st.aborted != "" {
 				rec.event(exchange.Event{Kind: exchange.EventClose})
 				s.abortPage(r, rec, resp, st)

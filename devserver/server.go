@@ -49,6 +49,7 @@ type Server struct {
 	stdin    stdinWaits
 	software string // SERVER_SOFTWARE
 	debug    *Debugger
+	failed   failedCalls // the calls of failed requests, for post-mortems (postmortem.go)
 }
 
 // New returns a server; Serve starts it on a listener.

@@ -35,12 +35,13 @@ func startSession(t *testing.T, app string, cfg devserver.SessionConfig, env ...
 	t.Helper()
 	dir := t.TempDir()
 	writeApp(t, dir, app)
-	py, err := pyrunner.FindPython("", dir)
+	py, err := pyrunner.FindPython(cfg.Child.Python.Path, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg.Child = pyrunner.Config{Python: py, Spec: pyrunner.AppSpec{File: "app.py"}, Dir: dir, Threads: 4,
-		Env: append([]string{"PYTHONDONTWRITEBYTECODE=1"}, env...)}
+		Env:          append([]string{"PYTHONDONTWRITEBYTECODE=1"}, env...),
+		KeepFailures: cfg.Child.KeepFailures, PostMortem: cfg.Child.PostMortem}
 	cfg.Version, cfg.BodyCap = "test", 1<<20
 	sess, err := devserver.NewSession(cfg)
 	if err != nil {

@@ -306,6 +306,8 @@ func (m *Model) ingest(updates []exchange.Update) tea.Cmd {
 			if cmd != nil {
 				cmds = append(cmds, cmd)
 			}
+		case u.PostMortem != nil:
+			m.pdb.ingestPostMortem(u.PostMortem, m.c.store)
 		default:
 			m.status.apply(u)
 			m.logs.apply(u)

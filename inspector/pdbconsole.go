@@ -50,6 +50,8 @@ type pdbConsole struct {
 	ti       textinput.Model
 	history  []string // lines sent, oldest first, for every session
 	recall   int      // where ↑/↓ are in history; len(history) is the line being typed
+
+	target *row // the request 'd' opens a post-mortem of (postmortem.go)
 }
 
 // ConsoleKeyMap is the pdb console's keys.
@@ -64,6 +66,8 @@ type ConsoleKeyMap struct {
 	// command and brings the prompt back; at the prompt it clears the
 	// line typed. It never quits wsgidev.
 	Interrupt key.Binding
+
+	PostMortem key.Binding // from the list or the detail view, on a failed request (postmortem.go)
 }
 
 // DefaultConsoleKeyMap returns the pdb console's keys.
@@ -77,6 +81,8 @@ func DefaultConsoleKeyMap() ConsoleKeyMap {
 		Next: key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "next in history")),
 
 		Interrupt: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "interrupt")),
+
+		PostMortem: key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "post-mortem pdb")),
 	}
 }
 
@@ -104,6 +110,9 @@ func (p *pdbConsole) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			p.show()
 			return p, nil
 		}
+		if key.Matches(msg, p.c.keys.Console.PostMortem) && !p.focused() {
+			return p, p.postMortem()
+		}
 		return p, p.key(msg)
 	case consoleSentMsg:
 		if msg.err != nil {
@@ -119,7 +128,7 @@ func (p *pdbConsole) clearNote() { p.note = "" }
 // handles reports whether msg is the console's: every key while it has
 // the keyboard, and the one that shows it.
 func (p *pdbConsole) handles(msg tea.KeyMsg) bool {
-	return p.focused() || key.Matches(msg, p.c.keys.Console.Show)
+	return p.focused() || key.Matches(msg, p.c.keys.Console.Show, p.c.keys.Console.PostMortem)
 }
 
 // ShortHelp is the console's keys while it has the keyboard, else the
@@ -127,10 +136,11 @@ func (p *pdbConsole) handles(msg tea.KeyMsg) bool {
 func (p *pdbConsole) ShortHelp() []key.Binding {
 	k := &p.c.keys.Console
 	if !p.focused() {
+		keys := []key.Binding{k.PostMortem} // off unless a failed request is at hand
 		if p.away() {
-			return []key.Binding{k.Show}
+			keys = append([]key.Binding{k.Show}, keys...)
 		}
-		return nil
+		return keys
 	}
 	return []key.Binding{k.Send, k.Prev, k.EOF, k.Interrupt, k.Hide}
 }
@@ -281,6 +291,18 @@ func (p *pdbConsole) end(id uint64) {
 func (p *pdbConsole) key(msg tea.KeyMsg) tea.Cmd {
 	k := &p.c.keys.Console
 	s := p.current
+	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 {
+		// Letters typed in one read, such as pdb's "up", are text, though
+		// their String() is the arrow key's: bindings (the input line's
+		// too) see them one at a time.
+		var cmds []tea.Cmd
+		for _, r := range msg.Runes {
+			var cmd tea.Cmd
+			p.ti, cmd = p.ti.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Paste: msg.Paste})
+			cmds = append(cmds, cmd)
+		}
+		return tea.Batch(cmds...)
+	}
 	switch {
 	case key.Matches(msg, k.Interrupt):
 		return p.interrupt(s)

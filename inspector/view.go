@@ -15,6 +15,7 @@ func (m *Model) sync() {
 	m.debug.setTarget(m.shown())
 	m.debug.sync(free)
 	m.pdb.sync(free)
+	m.pdb.syncPostMortem(free, m.shown())
 	m.replays.setTarget(m.shown())
 	m.save.setTarget(m.shown())
 	m.replays.sync(free, m.state == statePane && !taken)

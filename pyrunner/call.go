@@ -37,6 +37,8 @@ type Call struct {
 	body   io.Reader
 	window int
 
+	postMortem bool // a pdb session on a kept traceback (postmortem.go), not a WSGI call
+
 	mu        sync.Mutex
 	queue     []Event
 	wake      chan struct{} // a token when the queue gains events
@@ -274,5 +276,5 @@ func (c *Call) feedBody(n int) {
 func (c *Call) childGone(reason string) {
 	now := time.Now()
 	c.child.queue.run(c.id, now) // it waits for a thread no more
-	c.push(Event{Kind: EventDone, At: now, Failure: &Failure{Kind: FailChildExit, Message: reason}})
+	c.push(Event{Kind: EventDone, At: now, Failure: c.goneFailure(reason)})
 }

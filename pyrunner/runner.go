@@ -21,6 +21,12 @@ type Config struct {
 	Env     []string // KEY=VALUE added to the child's environment
 	Argv    []string // sys.argv as the app sees it
 	Threads int      // worker threads in the child
+	// KeepFailures is how many of the last failures' tracebacks the child
+	// keeps for PostMortem (0: none).
+	KeepFailures int
+	// PostMortem opens pdb inside each failing request, before its end
+	// (wsgidev serve --pm): the request waits for the user.
+	PostMortem bool
 	// StartTimeout bounds the wait for a child's hello (default 30 s): long
 	// enough for a pyenv shim on a loaded machine, short enough that a
 	// Python that never answers (the Windows Store stub) is reported.
@@ -345,6 +351,7 @@ func (r *Runner) Reload(files []string, grace time.Duration, done func(Reload)) 
 	go r.watch(next, 0)
 	if old != nil {
 		old.retired.Store(true)
+		old.closePostMortems()
 		go old.retire(grace)
 	}
 	go func() {

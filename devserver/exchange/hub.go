@@ -11,6 +11,8 @@ type Update struct {
 	Child   *ChildState // the child started, loaded, failed or exited
 	Reload  *Reload     // the app was restarted after a change
 	Notice  *Notice     // wsgidev says something
+
+	PostMortem *PostMortem // a post-mortem pdb session's output, prompt or end
 }
 
 // EventOf is an event of the exchange with this ID. Watchers of a running
@@ -36,7 +38,7 @@ func (u Update) essential() bool {
 			return true
 		}
 	}
-	return u.Done != nil || u.Child != nil || u.Reload != nil || u.Notice != nil
+	return u.Done != nil || u.Child != nil || u.Reload != nil || u.Notice != nil || u.PostMortem != nil
 }
 
 // Hub fans updates out to subscribers without ever blocking the publisher

@@ -26,6 +26,9 @@ from _wsgidev_hints import after_call
 from _wsgidev_hints import install as install_hints
 from _wsgidev_pipes import hold_lifeline, leave, open_pipes
 from _wsgidev_pool import Pool
+from _wsgidev_postmortem import POST_MORTEM, open_session
+from _wsgidev_postmortem import after_call as keep_failure
+from _wsgidev_postmortem import install as install_postmortem
 from _wsgidev_rules import (HEADERS_AFTER_BODY, Violation, check_headers, check_status, explain_headers,
                             lint_content_type, lint_exc_info, start_args, unclosed_wrapper)
 from _wsgidev_streams import Errors, FileWrapper, Input, RequestStream, Stdin, current
@@ -112,6 +115,7 @@ def run_call(app, call):
 
     result = None
     error = None
+    failed = None  # the exception, kept for post-mortem (_wsgidev_postmortem.py)
     try:
         result = call_app(call, app, environ, start_response)  # and its layers (_wsgidev_layers.py)
         if result is None or result is False:
@@ -137,6 +141,7 @@ def run_call(app, call):
         error = {"kind": "cancelled", "message": "the client went away; the call was stopped"}
     except BaseException as e:
         error = describe_failure(call, e)
+        failed = e
     finally:
         call.end_interrupt()  # sets call.finished
         current.call = None
@@ -146,6 +151,8 @@ def run_call(app, call):
         except BaseException as e:
             error = error or describe_failure(call, e)
             error["message"] = "close() raised: " + error["message"]
+            failed = failed or e
+    keep_failure(call, failed)  # with --pm, pdb runs here: before the lines still open go out
     call.end_lines()
     end_call(call)
     if call.wrappers:
@@ -306,6 +313,7 @@ def main():
     info["layers"] = install_layers(app, spec.get("layers", True))
     wire.send_json(READY, 0, info)
     install_hints()
+    install_postmortem(spec)
     cache_own_bytecode()
     # What that imported is the runner's, not the app's: not for LIBS.
     _seen_modules.update(sys.modules)
@@ -375,6 +383,9 @@ def serve(wire, app, threads, console):
             return call
         if typ == LINE and cid == 0:
             console.receive(payload)
+            return None
+        if typ == POST_MORTEM:
+            open_session(wire, pool, calls, cid, payload)
             return None
         call = calls.get(cid)
         if call is not None:
