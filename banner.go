@@ -29,6 +29,7 @@ type banner struct {
 	watching   string // what the watcher covers; "" with --no-reload
 	reloadHint string // how to reload by hand here
 	warm       bool
+	noLayers   bool   // --no-layers
 	capture    string // --capture FILE
 	bodyCap    int
 	breaks     []devserver.Breakpoint
@@ -45,7 +46,7 @@ func bannerFor(c *cli.Context, cfg devserver.SessionConfig, choice appChoice, se
 	return banner{
 		choice: choice, info: info, loadErr: loadErr, python: cfg.Child.Python, hello: hello,
 		url: sess.URL(), threads: cfg.Child.Threads, host: cfg.Host, watching: watching(w),
-		reloadHint: sess.ReloadHint(), warm: cfg.Child.Warm, capture: cfg.Capture, bodyCap: cfg.BodyCap,
+		reloadHint: sess.ReloadHint(), warm: cfg.Child.Warm, noLayers: cfg.Child.NoLayers, capture: cfg.Capture, bodyCap: cfg.BodyCap,
 		breaks: cfg.Breaks, heldHint: sess.HeldHint(), lan: sessionLAN(cfg, sess),
 		socket: cfg.Socket, tls: cfg.TLS, static: cfg.Static, scriptName: cfg.ScriptName,
 	}
@@ -78,6 +79,7 @@ func printBanner(w io.Writer, b banner) {
 		fmt.Fprintf(w, "  app      %s\n", b.choice.label)
 		// What the app says of itself is printed as text, never as escapes.
 		fmt.Fprintf(w, "           %s → %s  %s\n", exchange.Printable(target), exchange.Printable(b.info.Callable), exchange.Printable(b.info.Repr))
+		printLayers(w, b)
 	}
 	fmt.Fprintf(w, "  python   %s (Python %s, from %s)\n", exchange.Printable(b.hello.Executable), exchange.Printable(b.hello.Python), b.python.Source)
 	fmt.Fprintf(w, "  threads  %d\n", b.threads)
@@ -106,6 +108,44 @@ func printBanner(w io.Writer, b banner) {
 		}
 		fmt.Fprintln(w, "wsgidev: still serving: requests get this error until a save fixes it")
 	}
+}
+
+// printLayers shows the app's stack as the Layers tab draws it, when the
+// app wraps another WSGI app.
+func printLayers(w io.Writer, b banner) {
+	switch {
+	case b.noLayers:
+		fmt.Fprintf(w, "  layers   off (--no-layers)\n")
+	case len(b.info.Layers) > 1:
+		fmt.Fprintf(w, "  layers   %s  (--no-layers to turn off)\n", exchange.Printable(stackLabel(b.info)))
+	}
+}
+
+// stackLabel is the app's stack in a line: app.py → ProxyFix → Flask 'app',
+// the apps a dispatcher mounts in braces: {/api: Flask 'api' | app: …}.
+func stackLabel(info pyrunner.AppInfo) string {
+	return filepath.Base(info.File) + " → " + layerLabel(info.Layers, 0)
+}
+
+func layerLabel(layers []pyrunner.Layer, i int) string {
+	var inner []int
+	for j, l := range layers {
+		if l.Parent == i && j > i {
+			inner = append(inner, j)
+		}
+	}
+	switch len(inner) {
+	case 0:
+		return layers[i].Name
+	case 1:
+		return layers[i].Name + " → " + layerLabel(layers, inner[0])
+	}
+	parts := make([]string, len(inner))
+	for k, j := range inner {
+		via := strings.Trim(strings.TrimSuffix(strings.TrimPrefix(layers[j].Via, "mounts["), "]"), "'\"")
+		parts[k] = via + ": " + layerLabel(layers, j)
+	}
+	return layers[i].Name + " → {" + strings.Join(parts, " | ") + "}"
 }
 
 // printDotenv names the .env files loaded.
@@ -163,6 +203,9 @@ func isLoopback(host string) bool {
 func appLabel(choice appChoice, info pyrunner.AppInfo, loadErr error) string {
 	if loadErr != nil {
 		return choice.label + " (" + loadWords(loadErr) + ")"
+	}
+	if len(info.Layers) > 1 {
+		return stackLabel(info)
 	}
 	return filepath.Base(info.File) + " → " + info.Callable
 }

@@ -25,6 +25,10 @@ func (explainTexts) StartResponse() []inspector.Explanation {
 
 func (explainTexts) Body() []inspector.Explanation { return toInspectorAll(templates.ExplainBody()) }
 
+func (explainTexts) Layers() []inspector.Explanation {
+	return toInspectorAll(templates.ExplainLayers())
+}
+
 func toInspectorAll(list []templates.Explanation) []inspector.Explanation {
 	out := make([]inspector.Explanation, len(list))
 	for i, e := range list {

@@ -46,6 +46,7 @@ var starterChecks = map[string]func(t *testing.T, p *proc) int{
 	"streaming":  checkStreaming,
 	"form":       checkForm,
 	"middleware": checkMiddleware,
+	"routing":    checkRouting,
 	"flask":      checkFlask,
 }
 
@@ -235,6 +236,25 @@ func checkMiddleware(t *testing.T, p *proc) int {
 		t.Errorf("two requests got the ids %v, want two different ones", seen)
 	}
 	return 2
+}
+
+// checkRouting sees each mounted app get its prefix in SCRIPT_NAME and
+// the rest of the path in PATH_INFO.
+func checkRouting(t *testing.T, p *proc) int {
+	if body := p.getText("/api/status", http.StatusOK); body != `{"script_name": "/api", "path_info": "/status", "method": "GET"}` {
+		t.Errorf("GET /api/status: %q", body)
+	}
+	if body := p.getText("/blog/2024/hello", http.StatusOK); !strings.Contains(body, "PATH_INFO &#x27;/2024/hello&#x27; and SCRIPT_NAME &#x27;/blog&#x27;") {
+		t.Errorf("GET /blog/2024/hello:\n%s", body)
+	}
+	if body := p.getText("/", http.StatusOK); !strings.Contains(body, `href="/blog/2024/hello"`) {
+		t.Errorf("GET /:\n%s", body)
+	}
+	resp, _ := p.get("/nowhere")
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("GET /nowhere: %s, want 404", resp.Status)
+	}
+	return 4
 }
 
 func checkFlask(t *testing.T, p *proc) int {

@@ -30,6 +30,7 @@ var serveFlags = slices.Concat([]cli.Flag{
 	&cli.BoolFlag{Name: "large", Usage: "a high-contrast, bold inspector theme that reads on a projector (NO_COLOR still drops colour)"},
 	&cli.BoolFlag{Name: "no-reload", Usage: "do not restart the app when files change"},
 	&cli.BoolFlag{Name: "no-warm", Usage: "reload by starting a new Python instead of forking one that has the app's libraries imported"},
+	&cli.BoolFlag{Name: "no-layers", Usage: "do not look for the middleware the app wraps, nor record what each layer changes (the Layers tab stays empty)"},
 	&cli.StringSliceFlag{Name: "watch", Usage: "also watch this file or folder for changes (repeatable)"},
 	&cli.StringSliceFlag{Name: "ignore", Usage: "gitignore-style glob of paths whose changes never reload (repeatable)"},
 	&cli.StringFlag{Name: "ext", Value: "py", Usage: "comma-separated extensions whose changes reload, e.g. py,html,toml"},
@@ -106,7 +107,7 @@ func sessionConfig(c *cli.Context) (devserver.SessionConfig, appChoice, error) {
 	if cfg.Child, choice.dotenv, err = childConfig(c, choice.spec, dir); err != nil {
 		return cfg, choice, err
 	}
-	cfg.Child.Threads, cfg.Child.Warm = c.Int("threads"), warmReloads(c)
+	cfg.Child.Threads, cfg.Child.Warm, cfg.Child.NoLayers = c.Int("threads"), warmReloads(c), c.Bool("no-layers")
 	if cfg.Breaks, err = parseBreaks(c.StringSlice("break")); err != nil {
 		return cfg, choice, err
 	}

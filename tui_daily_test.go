@@ -333,6 +333,6 @@ func TestDailyNoColorHelpAndMouseInTmux(t *testing.T) {
 	m.waitScreen("explain mode on: open a request (enter)")
 	m.keys("Enter")
 	m.waitScreen("[1 Environ]")
-	m.run("send-keys", "-t", "tui", "-l", "\x1b[<0;20;3M\x1b[<0;20;3m") // a click on the tab bar, at cell 20
+	m.run("send-keys", "-t", "tui", "-l", "\x1b[<0;14;3M\x1b[<0;14;3m") // a click on "2 Req" (eight tabs: short names at 80 columns), cell 14
 	m.waitScreen("[2 Request]")
 }

@@ -31,7 +31,7 @@ import (
 	"time"
 )
 
-var partNames = []string{"throughput", "stream", "memory", "reload", "tui", "postmortem"}
+var partNames = []string{"throughput", "layers", "stream", "memory", "reload", "tui", "postmortem"}
 
 type config struct {
 	parts      map[string]bool
@@ -128,6 +128,7 @@ func run(ctx context.Context, cfg config) error {
 	b.printHeader()
 	parts := map[string]func(context.Context) error{
 		"throughput": b.throughput,
+		"layers":     b.layers,
 		"stream":     b.stream,
 		"memory":     b.memory,
 		"reload":     b.reload,

@@ -43,19 +43,11 @@ type server struct {
 const wsgidevName = "wsgidev"
 
 var (
-	wsgidevServer = server{name: wsgidevName, argv: func(b *bench, a app, _ int) []string {
-		argv := []string{b.bin, "serve", "--no-tui", "--no-reload", "--port", "0", "--python", b.python, a.module + ".py:" + a.callable}
-		if b.capture {
-			path := filepath.Join(b.out, "capture."+a.name+".jsonl")
-			os.Remove(path) // each measured server starts a file of its own
-			argv = append(argv, "--capture", path)
-		}
-		return argv
-	}}
-	gunicorn1 = server{name: "gunicorn sync 1w", ref: map[string]int{"hello": 7000, "flask": 3100}, argv: gunicorn(1)}
-	gunicorn2 = server{name: "gunicorn sync 2w", ref: map[string]int{"hello": 6300}, argv: gunicorn(2)}
-	wsgiref   = server{name: "wsgiref", ref: map[string]int{"hello": 5400}, argv: launcher("serve_wsgiref.py")}
-	werkzeug  = server{name: "werkzeug threaded", ref: map[string]int{"hello": 1300, "flask": 900}, argv: launcher("serve_werkzeug.py")}
+	wsgidevServer = server{name: wsgidevName, argv: wsgidevArgv()}
+	gunicorn1     = server{name: "gunicorn sync 1w", ref: map[string]int{"hello": 7000, "flask": 3100}, argv: gunicorn(1)}
+	gunicorn2     = server{name: "gunicorn sync 2w", ref: map[string]int{"hello": 6300}, argv: gunicorn(2)}
+	wsgiref       = server{name: "wsgiref", ref: map[string]int{"hello": 5400}, argv: launcher("serve_wsgiref.py")}
+	werkzeug      = server{name: "werkzeug threaded", ref: map[string]int{"hello": 1300, "flask": 900}, argv: launcher("serve_werkzeug.py")}
 
 	allServers = []server{wsgidevServer, gunicorn1, gunicorn2, wsgiref, werkzeug}
 )
@@ -84,6 +76,19 @@ func (b *bench) servers() []server {
 		}
 	}
 	return out
+}
+
+// wsgidevArgv serves an app with wsgidev headless, with the flags extra.
+func wsgidevArgv(extra ...string) func(*bench, app, int) []string {
+	return func(b *bench, a app, _ int) []string {
+		argv := []string{b.bin, "serve", "--no-tui", "--no-reload", "--port", "0", "--python", b.python, a.module + ".py:" + a.callable}
+		if b.capture {
+			path := filepath.Join(b.out, "capture."+a.name+".jsonl")
+			os.Remove(path) // each measured server starts a file of its own
+			argv = append(argv, "--capture", path)
+		}
+		return append(argv, extra...)
+	}
 }
 
 func gunicorn(workers int) func(*bench, app, int) []string {

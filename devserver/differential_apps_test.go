@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/wsgidev/wsgidev/devserver/exchange"
 )
 
 // The apps compared by differential_test.go: httpbin, a fresh Django
@@ -135,6 +137,32 @@ func TestDifferentialFlaskMounted(t *testing.T) {
 	d.compare(t, "environ", "GET", "/mnt/environ/a%2Fb?q=1", "", nil)
 	d.compare(t, "mount point", "GET", "/mnt", "", nil)
 	d.compare(t, "not found", "GET", "/mnt/nope", "", nil)
+}
+
+// TestDifferentialFlaskLayered serves the Flask app under two middleware
+// (flaskapp:layered): recording its three layers changes no answer, a
+// file_wrapper, a generator and a HEAD included (issue 16).
+func TestDifferentialFlaskLayered(t *testing.T) {
+	t.Parallel()
+	requireModules(t, frameworkPython, "flask")
+	d := newDiffer(t, frameworksDir(t), "flaskapp:layered", "")
+
+	d.compare(t, "environ", "GET", "/environ/a%2Fb?q=%C3%A9", "", hdr("X-Name", "caf\xc3\xa9"))
+	d.compare(t, "post json echo", "POST", "/echo?q=1", `{"k":[1,"ü"]}`, hdr("Content-Type", jsonType))
+	d.compare(t, "stream", "GET", "/stream?n=5", "", nil)
+	d.compare(t, "head stream", "HEAD", "/stream", "", nil)
+	d.compare(t, "file", "GET", "/file", "", nil)
+	d.compare(t, "file range", "GET", "/file", "", hdr("Range", "bytes=10-29"))
+	d.compare(t, "not found", "GET", "/nope", "", nil)
+
+	d.server.get(t, "/stream?n=2")
+	ex := d.server.waitExchange(t, func(ex *exchange.Exchange) bool { return ex.Target == "/stream?n=2" })
+	if got := layerNames(ex); got != "ProxyFix → tagged.<locals>.tag → Flask 'flaskapp'" {
+		t.Fatalf("layers recorded %q, want ProxyFix → tagged.<locals>.tag → Flask 'flaskapp'", got)
+	}
+	if c := envChange(t, ex, "tagged.<locals>.tag", "flaskapp.tagged"); c.Op != exchange.OpAdd || c.New != "yes" {
+		t.Errorf("the closure's change %+v, want flaskapp.tagged added", c)
+	}
 }
 
 func TestDifferentialBottle(t *testing.T) {

@@ -159,6 +159,7 @@ var pythonEnv = []string{"PYTHONHASHSEED=0", "PYTHONDONTWRITEBYTECODE=1"}
 type differ struct {
 	wsgidev, gunicorn string // base URLs
 	client            *http.Client
+	server            *testServer // wsgidev's, for what it recorded
 }
 
 // newDiffer serves appspec from dir under both servers, mounted under
@@ -176,7 +177,7 @@ func newDiffer(t *testing.T, dir, appspec, scriptName string) *differ {
 		env: pythonEnv, scriptName: scriptName})
 	transport := &http.Transport{DisableCompression: true} // /gzip is compared as sent
 	t.Cleanup(transport.CloseIdleConnections)
-	return &differ{wsgidev: ts.URL, gunicorn: g, client: &http.Client{
+	return &differ{wsgidev: ts.URL, gunicorn: g, server: ts, client: &http.Client{
 		Transport:     transport,
 		Timeout:       30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },

@@ -96,6 +96,9 @@ func (s *Server) relay(r *http.Request, rec *recorder, resp *response, call *pyr
 	readsStdin := false // the app asked for a line of sys.stdin (pdb)
 	for {
 		ev, _ := call.Next(r.Context())
+		if ev.Result != nil {
+			rec.returned(ev.Result)
+		}
 		switch ev.Kind {
 		case pyrunner.EventStart:
 			resp.status, resp.headers = ev.Status, ev.Headers
@@ -133,6 +136,7 @@ func (s *Server) relay(r *http.Request, rec *recorder, resp *response, call *pyr
 			if rec.tap != nil {
 				rec.tap.notRead(call.InputLeft())
 			}
+			rec.layers(ev.Layers)
 			s.failed.remember(rec.ex.ID, call, ev.Failure, resp.status)
 			if st != nil && st.aborted != "" {
 				rec.event(exchange.Event{Kind: exchange.EventClose})

@@ -115,4 +115,8 @@ type Explainer interface {
 	// Body explains the iterable the app returns and its close(), in
 	// teaching order ("body", "iteration", "close", …).
 	Body() []Explanation
+	// Layers explains the layers of an app's stack ("server",
+	// "middleware", "application") and each kind of change a layer makes
+	// ("environ +", "environ wsgi.url_scheme", "header -", "body", …).
+	Layers() []Explanation
 }

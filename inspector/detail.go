@@ -21,6 +21,7 @@ const (
 	tabLog
 	tabTimeline
 	tabWire
+	tabLayers
 	numTabs
 )
 
@@ -38,6 +39,8 @@ func (t tab) String() string {
 		return "Log"
 	case tabWire:
 		return "Wire"
+	case tabLayers:
+		return "Layers"
 	default:
 		return "Timeline"
 	}
@@ -56,7 +59,9 @@ type block struct {
 	heading bool
 	text    string // what a search looks in, lowercase; empty for headings
 	lines   []string
-	part    int // the part of a multipart body this block heads, from 1; 0: none
+	explain *explained // explain mode's text for the entry (explain.go)
+	gap     bool       // a blank line ends the entry (the large theme)
+	part    int        // the part of a multipart body this block heads, from 1; 0: none
 }
 
 // detailModel shows one exchange in tabs. It holds the row itself, so new
@@ -70,8 +75,10 @@ type detailModel struct {
 	tab     tab
 	scroll  int
 	search  string
-	match   int // the current match of the search in a tab that finds
-	tabRoom int // cells the tab bar's right side took when last drawn (tabAt)
+	match   int  // the current match of the search in a tab that finds
+	sel     int  // the explained entry whose whole text shows (explain_select.go)
+	call    bool // the Timeline tab shows the call as Python (callview.go)
+	tabRoom int  // cells the tab bar's right side took when last drawn (tabbar.go)
 
 	bodies  map[bodyKey]*bodyState // the choices made for each body (bodystate.go)
 	choices int                    // bumped on every choice, so the tab is drawn again
@@ -81,11 +88,15 @@ type detailModel struct {
 		version int
 		tab     tab
 		width   int
-		search  string
 		choices int
 		explain bool
+		call    bool
+		blocks  []block // the tab laid out, before the search and the pick
+		search  string
+		sel     int
 		base    []string // the tab's lines, matches not marked
 		lines   []string // base with the matches marked
+		spans   []span   // where each explained entry is in base
 
 		views     int     // how many views the tab's body has
 		parts     int     // the parts of the tab's multipart body, when listed or open
@@ -105,7 +116,7 @@ func (d *detailModel) SetSize(width, height int) { d.width, d.height = width, he
 // show switches to r, keeping the tab and search.
 func (d *detailModel) show(r *row) {
 	if r != d.row {
-		d.row, d.scroll = r, 0
+		d.row, d.scroll, d.sel = r, 0, 0
 		d.seek()
 	}
 }
@@ -118,6 +129,10 @@ func (d *detailModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
 		switch {
+		case d.selecting() && key.Matches(msg, k.Up):
+			d.selectBy(-1)
+		case d.selecting() && key.Matches(msg, k.Down):
+			d.selectBy(1)
 		case key.Matches(msg, k.Up):
 			d.scrollBy(-1)
 		case key.Matches(msg, k.Down):
@@ -144,10 +159,13 @@ func (d *detailModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 		case key.Matches(msg, k.BodyView):
 			d.cycleView()
+		case key.Matches(msg, k.CallView):
+			d.toggleCall()
 		default:
 			d.bodyKey(msg)
 		}
 		d.clampScroll()
+		d.selectShown()
 	case tea.MouseMsg:
 		switch {
 		case msg.Button == tea.MouseButtonWheelUp:
@@ -160,15 +178,27 @@ func (d *detailModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 		}
 		d.clampScroll()
+		d.selectShown()
 	}
 	return d, nil
 }
 
 func (d *detailModel) setTab(t tab) {
 	if t != d.tab && t >= 0 && t < numTabs {
-		d.tab, d.scroll = t, 0
+		d.tab, d.scroll, d.sel = t, 0, 0
 		d.seek()
 	}
+}
+
+// toggleCall switches the Timeline between its steps and the call as
+// Python; from another tab it opens the Timeline on the call.
+func (d *detailModel) toggleCall() {
+	if d.tab != tabTimeline {
+		d.setTab(tabTimeline)
+		d.call = true
+		return
+	}
+	d.call, d.scroll = !d.call, 0
 }
 
 // setSearch searches the tab for q: a tab that finds goes to the first
@@ -177,7 +207,7 @@ func (d *detailModel) setSearch(q string) {
 	if q == d.search {
 		return
 	}
-	d.search = q
+	d.search, d.sel = q, 0
 	if d.tab.finds() {
 		d.seek()
 	} else {
@@ -194,41 +224,52 @@ func (d *detailModel) clampScroll() {
 func (d *detailModel) ShortHelp() []key.Binding {
 	k := &d.c.keys
 	// A narrow bar drops keys from the end, help and quit kept: the
-	// least needed go last.
-	return []key.Binding{k.Body.ClosePart, k.Back, k.ClearFilter, k.Body.NextMatch, k.Body.OpenPart, k.NextTab, k.Filter, k.Explain, k.NextRequest, k.Help, k.Quit}
+	// least needed go last. t is in the bar on the Timeline only (the
+	// help page lists it everywhere).
+	bar := []key.Binding{k.Body.ClosePart, k.Back, k.ClearFilter, k.Body.NextMatch, k.Body.OpenPart, k.NextTab}
+	if d.tab == tabTimeline {
+		bar = append(bar, k.CallView)
+	}
+	return append(bar, k.Filter, k.Explain, k.NextRequest, k.Help, k.Quit)
 }
 
 func (d *detailModel) FullHelp() [][]key.Binding {
 	k := &d.c.keys
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.Top, k.Bottom},
-		{k.NextTab, k.PrevTab, k.GotoTab, k.NextRequest, k.PrevRequest, k.BodyView},
+		{k.NextTab, k.PrevTab, k.GotoTab, k.NextRequest, k.PrevRequest, k.BodyView, k.CallView},
 		{k.Body.NextMatch, k.Body.PrevMatch, k.Body.NextPart, k.Body.PrevPart, k.Body.OpenPart, k.Body.ClosePart},
 		{k.Replay.Replay, k.Replay.EditReplay, k.Replay.CopyCurl, k.Replay.Pin, k.Replay.PinDiffs, k.Save.Write},
 		{k.Filter, k.ClearFilter, k.Back, k.ToggleLog, k.Explain, k.Reload, k.Help, k.Quit},
 	}
 }
 
-// lines are the current tab's content, cached until the exchange, tab,
-// width, search or a choice for a body changes; the current match is
-// marked again when it moves.
+// lines are the current tab's content: its blocks, cached until the
+// exchange, tab, width, explain mode or a choice for a body changes,
+// flattened again when the search or the picked explanation changes; the
+// current match is marked again when it moves.
 func (d *detailModel) lines() []string {
 	if d.row == nil {
 		return nil
 	}
 	c := &d.cache
 	if c.row != d.row || c.version != d.row.version || c.tab != d.tab || c.width != d.width ||
-		c.search != d.search || c.choices != d.choices || c.explain != d.c.explain || c.base == nil {
-		c.row, c.version, c.tab, c.width, c.search, c.choices = d.row, d.row.version, d.tab, d.width, d.search, d.choices
-		c.explain = d.c.explain
-		doc := &doc{c: d.c, row: d.row, width: d.width, bodies: d.bodies}
-		blocks := doc.build(d.tab)
+		c.choices != d.choices || c.explain != d.c.explain || c.call != d.call || c.blocks == nil {
+		c.row, c.version, c.tab, c.width, c.choices = d.row, d.row.version, d.tab, d.width, d.choices
+		c.explain, c.call = d.c.explain, d.call
+		doc := &doc{c: d.c, row: d.row, width: d.width, bodies: d.bodies, call: d.call}
+		c.blocks = doc.build(d.tab)
 		c.views, c.parts = doc.views, doc.parts
+		c.base = nil
+	}
+	if c.base == nil || c.search != d.search || c.sel != d.sel {
+		c.search, c.sel = d.search, d.sel
 		if d.tab.finds() {
-			c.base, c.partLines = flattenAll(blocks)
+			c.base, c.partLines, c.spans = d.flattenAll(c.blocks)
 			c.matches = findMatches(c.base, d.search)
 		} else {
-			c.base, c.partLines, c.matches = d.flatten(blocks), nil, nil
+			c.base, c.spans = d.flatten(c.blocks)
+			c.partLines, c.matches = nil, nil
 		}
 		c.lines, c.drawn = c.base, -1
 		d.match = min(d.match, max(0, len(c.matches)-1)) // a body that changed may have fewer
@@ -248,6 +289,7 @@ type doc struct {
 	row    *row
 	width  int
 	bodies map[bodyKey]*bodyState // read only
+	call   bool                   // the Timeline tab as the call written out (callview.go)
 
 	// What drawing the tab's body found, for its keys.
 	views int // the views that apply to it (or to its open part)
@@ -269,22 +311,31 @@ func (d *doc) build(t tab) []block {
 		return d.logBlocks()
 	case tabWire:
 		return d.wireBlocks()
-	default:
+	case tabLayers:
+		return d.layerBlocks()
+	case tabTimeline:
+		if d.call {
+			return d.callBlocks()
+		}
 		return d.timelineBlocks()
+	default:
+		return nil
 	}
 }
 
 // flatten joins blocks into lines, keeping only the entries a search
-// matches (and the headings above them).
-func (d *detailModel) flatten(blocks []block) []string {
+// matches (and the headings above them), and says where each explained
+// entry went.
+func (d *detailModel) flatten(blocks []block) ([]string, []span) {
 	q := strings.ToLower(strings.TrimSpace(d.search))
 	lines := []string{}
+	var spans []span
 	var pending *block // a heading waiting for a match below it
 	for i := range blocks {
 		b := &blocks[i]
 		switch {
 		case q == "":
-			lines = append(lines, b.lines...)
+			lines, spans = d.addBlock(lines, spans, b)
 		case b.heading:
 			pending = b
 		case strings.Contains(b.text, q):
@@ -295,13 +346,28 @@ func (d *detailModel) flatten(blocks []block) []string {
 				lines = append(lines, pending.lines...)
 				pending = nil
 			}
-			lines = append(lines, b.lines...)
+			lines, spans = d.addBlock(lines, spans, b)
 		}
 	}
 	if q != "" && len(lines) == 0 {
 		lines = append(lines, d.c.styles.Dim.Render("Nothing in "+d.tab.String()+" matches "+strconv.Quote(d.search)+"."))
 	}
-	return lines
+	return lines, spans
+}
+
+// addBlock appends b's lines: an explained entry's with its explanation
+// (the whole text when picked), its place noted in spans.
+func (d *detailModel) addBlock(lines []string, spans []span, b *block) ([]string, []span) {
+	if b.explain != nil {
+		start := len(lines)
+		lines = append(lines, d.render(b, len(spans) == d.sel)...)
+		return lines, append(spans, span{start, len(lines)})
+	}
+	lines = append(lines, b.lines...)
+	if b.gap {
+		lines = append(lines, "")
+	}
+	return lines, spans
 }
 
 func (d *detailModel) View() string {
@@ -372,60 +438,4 @@ func (d *detailModel) tabBar(total int) string {
 	}
 	d.tabRoom = ansi.StringWidth(where)
 	return spread(d.tabNames(), st.Dim.Render(where), d.width)
-}
-
-// tabNames are the tabs' names, spaced out when they fit beside what the
-// tab bar says on its right, else closer together.
-func (d *detailModel) tabNames() string {
-	st := &d.c.styles
-	var b strings.Builder
-	wide := d.wideTabs()
-	for t := range numTabs {
-		name := strconv.Itoa(int(t)+1) + " " + t.String()
-		switch {
-		case t == d.tab:
-			b.WriteString(st.TabActive.Render("[" + name + "]"))
-		case wide:
-			b.WriteString(st.TabInactive.Render(" " + name + " "))
-		default:
-			b.WriteString(st.TabInactive.Render(name))
-		}
-		if !wide && t+1 < numTabs {
-			b.WriteString(" ")
-		}
-	}
-	return b.String()
-}
-
-// tabWidth is the cells tab t takes in the bar (its separator aside).
-func tabWidth(t tab) int { return len(strconv.Itoa(int(t)+1)) + 1 + len(t.String()) + 2 }
-
-// wideTabs is true when the spaced-out names fit beside the bar's right
-// side (tabRoom cells, as last drawn).
-func (d *detailModel) wideTabs() bool {
-	w := 0
-	for t := range numTabs {
-		w += tabWidth(t)
-	}
-	return w+d.tabRoom+1 <= d.width
-}
-
-// tabAt is the tab drawn at cell x of the tab bar.
-func (d *detailModel) tabAt(x int) (tab, bool) {
-	wide := d.wideTabs()
-	at := 0
-	for t := range numTabs {
-		w := tabWidth(t)
-		if !wide && t != d.tab {
-			w -= 2 // no spaces or brackets round it
-		}
-		if x >= at && x < at+w {
-			return t, true
-		}
-		at += w
-		if !wide {
-			at++ // the space between tight names
-		}
-	}
-	return 0, false
 }

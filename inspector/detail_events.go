@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/ansi"
 	"github.com/wsgidev/wsgidev/devserver/exchange"
 )
 
@@ -82,9 +81,9 @@ func noChunks(r *row) string {
 	return "The app's iterable yielded no body."
 }
 
-// wrapStyle wraps prose at word boundaries and styles every line.
+// wrapStyle wraps prose at spaces (wrapWords) and styles every line.
 func wrapStyle(s lipgloss.Style, text string, width int) []string {
-	lines := strings.Split(ansi.Wrap(text, max(width, 1), ""), "\n")
+	lines := wrapWords(text, width)
 	for i, l := range lines {
 		lines[i] = s.Render(l)
 	}
@@ -171,7 +170,7 @@ func (d *doc) failureBlocks(f *exchange.Failure) []block {
 func (d *doc) timelineBlocks() []block {
 	st := &d.c.styles
 	r, ex := d.row, d.row.ex
-	blocks := []block{{heading: true, lines: []string{st.Section.Render("Timeline") + "  " + st.Dim.Render("offsets from the request's arrival")}}}
+	blocks := []block{{heading: true, lines: []string{st.Section.Render("Timeline") + "  " + st.Dim.Render("offsets from the request's arrival (t: the call as Python)")}}}
 	const detailCol = 10 + 2 + 16 + 1
 	add := func(at time.Duration, label string, style lipgloss.Style, detail string) {
 		detail = sanitize(detail)
@@ -195,11 +194,14 @@ func (d *doc) timelineBlocks() []block {
 	for _, e := range ex.Events {
 		switch e.Kind {
 		case exchange.EventEnviron:
-			detail := "environ built"
+			detail := "app(environ, start_response)"
 			if len(ex.Environ) > 0 {
-				detail += " (" + plural(len(ex.Environ), "key", "keys") + ")"
+				detail += ", environ of " + plural(len(ex.Environ), "key", "keys")
 			}
 			add(e.Offset, "app called", plain, detail)
+		case exchange.EventReturned:
+			add(e.Offset, "app returned", plain, e.Returned.Repr+" ("+describeReturned(e.Returned)+")")
+			explainOnce(bodyTexts, "body")
 		case exchange.EventStartResponse:
 			detail := pyStrRepr(e.Status) + ", " + plural(len(e.Headers), "header", "headers")
 			if e.ExcInfo != "" {

@@ -3,12 +3,34 @@ package inspector
 import (
 	"strings"
 
-	"github.com/charmbracelet/x/ansi"
 	"github.com/wsgidev/wsgidev/devserver/exchange"
 )
 
+// Explain mode fits a projector: each explained entry shows one short line
+// of its text, and the selected one (explain_select.go moves the
+// selection) its whole text.
+
+// explained is explain mode's text for one entry.
+type explained struct {
+	short []string // one line: the meaning's first clause
+	full  []string // the meaning, where the value came from, the PEP section, wsgidev's choice
+	// beside is the column the text stands in right of the entry's lines,
+	// on screens wide enough for it (explainColumnMin); 0: under them.
+	beside int
+}
+
 // explaining is true when explain mode is on and has texts to show.
 func (d *doc) explaining() bool { return d.c.explain && d.c.opts.Explain != nil }
+
+// explain makes e's text for an entry, indented by indent spaces under it
+// or, with beside > 0, in a column of its own from that cell.
+func (d *doc) explain(e Explanation, indent, beside int) *explained {
+	width := d.width - indent
+	if beside > 0 {
+		indent, width = 0, d.width-beside-3
+	}
+	return &explained{short: d.shortLine(e, indent, width), full: d.explainLines(e, indent, width), beside: beside}
+}
 
 // explainLines lays e out in lines of width cells under indent spaces:
 // the meaning, then where the value came from and the PEP section, then
@@ -16,7 +38,7 @@ func (d *doc) explaining() bool { return d.c.explain && d.c.opts.Explain != nil 
 func (d *doc) explainLines(e Explanation, indent, width int) []string {
 	st := &d.c.styles
 	pre := strings.Repeat(" ", indent)
-	w := max(10, width-indent)
+	w := max(10, width)
 	var lines []string
 	add := func(text string) {
 		for _, l := range wrapWords(text, w) {
@@ -42,10 +64,17 @@ func (d *doc) explainLines(e Explanation, indent, width int) []string {
 	return lines
 }
 
-// wrapWords wraps prose at spaces, breaking words only when they are
-// longer than a line.
-func wrapWords(s string, width int) []string {
-	return strings.Split(ansi.Wrap(sanitize(s), max(width, 1), ""), "\n")
+// shortLine is the first clause of e's meaning on one line of width
+// cells: up to the first ";", ":" or sentence end, cut with … to fit.
+func (d *doc) shortLine(e Explanation, indent, width int) []string {
+	text := sanitize(e.Means)
+	for _, end := range []string{"; ", ": ", ". "} {
+		if i := strings.Index(text, end); i >= 20 {
+			text = text[:i]
+		}
+	}
+	text = strings.TrimSuffix(text, ".")
+	return []string{strings.Repeat(" ", indent) + d.c.styles.Explain.Render(fit(text, max(10, width)))}
 }
 
 // explainText is what a search finds in an explanation.
@@ -71,23 +100,10 @@ func (d *doc) explainEnviron(b *block, v exchange.EnvVar, left int) {
 		e = Explanation{Means: "wsgidev has no explanation for this key."}
 	}
 	b.text += explainText(e)
-	if !d.explainColumn() {
-		b.lines = append(b.lines, d.explainLines(e, 4, d.width)...)
-		return
-	}
-	right := d.explainLines(e, 0, d.width-left-3)
-	sep := d.c.styles.Faint.Render(" │ ")
-	for i := range max(len(b.lines), len(right)) {
-		l, r := "", ""
-		if i < len(b.lines) {
-			l = b.lines[i]
-		} else {
-			b.lines = append(b.lines, "")
-		}
-		if i < len(right) {
-			r = right[i]
-		}
-		b.lines[i] = pad(l, left) + sep + r
+	if d.explainColumn() {
+		b.explain = d.explain(e, 0, left)
+	} else {
+		b.explain = d.explain(e, 4, 0)
 	}
 }
 
@@ -111,7 +127,7 @@ func (d *doc) explainTopic(list func(Explainer) []Explanation, key string, inden
 	if !ok {
 		return nil
 	}
-	return []block{{text: explainText(e), lines: d.explainLines(e, indent, d.width)}}
+	return []block{{text: explainText(e), explain: d.explain(e, indent, 0)}}
 }
 
 // explainRest is a section with the topics of list not in shown, so every
@@ -131,7 +147,7 @@ outer:
 			}
 		}
 		lines := []string{"  " + st.Key.Render(sanitize(e.Key))}
-		blocks = append(blocks, block{text: strings.ToLower(e.Key) + explainText(e), lines: append(lines, d.explainLines(e, 4, d.width)...)})
+		blocks = append(blocks, block{text: strings.ToLower(e.Key) + explainText(e), lines: lines, explain: d.explain(e, 4, 0)})
 	}
 	if len(blocks) == n {
 		return nil
@@ -142,24 +158,25 @@ outer:
 // The lists an Explainer has, for explainTopic and explainRest.
 func startResponseTexts(x Explainer) []Explanation { return x.StartResponse() }
 func bodyTexts(x Explainer) []Explanation          { return x.Body() }
+func layerTexts(x Explainer) []Explanation         { return x.Layers() }
 
-// space ends an entry with a blank line when entries are long (explain
-// mode) or are to be read from afar (the large theme).
+// space ends an entry with a blank line when entries are to be read from
+// afar (the large theme).
 func (d *doc) space(b *block) {
 	if d.spaced() {
-		b.lines = append(b.lines, "")
+		b.gap = true
 	}
 }
 
 // spaced is true when environ entries end in a blank line of their own.
-func (d *doc) spaced() bool { return d.c.styles.Spacious || d.explaining() }
+func (d *doc) spaced() bool { return d.c.styles.Spacious }
 
 // explainIntro heads the Environ tab in explain mode.
 func (d *doc) explainIntro() []block {
 	if !d.explaining() {
 		return nil
 	}
-	msg := "Explain mode (X hides it): what each key means, where it came from, and the section of PEP 3333 that defines it."
+	msg := "Explain mode (X hides it): a line on what each key means; ↑/↓ pick a key for its whole text: where it came from, and the section of PEP 3333 that defines it."
 	lines := wrapStyle(d.c.styles.Note, msg, d.width)
 	return []block{{heading: true, lines: append(lines, "")}}
 }

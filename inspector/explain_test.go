@@ -66,6 +66,22 @@ func (testExplainer) Body() []Explanation {
 	}
 }
 
+func (testExplainer) Layers() []Explanation {
+	mw := "Middleware: Components that Play Both Sides"
+	return []Explanation{
+		{Key: "server", Means: "The server calls the app once per request, with environ and start_response.", Origin: "set by the server", Section: "The Server/Gateway Side"},
+		{Key: "middleware", Means: "Middleware plays both sides: to the layer above it is an app; to the layer below it is a server.", Origin: "given by the app", Section: mw},
+		{Key: "application", Means: "The application at the bottom makes the response: it calls start_response and returns the body.", Origin: "given by the app", Section: "The Application/Framework Side"},
+		{Key: "environ +", Means: "The layer added a key before calling the layer below.", Origin: "given by the app", Section: "environ Variables"},
+		{Key: "environ ~", Means: "The layer replaced a value before calling the layer below.", Origin: "given by the app", Section: mw},
+		{Key: "environ wsgi.url_scheme", Means: "The layer set the scheme from a header a proxy sent, X-Forwarded-Proto, as werkzeug's ProxyFix does.", Origin: "given by the app", Section: "URL Reconstruction"},
+		{Key: "environ SCRIPT_NAME", Means: "The layer moved the front of the path into SCRIPT_NAME, as a dispatcher does when it mounts an app at a prefix.", Origin: "given by the app", Section: "URL Reconstruction"},
+		{Key: "environ PATH_INFO", Means: "The layer took the mount prefix off the front of PATH_INFO.", Origin: "given by the app", Section: "URL Reconstruction"},
+		{Key: "header +", Means: "The layer added a response header on the way out.", Origin: "given by the app", Section: mw},
+		{Key: "body", Means: "The layer returned a body iterable of its own in place of the one it got from below.", Origin: "given by the app", Section: mw},
+	}
+}
+
 func explainOptions() Options {
 	o := testOptions()
 	o.Explain = testExplainer{}
@@ -259,7 +275,9 @@ func TestFlowExplainAndWire(t *testing.T) {
 	keys(tm, "enter") // #7 POST /shop/…
 	waitFor(t, tm, "[1 Environ]", "PATH_INFO")
 	keys(tm, "X")
-	waitFor(t, tm, "Explain mode", "← from the path in the request line", "PEP 3333: environ Variables")
+	waitFor(t, tm, "Explain mode", "▸ REQUEST_METHOD", "← from the method in the request line", "PEP 3333: environ Variables")
+	keys(tm, "j", "j") // the whole text is PATH_INFO's now, REQUEST_METHOD's a line
+	waitFor(t, tm, "▸ PATH_INFO", "← from the path in the request line", ".encode(\"latin-1\").decode(\"utf-8\")")
 	keys(tm, "3")
 	waitFor(t, tm, "[3 Response]", "The callable the server passes")
 	keys(tm, "7")

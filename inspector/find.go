@@ -63,17 +63,18 @@ func (d *detailModel) bodyKey(msg tea.KeyMsg) {
 type match struct{ line, start, end int }
 
 // flattenAll joins blocks into lines, all of them, and says where each
-// part of a multipart body starts.
-func flattenAll(blocks []block) ([]string, []int) {
+// part of a multipart body starts and where each explained entry went.
+func (d *detailModel) flattenAll(blocks []block) ([]string, []int, []span) {
 	lines := []string{}
 	var parts []int
-	for _, b := range blocks {
-		if b.part > 0 {
+	var spans []span
+	for i := range blocks {
+		if blocks[i].part > 0 {
 			parts = append(parts, len(lines))
 		}
-		lines = append(lines, b.lines...)
+		lines, spans = d.addBlock(lines, spans, &blocks[i])
 	}
-	return lines, parts
+	return lines, parts, spans
 }
 
 // findMatches finds q in each line's text, in any case (ASCII letters).

@@ -97,6 +97,8 @@ func TestFlowTabs(t *testing.T) {
 	keys(tm, "tab")
 	waitFor(t, tm, "[7 Wire]")
 	keys(tm, "tab")
+	waitFor(t, tm, "[8 Layers]")
+	keys(tm, "tab")
 	waitFor(t, tm, "[1 Environ]")
 
 	m := quit(t, tm)

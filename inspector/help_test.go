@@ -32,7 +32,7 @@ func TestHelpPageWholeAtEveryWidth(t *testing.T) {
 			}
 			wants := []string{"P pin diffs", ": pdb console", "X explain", "r replay", "s step", "w write to a capture file", "Mouse:", "Marks:", "⊘"}
 			if len(keys) == 3 {
-				wants = append(wants, "n next match", "N previous match", "] next part", "[ previous part", "enter open part", "back to the parts", "v body view")
+				wants = append(wants, "n next match", "N previous match", "] next part", "[ previous part", "enter open part", "back to the parts", "v body view", "1-8 go to tab", "t call as Python")
 			}
 			for _, want := range wants {
 				if !strings.Contains(strings.Join(strings.Fields(view), " "), want) {

@@ -31,6 +31,11 @@ type KeyMap struct {
 	PrevRequest key.Binding
 	BodyView    key.Binding
 
+	// Issue 16's: the Timeline tab written out as the WSGI call
+	// (callview.go); in explain mode Up and Down pick the entry whose
+	// whole text shows (explain_select.go).
+	CallView key.Binding
+
 	// Replays and pins, and the pane that shows their answers (replay.go).
 	Replay ReplayKeyMap
 
@@ -80,10 +85,12 @@ func DefaultKeyMap() KeyMap {
 		Back:        key.NewBinding(key.WithKeys("esc", "backspace"), key.WithHelp("esc", "back")),
 		NextTab:     key.NewBinding(key.WithKeys("tab", "l", "right"), key.WithHelp("tab", "next tab")),
 		PrevTab:     key.NewBinding(key.WithKeys("shift+tab", "h", "left"), key.WithHelp("⇧tab", "prev tab")),
-		GotoTab:     key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7"), key.WithHelp("1-7", "go to tab")),
+		GotoTab:     key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8"), key.WithHelp("1-8", "go to tab")),
 		NextRequest: key.NewBinding(key.WithKeys("J", "ctrl+n"), key.WithHelp("J", "next request")),
 		PrevRequest: key.NewBinding(key.WithKeys("K", "ctrl+p"), key.WithHelp("K", "prev request")),
 		BodyView:    key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "body view")),
+
+		CallView: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "call as Python")),
 
 		Replay: DefaultReplayKeyMap(),
 
@@ -119,6 +126,8 @@ type keyState struct {
 	canExplain bool // explain texts were given
 	explaining bool // explain mode is on
 	bodyViewOK bool // the detail tab shows a body
+	callShown  bool // the Timeline tab shows the call as Python
+	selecting  bool // explain mode's Up and Down pick an entry
 	fullHelp   bool // the help page is open
 	asking     bool // a question waits for y or n (confirm.go)
 	typingFind bool // of what is typed, the filter or the search: esc clears it
@@ -168,6 +177,7 @@ func (k *KeyMap) apply(ks keyState) {
 		b.SetEnabled(detail)
 	}
 	k.BodyView.SetEnabled(detail && ks.bodyViewOK)
+	k.applyLessons(ks, detail)
 
 	k.Accept.SetEnabled(ks.typing)
 	k.Cancel.SetEnabled(ks.typing)
@@ -225,6 +235,23 @@ func (k *KeyMap) applyBody(ks keyState, list, detail bool) {
 		k.Back.SetEnabled(false)
 	}
 	k.Save.Write.SetEnabled((list || detail) && ks.canSave)
+}
+
+// applyLessons enables issue 16's keys and says what Up and Down do.
+func (k *KeyMap) applyLessons(ks keyState, detail bool) {
+	k.CallView.SetEnabled(detail) // from another tab it opens the Timeline on the call
+	if ks.callShown {
+		k.CallView.SetHelp("t", "timeline")
+	} else {
+		k.CallView.SetHelp("t", "call as Python")
+	}
+	if detail && ks.selecting {
+		k.Up.SetHelp("↑/k", "prev text")
+		k.Down.SetHelp("↓/j", "next text")
+	} else {
+		k.Up.SetHelp("↑/k", "up")
+		k.Down.SetHelp("↓/j", "down")
+	}
 }
 
 // applyAnywhere enables the keys that work from the list, the detail

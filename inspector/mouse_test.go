@@ -1,9 +1,12 @@
 package inspector
 
 import (
+	"strconv"
+	"strings"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // click is a left click at cell x, y of the screen.
@@ -29,6 +32,24 @@ func TestMouseOpensRowsAndTabs(t *testing.T) {
 		m = send(m, click(c.x, 2)) // the title, the summary, then the tab bar
 		if m.detail.tab != c.want {
 			t.Errorf("a click at x=%d shows %v, want %v", c.x, m.detail.tab, c.want)
+		}
+	}
+}
+
+// A click on a tab's number shows that tab at every width: spaced out,
+// closer together and with shortened names (eight tabs at 80 columns), the
+// cells a click hits are the cells drawn.
+func TestMouseHitsTheTabDrawn(t *testing.T) {
+	for _, w := range []int{80, 100, 160} {
+		m := send(sampleModel(w, 30), click(20, 3))
+		m = send(m, click(20, 3))
+		for _, want := range []tab{tabLayers, tabRequest, tabTimeline, tabEnviron, tabWire} {
+			bar := strings.Split(ansi.Strip(m.View()), "\n")[2]
+			x := strings.Index(bar, strconv.Itoa(int(want)+1)+" ")
+			m = send(m, click(x, 2))
+			if m.detail.tab != want {
+				t.Errorf("%d columns: a click at x=%d of %q shows %v, want %v", w, x, bar, m.detail.tab, want)
+			}
 		}
 	}
 }

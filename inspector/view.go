@@ -29,6 +29,8 @@ func (m *Model) sync() {
 		canExplain: m.c.opts.Explain != nil,
 		explaining: m.c.explain,
 		bodyViewOK: m.state == stateDetail && m.detail.canCycle(),
+		callShown:  m.detail.tab == tabTimeline && m.detail.call,
+		selecting:  m.detail.selecting(),
 		fullHelp:   m.helpPage.open,
 		asking:     m.asking != nil,
 		typingFind: m.input.active(),

@@ -44,7 +44,9 @@ type Call struct {
 	wake      chan struct{} // a token when the queue gains events
 	finished  bool          // EventDone queued
 	cancel    sync.Once
-	inputLeft int64 // request-body bytes the child fetched that the app never read
+	inputLeft int64       // request-body bytes the child fetched that the app never read
+	result    *Result     // RESULT, until the next event carries it
+	layers    []LayerCall // LAYERS, until EventDone carries it
 
 	// Used only by the goroutine calling Next.
 	owed    int // cost of chunks handed out but not yet credited
@@ -144,6 +146,12 @@ func (c *Call) push(ev Event) {
 		return
 	}
 	c.finished = ev.Kind == EventDone
+	if c.result != nil {
+		ev.Result, c.result = c.result, nil
+	}
+	if c.finished {
+		ev.Layers, c.layers = c.layers, nil
+	}
 	c.queue = append(c.queue, ev)
 	c.mu.Unlock()
 	select {
@@ -202,6 +210,25 @@ func (c *Call) receive(f frame, at time.Time) error {
 				return fmt.Errorf("bad DONE for call %d: %w", c.id, err)
 			}
 		}
+	case frameResult:
+		r, err := decodeResult(f.payload)
+		if err != nil {
+			return fmt.Errorf("bad RESULT for call %d: %w", c.id, err)
+		}
+		r.At = at
+		c.mu.Lock()
+		c.result = r // for the next event (Event.Result)
+		c.mu.Unlock()
+		return nil
+	case frameLayers:
+		calls, err := decodeLayers(f.payload, c.child.info.Layers)
+		if err != nil {
+			return fmt.Errorf("bad LAYERS for call %d: %w", c.id, err)
+		}
+		c.mu.Lock()
+		c.layers = calls // for EventDone
+		c.mu.Unlock()
+		return nil
 	case frameLeft:
 		if len(f.payload) != 4 {
 			return fmt.Errorf("bad LEFT for call %d", c.id)

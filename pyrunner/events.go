@@ -40,6 +40,24 @@ type Event struct {
 	Stream  byte
 	Rule    string
 	Failure *Failure
+	// Result is what app(environ, start_response) returned, on the first
+	// event after it returned: RESULT rides along rather than being an
+	// event of its own, which would cost a wake-up of the consumer.
+	Result *Result
+	// Layers is what crossed each boundary between the app's layers
+	// (layers.go), on EventDone.
+	Layers []LayerCall
+}
+
+// Result is what app(environ, start_response) returned, as the child saw
+// it before iterating it.
+type Result struct {
+	Type  string        // its type's name: "list", "generator", "ClosingIterator"
+	Repr  string        // a short repr: "[b'Hello']", "<generator object app at 0x7f…>"
+	Close bool          // it has close()
+	Len   int           // len() of it; -1 when it has none
+	Took  time.Duration // in the call, the iteration not included
+	At    time.Time     // when it came
 }
 
 // Failure says why a call did not end well.
@@ -98,6 +116,7 @@ type AppInfo struct {
 	Path     []string `json:"path"`
 	Modules  []string `json:"modules"` // source files to watch
 	Libs     []string `json:"libs"`    // library modules it imported: what a warm template preloads
+	Layers   []Layer  `json:"layers"`  // the WSGI callables it wraps, itself first (layers.go); none with Config.NoLayers
 	Static   string   `json:"static"`  // the STATIC_URL a Django app serves (Config.DjangoStatic), or ""
 }
 

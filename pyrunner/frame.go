@@ -29,6 +29,8 @@ const (
 	frameRun       byte = 16
 	frameLeft      byte = 17
 	frameHint      byte = 18
+	frameResult    byte = 19
+	frameLayers    byte = 20
 
 	frameCall      byte = 32
 	frameBody      byte = 33

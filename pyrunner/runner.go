@@ -34,6 +34,9 @@ type Config struct {
 	// Warm forks reloaded children from a template that has the app's
 	// libraries imported already (template.go); Linux only.
 	Warm bool
+	// NoLayers turns off finding the app's layers and recording what
+	// crosses between them (layers.go).
+	NoLayers bool
 	// DjangoStatic has a Django app serve its static files as runserver
 	// does, when DEBUG is on and django.contrib.staticfiles is installed
 	// (_wsgidev_loader.serve_django_static); AppInfo.Static says so.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -68,6 +69,9 @@ func TestRunnerCall(t *testing.T) {
 	evs := collect(t, call)
 	if len(evs) != 3 || evs[0].Kind != EventStart || evs[1].Kind != EventChunk || evs[2].Failure != nil {
 		t.Fatalf("events %+v", evs)
+	}
+	if r := evs[1].Result; r == nil || r.Type != "list" || r.Len != 1 || r.Close || !strings.HasPrefix(r.Repr, "[b'hello /caf") {
+		t.Errorf("the chunk carries the result %+v, want a list of one item without close()", r)
 	}
 	if got := string(evs[1].Data); got != "hello /caf\xc3\xa9" {
 		t.Errorf("body %q: PATH_INFO bytes did not round-trip", got)

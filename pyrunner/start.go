@@ -51,8 +51,8 @@ func closeAll(files ...*os.File) {
 func childSpec(cfg *Config) string {
 	spec, _ := json.Marshal(map[string]any{
 		"file": cfg.Spec.File, "module": cfg.Spec.Module, "expr": cfg.Spec.Expr,
-		"threads": cfg.Threads, "argv": cfg.Argv, "django_static": cfg.DjangoStatic,
-		"keep_failures": cfg.KeepFailures, "post_mortem": cfg.PostMortem,
+		"threads": cfg.Threads, "argv": cfg.Argv, "layers": !cfg.NoLayers,
+		"django_static": cfg.DjangoStatic, "keep_failures": cfg.KeepFailures, "post_mortem": cfg.PostMortem,
 	})
 	return string(spec)
 }

@@ -16,6 +16,8 @@ var (
 	startResponseText string
 	//go:embed explain/body.txt
 	bodyText string
+	//go:embed explain/layers.txt
+	layersText string
 )
 
 // Explanation is what one environ key, or one rule of start_response or of
@@ -132,6 +134,12 @@ func ExplainStartResponse() []Explanation { return ordered(startResponseTable) }
 // Content-Length and streaming, in teaching order.
 func ExplainBody() []Explanation { return ordered(bodyTable) }
 
+// ExplainLayers explains the layers of an app's stack and each kind of
+// change a layer makes: "server", "middleware", "application", "environ
+// +" (a key added), "environ wsgi.url_scheme" (that key changed), "header
+// -", "status", "body", "raised".
+func ExplainLayers() []Explanation { return ordered(layersTable) }
+
 func ordered(load func() (table, error)) []Explanation {
 	t, err := load()
 	if err != nil {
@@ -174,6 +182,7 @@ var (
 	environTable       = sync.OnceValues(func() (table, error) { return parseExplain("environ.txt", environText) })
 	startResponseTable = sync.OnceValues(func() (table, error) { return parseExplain("start_response.txt", startResponseText) })
 	bodyTable          = sync.OnceValues(func() (table, error) { return parseExplain("body.txt", bodyText) })
+	layersTable        = sync.OnceValues(func() (table, error) { return parseExplain("layers.txt", layersText) })
 )
 
 // pep3333Sections are the titles of PEP 3333's sections that an entry may

@@ -115,6 +115,10 @@ func TestExplainStartResponseAndBody(t *testing.T) {
 			[]string{"status", "response_headers", "exc_info", "write", "called twice", "headers are sent later"}},
 		{"body", ExplainBody(), "body",
 			[]string{"iteration", "close", "Content-Length", "streaming", "bytes", "len"}},
+		{"layers", ExplainLayers(), "server",
+			[]string{"middleware", "application", "environ +", "environ ~", "environ -", "environ wsgi.url_scheme",
+				"environ REMOTE_ADDR", "environ SCRIPT_NAME", "environ PATH_INFO", "status", "header +", "header ~",
+				"header -", "body", "raised"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -27,6 +27,7 @@ func Starters() []Starter {
 		{"streaming", "a generator that sends the body in chunks, as it is made"},
 		{"form", "reading a POSTed form from wsgi.input, and escaping what you echo"},
 		{"middleware", "a WSGI app that wraps another, changing its environ and headers"},
+		{"routing", "a dispatcher that mounts two apps under prefixes, moving SCRIPT_NAME and PATH_INFO"},
 		{"flask", "a Flask app is a WSGI app too (needs Flask)"},
 	}
 }

@@ -54,7 +54,7 @@ func TestStarterFilesUnknown(t *testing.T) {
 			t.Errorf("IsStarter(%q) = true", name)
 		}
 		_, err := StarterFiles(name)
-		if err == nil || !strings.Contains(err.Error(), "hello, streaming, form, middleware, flask") {
+		if err == nil || !strings.Contains(err.Error(), "hello, streaming, form, middleware, routing, flask") {
 			t.Errorf("StarterFiles(%q): error %v, want one listing the templates", name, err)
 		}
 	}

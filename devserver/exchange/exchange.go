@@ -44,6 +44,10 @@ type Exchange struct {
 	Held string `json:"held,omitempty"`
 
 	Events []Event `json:"events"` // in order, each with its offset from Start
+	// Layers are the layers of the app's stack the request passed through,
+	// with what each changed (layers.go); none when the app has one layer
+	// or wsgidev runs with --no-layers.
+	Layers []LayerCall `json:"layers,omitempty"`
 
 	// The response as sent.
 	Status          int      `json:"status"`
@@ -115,6 +119,7 @@ const (
 	EventInput         = "input"          // the app waits for a line of sys.stdin (pdb's prompt): see Server.Input
 	EventWaitThread    = "wait-thread"    // every thread of the app was busy: the request waits for one (Text says how many wait)
 	EventGotThread     = "got-thread"     // the request got a thread after waiting (Text says how long)
+	EventReturned      = "returned"       // app(environ, start_response) returned: Returned
 )
 
 // Positions of a request held in the debugger (Exchange.Held, EventHeld).
@@ -137,6 +142,8 @@ type Event struct {
 	Text    string        `json:"text,omitempty"`
 	Rule    string        `json:"rule,omitempty"`
 	Failure FailureKind   `json:"failure,omitempty"` // EventError's kind
+	// Returned is what the app returned, with EventReturned.
+	Returned *Returned `json:"returned,omitempty"`
 }
 
 // Failure says why the exchange did not end well and what the client got.

@@ -171,14 +171,29 @@ def safe_repr(obj):
 
 
 def format_exception(e):
-    """The traceback without wsgidev's own frames or importlib's."""
+    """The traceback without wsgidev's own frames (the runner's above the
+    app, a layer boundary's between two layers) or importlib's above the
+    app's import."""
     import traceback
     skip = (HERE, os.path.dirname(importlib.__file__))
     tb = e.__traceback__
     while tb is not None and (os.path.dirname(tb.tb_frame.f_code.co_filename) in skip
                               or tb.tb_frame.f_code.co_filename.startswith("<frozen importlib")):
         tb = tb.tb_next
-    return clip("".join(traceback.format_exception(type(e), e, tb)))
+    shown = traceback.TracebackException(type(e), e, tb)
+    for te in chained(shown):
+        if any(os.path.dirname(f.filename) == HERE for f in te.stack):
+            te.stack = traceback.StackSummary.from_list([f for f in te.stack if os.path.dirname(f.filename) != HERE])
+    return clip("".join(shown.format()))
+
+
+def chained(te):
+    """te and the exceptions it was raised from or during, each once."""
+    seen = []
+    while te is not None and all(te is not s for s in seen):
+        seen.append(te)
+        te = te.__cause__ or te.__context__
+    return seen
 
 
 MAX_TEXT = 1 << 18  # characters of one message or traceback: a frame (16 MiB) always holds it

@@ -18,6 +18,7 @@ import sys
 import threading
 from collections import deque
 
+from _wsgidev_layers import call_app, end_call, install_layers
 from _wsgidev_loader import (LoadFailure, cache_own_bytecode, clip, format_exception, library_modules, load_app,
                              new_module_files)
 from _wsgidev_frames import describe_frames
@@ -116,7 +117,7 @@ def run_call(app, call):
     error = None
     failed = None  # the exception, kept for post-mortem (_wsgidev_postmortem.py)
     try:
-        result = app(environ, start_response)
+        result = call_app(call, app, environ, start_response)  # and its layers (_wsgidev_layers.py)
         if result is None or result is False:
             raise Violation("body-none", "the app returned %r instead of its body; PEP 3333 requires an "
                             "iterable of bytes, if only an empty list" % (result,))
@@ -153,6 +154,7 @@ def run_call(app, call):
             failed = failed or e
     keep_failure(call, failed)  # with --pm, pdb runs here: before the lines still open go out
     call.end_lines()
+    end_call(call)
     if call.wrappers:
         call.lint_all((unclosed_wrapper(call.wrappers),))
     # Modules this call imported go out before its DONE: once the client
@@ -308,6 +310,7 @@ def main():
     info["libs"] = library_modules(imported)
     _module_count[0] = len(sys.modules)
     _seen_modules.update(sys.modules)
+    info["layers"] = install_layers(app, spec.get("layers", True))
     wire.send_json(READY, 0, info)
     install_hints()
     install_postmortem(spec)

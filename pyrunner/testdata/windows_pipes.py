@@ -26,7 +26,7 @@ for name in dir(selectors):
 
 import _wsgidev_pipes  # noqa: E402 (after select is forbidden)
 import _wsgidev_runner  # noqa: E402
-from _wsgidev_wire import CALL, CHUNK, DONE, HEADER, START, STOP, U32, Wire  # noqa: E402
+from _wsgidev_wire import CALL, CHUNK, DONE, HEADER, RESULT, START, STOP, U32, Wire  # noqa: E402
 
 # The parent's side: pipes whose child ends play the handles.
 to_child, from_parent = os.pipe()[::-1]
@@ -74,10 +74,11 @@ while not frames or frames[-1][0] != DONE:
     assert frame is not None, "the child closed its pipe before DONE: %r" % frames
     if frame[1] == 1:
         frames.append(frame)
-assert [f[0] for f in frames] == [START, CHUNK, DONE], frames
+assert [f[0] for f in frames] == [START, RESULT, CHUNK, DONE], frames
 assert frames[0][2] == b"200 OK\0Content-Type\0text/plain", frames[0]
-assert frames[1][2] == b"hello /win", frames[1]
-assert frames[2][2] == b"", frames[2]
+assert frames[1][2].endswith(b"list\0[b'hello /win']"), frames[1]
+assert frames[2][2] == b"hello /win", frames[2]
+assert frames[3][2] == b"", frames[3]
 
 assert not ended.is_set(), "the lifeline ended while the parent still held it"
 os.close(life_parent)

@@ -2,6 +2,7 @@
 wsgidev, it must answer the same requests the same way."""
 
 from flask import Flask, Response, jsonify, redirect, request, send_file, stream_with_context, url_for
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 app = Flask(__name__)
 
@@ -73,3 +74,16 @@ def environ(rest=None):
         body=body.decode("latin-1"),
         version=list(env["wsgi.version"]),
     )
+
+
+# Issue 16: the same app under two middleware, so that the differential
+# tests also run with layers recorded (flaskapp:layered): ProxyFix, a
+# closure that adds an environ key, then the Flask app.
+def tagged(wsgi_app):
+    def tag(environ, start_response):
+        environ["flaskapp.tagged"] = "yes"
+        return wsgi_app(environ, start_response)
+    return tag
+
+
+layered = ProxyFix(tagged(app), x_proto=1)
