@@ -4,7 +4,6 @@ package devserver_test
 // changed, and an app behaves the same with layers recorded and without.
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"os"
@@ -31,24 +30,8 @@ func layerSession(t *testing.T, dir, spec, python string, noLayers bool) *testSe
 	if err != nil {
 		t.Fatal(err)
 	}
-	sess, err := devserver.NewSession(devserver.SessionConfig{Version: "test", BodyCap: 1 << 20,
-		Child: pyrunner.Config{Python: py, Spec: parsed, Dir: dir, Threads: 4, NoLayers: noLayers,
-			Env: []string{"PYTHONDONTWRITEBYTECODE=1"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := &testSession{Session: sess, t: t, dir: dir, sub: sess.Hub().Subscribe()}
-	t.Cleanup(func() {
-		sess.Stop()
-		ts.sub.Close()
-	})
-	if _, err := sess.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := sess.Loaded(); err != nil {
-		t.Fatal(err)
-	}
-	return ts
+	return runSession(t, dir, devserver.SessionConfig{Child: pyrunner.Config{Python: py, Spec: parsed, Dir: dir,
+		Threads: 4, NoLayers: noLayers, Env: []string{"PYTHONDONTWRITEBYTECODE=1"}}})
 }
 
 // exchange sends a GET with headers (name, value, …) and returns the

@@ -42,6 +42,14 @@ func startSession(t *testing.T, app string, cfg devserver.SessionConfig, env ...
 	cfg.Child = pyrunner.Config{Python: py, Spec: pyrunner.AppSpec{File: "app.py"}, Dir: dir, Threads: 4,
 		Env:          append([]string{"PYTHONDONTWRITEBYTECODE=1"}, env...),
 		KeepFailures: cfg.Child.KeepFailures, PostMortem: cfg.Child.PostMortem}
+	return runSession(t, dir, cfg)
+}
+
+// runSession starts a session with cfg (its version and body cap set for
+// tests) on the app in dir, subscribed as a UI would be, and waits until
+// the app is loaded; the session stops when the test ends.
+func runSession(t *testing.T, dir string, cfg devserver.SessionConfig) *testSession {
+	t.Helper()
 	cfg.Version, cfg.BodyCap = "test", 1<<20
 	sess, err := devserver.NewSession(cfg)
 	if err != nil {
