@@ -160,14 +160,70 @@ func (c *Call) push(ev Event) {
 	}
 }
 
-// receive turns a frame for this call into an event.
+// receive turns a frame for this call into an event, or keeps what it
+// says for one to come.
 func (c *Call) receive(f frame, at time.Time) error {
+	if kept, err := c.keep(f, at); kept || err != nil {
+		return err
+	}
+	ev, err := c.event(f, at)
+	if err != nil {
+		return err
+	}
+	c.push(ev)
+	return nil
+}
+
+// keep takes a frame that only adds to what the call knows, for a later
+// event (RESULT, LAYERS, LEFT) or for the request body (READ); false for
+// any other frame.
+func (c *Call) keep(f frame, at time.Time) (bool, error) {
+	switch f.typ {
+	case frameResult:
+		r, err := decodeResult(f.payload)
+		if err != nil {
+			return true, fmt.Errorf("bad RESULT for call %d: %w", c.id, err)
+		}
+		r.At = at
+		c.mu.Lock()
+		c.result = r // for the next event (Event.Result)
+		c.mu.Unlock()
+		return true, nil
+	case frameLayers:
+		calls, err := decodeLayers(f.payload, c.child.info.Layers)
+		if err != nil {
+			return true, fmt.Errorf("bad LAYERS for call %d: %w", c.id, err)
+		}
+		c.mu.Lock()
+		c.layers = calls // for EventDone
+		c.mu.Unlock()
+		return true, nil
+	case frameLeft:
+		if len(f.payload) != 4 {
+			return true, fmt.Errorf("bad LEFT for call %d", c.id)
+		}
+		c.mu.Lock()
+		c.inputLeft = int64(binary.BigEndian.Uint32(f.payload))
+		c.mu.Unlock()
+		return true, nil
+	case frameRead:
+		if len(f.payload) != 4 {
+			return true, fmt.Errorf("bad READ for call %d", c.id)
+		}
+		go c.feedBody(int(binary.BigEndian.Uint32(f.payload)))
+		return true, nil
+	}
+	return false, nil
+}
+
+// event turns a frame that the call's consumer sees into its event.
+func (c *Call) event(f frame, at time.Time) (Event, error) {
 	ev := Event{At: at}
 	switch f.typ {
 	case frameStart:
 		fields := splitFields(f.payload)
 		if len(fields)%2 != 1 {
-			return fmt.Errorf("bad START for call %d", c.id)
+			return ev, fmt.Errorf("bad START for call %d", c.id)
 		}
 		ev.Kind, ev.Status = EventStart, fields[0]
 		for i := 1; i < len(fields); i += 2 {
@@ -179,7 +235,7 @@ func (c *Call) receive(f frame, at time.Time) error {
 		ev.Kind = EventInput
 	case frameWait:
 		if len(f.payload) != 4 {
-			return fmt.Errorf("bad WAIT for call %d", c.id)
+			return ev, fmt.Errorf("bad WAIT for call %d", c.id)
 		}
 		c.child.queue.wait(c.id, at)
 		ev.Kind = EventWait
@@ -193,13 +249,13 @@ func (c *Call) receive(f frame, at time.Time) error {
 		ev.Kind, ev.Data = EventWrite, f.payload
 	case frameLog:
 		if len(f.payload) == 0 {
-			return fmt.Errorf("empty LOG for call %d", c.id)
+			return ev, fmt.Errorf("empty LOG for call %d", c.id)
 		}
 		ev.Kind, ev.Stream, ev.Text = EventLog, f.payload[0], string(f.payload[1:])
 	case frameLint:
 		var l struct{ Rule, Message string }
 		if err := json.Unmarshal(f.payload, &l); err != nil {
-			return fmt.Errorf("bad LINT for call %d: %w", c.id, err)
+			return ev, fmt.Errorf("bad LINT for call %d: %w", c.id, err)
 		}
 		ev.Kind, ev.Rule, ev.Text = EventLint, l.Rule, l.Message
 	case frameDone:
@@ -207,47 +263,13 @@ func (c *Call) receive(f frame, at time.Time) error {
 		if len(f.payload) > 0 {
 			ev.Failure = &Failure{}
 			if err := json.Unmarshal(f.payload, ev.Failure); err != nil {
-				return fmt.Errorf("bad DONE for call %d: %w", c.id, err)
+				return ev, fmt.Errorf("bad DONE for call %d: %w", c.id, err)
 			}
 		}
-	case frameResult:
-		r, err := decodeResult(f.payload)
-		if err != nil {
-			return fmt.Errorf("bad RESULT for call %d: %w", c.id, err)
-		}
-		r.At = at
-		c.mu.Lock()
-		c.result = r // for the next event (Event.Result)
-		c.mu.Unlock()
-		return nil
-	case frameLayers:
-		calls, err := decodeLayers(f.payload, c.child.info.Layers)
-		if err != nil {
-			return fmt.Errorf("bad LAYERS for call %d: %w", c.id, err)
-		}
-		c.mu.Lock()
-		c.layers = calls // for EventDone
-		c.mu.Unlock()
-		return nil
-	case frameLeft:
-		if len(f.payload) != 4 {
-			return fmt.Errorf("bad LEFT for call %d", c.id)
-		}
-		c.mu.Lock()
-		c.inputLeft = int64(binary.BigEndian.Uint32(f.payload))
-		c.mu.Unlock()
-		return nil
-	case frameRead:
-		if len(f.payload) != 4 {
-			return fmt.Errorf("bad READ for call %d", c.id)
-		}
-		go c.feedBody(int(binary.BigEndian.Uint32(f.payload)))
-		return nil
 	default:
-		return fmt.Errorf("unexpected frame type %d for call %d", f.typ, c.id)
+		return ev, fmt.Errorf("unexpected frame type %d for call %d", f.typ, c.id)
 	}
-	c.push(ev)
-	return nil
+	return ev, nil
 }
 
 // feedBody answers one READ: up to n bytes of request body, or an empty BODY
