@@ -170,87 +170,102 @@ func (d *doc) failureBlocks(f *exchange.Failure) []block {
 func (d *doc) timelineBlocks() []block {
 	st := &d.c.styles
 	r, ex := d.row, d.row.ex
-	blocks := []block{{heading: true, lines: []string{st.Section.Render("Timeline") + "  " + st.Dim.Render("offsets from the request's arrival (t: the call as Python)")}}}
-	const detailCol = 10 + 2 + 16 + 1
-	add := func(at time.Duration, label string, style lipgloss.Style, detail string) {
-		detail = sanitize(detail)
-		parts := hangingWrap(detail, d.width-detailCol, d.width-detailCol)
-		lines := []string{strings.TrimRight(st.Offset.Render(padLeft(formatOffset(at), 10))+"  "+style.Render(pad(label, 16))+" "+parts[0], " ")}
-		for _, p := range parts[1:] {
-			lines = append(lines, strings.Repeat(" ", detailCol)+p)
-		}
-		blocks = append(blocks, block{text: strings.ToLower(label + " " + detail), lines: lines})
-	}
-	explained := map[string]bool{}
-	explainOnce := func(list func(Explainer) []Explanation, key string) {
-		if !explained[key] {
-			explained[key] = true
-			blocks = append(blocks, d.explainTopic(list, key, detailCol)...)
-		}
-	}
-	plain := st.Plain
-	add(0, "request received", plain, ex.Method+" "+ex.Target+" "+ex.Proto)
-	chunks := 0
+	t := &timeline{d: d, explained: map[string]bool{}}
+	t.blocks = []block{{heading: true, lines: []string{st.Section.Render("Timeline") + "  " + st.Dim.Render("offsets from the request's arrival (t: the call as Python)")}}}
+	t.add(0, "request received", st.Plain, ex.Method+" "+ex.Target+" "+ex.Proto)
 	for _, e := range ex.Events {
-		switch e.Kind {
-		case exchange.EventEnviron:
-			detail := "app(environ, start_response)"
-			if len(ex.Environ) > 0 {
-				detail += ", environ of " + plural(len(ex.Environ), "key", "keys")
-			}
-			add(e.Offset, "app called", plain, detail)
-		case exchange.EventReturned:
-			add(e.Offset, "app returned", plain, e.Returned.Repr+" ("+describeReturned(e.Returned)+")")
-			explainOnce(bodyTexts, "body")
-		case exchange.EventStartResponse:
-			detail := pyStrRepr(e.Status) + ", " + plural(len(e.Headers), "header", "headers")
-			if e.ExcInfo != "" {
-				detail += ", exc_info=" + firstLine(lastLine(e.ExcInfo))
-			}
-			add(e.Offset, "start_response", plain, detail)
-			explainOnce(startResponseTexts, "start_response")
-		case exchange.EventChunk, exchange.EventWrite:
-			chunks++
-			label := "chunk #" + strconv.Itoa(chunks)
-			if e.Kind == exchange.EventWrite {
-				label = "write() #" + strconv.Itoa(chunks)
-			}
-			add(e.Offset, label, st.Dim, formatSize(int64(e.Size)))
-			if e.Kind == exchange.EventWrite {
-				explainOnce(startResponseTexts, "write")
-			} else {
-				explainOnce(bodyTexts, "iteration")
-			}
-		case exchange.EventLog:
-			add(e.Offset, e.Stream, st.Dim, outputSummary(e.Text))
-		case exchange.EventLint:
-			add(e.Offset, "⚠ WSGI warning", st.Warn, e.Text+" ["+e.Rule+"]")
-		case exchange.EventWaitThread:
-			add(e.Offset, "waits for thread", st.Warn, e.Text)
-		case exchange.EventGotThread:
-			add(e.Offset, "got a thread", plain, e.Text)
-		case exchange.EventClose:
-			add(e.Offset, "close() called", plain, "")
-			explainOnce(bodyTexts, "close")
-		case exchange.EventError:
-			label, style, detail := d.errorEntry(e)
-			add(e.Offset, label, style, detail)
-		default:
-			if label, style, detail, ok := d.debugEntry(e); ok {
-				add(e.Offset, label, style, detail)
-			}
-		}
+		t.event(e)
 	}
 	if atGate(r) {
 		label, detail := d.heldNow()
-		add(d.c.now().Sub(ex.Start), label, st.Held, detail)
+		t.add(d.c.now().Sub(ex.Start), label, st.Held, detail)
 	} else if r.live {
-		add(d.c.now().Sub(ex.Start), "… running", st.Live, plural(chunks, "chunk", "chunks")+" so far")
+		t.add(d.c.now().Sub(ex.Start), "… running", st.Live, plural(t.chunks, "chunk", "chunks")+" so far")
 	} else {
 		status, _, size := rowCells(r, d.c.now())
-		add(ex.Duration, "done", st.status(r.status), status+" · "+size)
+		t.add(ex.Duration, "done", st.status(r.status), status+" · "+size)
 	}
-	return blocks
+	return t.blocks
+}
+
+// timeline builds the Timeline tab's blocks, a line per step, each
+// explanation once (in explain mode) after the first step it is about.
+type timeline struct {
+	d         *doc
+	blocks    []block
+	explained map[string]bool
+	chunks    int // body chunks and write() calls so far
+}
+
+// timelineDetailCol is where a step's detail starts: offset, label, space.
+const timelineDetailCol = 10 + 2 + 16 + 1
+
+func (t *timeline) add(at time.Duration, label string, style lipgloss.Style, detail string) {
+	st, width := &t.d.c.styles, t.d.width
+	detail = sanitize(detail)
+	parts := hangingWrap(detail, width-timelineDetailCol, width-timelineDetailCol)
+	lines := []string{strings.TrimRight(st.Offset.Render(padLeft(formatOffset(at), 10))+"  "+style.Render(pad(label, 16))+" "+parts[0], " ")}
+	for _, p := range parts[1:] {
+		lines = append(lines, strings.Repeat(" ", timelineDetailCol)+p)
+	}
+	t.blocks = append(t.blocks, block{text: strings.ToLower(label + " " + detail), lines: lines})
+}
+
+func (t *timeline) explainOnce(list func(Explainer) []Explanation, key string) {
+	if !t.explained[key] {
+		t.explained[key] = true
+		t.blocks = append(t.blocks, t.d.explainTopic(list, key, timelineDetailCol)...)
+	}
+}
+
+// event adds one recorded step.
+func (t *timeline) event(e exchange.Event) {
+	d, st, ex := t.d, &t.d.c.styles, t.d.row.ex
+	plain := st.Plain
+	switch e.Kind {
+	case exchange.EventEnviron:
+		detail := "app(environ, start_response)"
+		if len(ex.Environ) > 0 {
+			detail += ", environ of " + plural(len(ex.Environ), "key", "keys")
+		}
+		t.add(e.Offset, "app called", plain, detail)
+	case exchange.EventReturned:
+		t.add(e.Offset, "app returned", plain, e.Returned.Repr+" ("+describeReturned(e.Returned)+")")
+		t.explainOnce(bodyTexts, "body")
+	case exchange.EventStartResponse:
+		detail := pyStrRepr(e.Status) + ", " + plural(len(e.Headers), "header", "headers")
+		if e.ExcInfo != "" {
+			detail += ", exc_info=" + firstLine(lastLine(e.ExcInfo))
+		}
+		t.add(e.Offset, "start_response", plain, detail)
+		t.explainOnce(startResponseTexts, "start_response")
+	case exchange.EventChunk:
+		t.chunks++
+		t.add(e.Offset, "chunk #"+strconv.Itoa(t.chunks), st.Dim, formatSize(int64(e.Size)))
+		t.explainOnce(bodyTexts, "iteration")
+	case exchange.EventWrite:
+		t.chunks++
+		t.add(e.Offset, "write() #"+strconv.Itoa(t.chunks), st.Dim, formatSize(int64(e.Size)))
+		t.explainOnce(startResponseTexts, "write")
+	case exchange.EventLog:
+		t.add(e.Offset, e.Stream, st.Dim, outputSummary(e.Text))
+	case exchange.EventLint:
+		t.add(e.Offset, "⚠ WSGI warning", st.Warn, e.Text+" ["+e.Rule+"]")
+	case exchange.EventWaitThread:
+		t.add(e.Offset, "waits for thread", st.Warn, e.Text)
+	case exchange.EventGotThread:
+		t.add(e.Offset, "got a thread", plain, e.Text)
+	case exchange.EventClose:
+		t.add(e.Offset, "close() called", plain, "")
+		t.explainOnce(bodyTexts, "close")
+	case exchange.EventError:
+		label, style, detail := d.errorEntry(e)
+		t.add(e.Offset, label, style, detail)
+	default:
+		if label, style, detail, ok := d.debugEntry(e); ok {
+			t.add(e.Offset, label, style, detail)
+		}
+	}
 }
 
 // errorEntry is the timeline's line for a failure: an error, or a
