@@ -23,25 +23,37 @@ var (
 const layersLimit = 0.95
 
 func (b *bench) layers(ctx context.Context) error {
+	runs, err := b.inTurn(ctx, layersApp, layersOn, layersOff)
+	if err != nil {
+		return err
+	}
+	b.printLayers(runs)
+	return nil
+}
+
+// inTurn serves a with each of the servers at once and runs wrk on them in
+// turn, every connection count in every run, so that the machine's load
+// drifts over them alike; the results are by server and connections.
+func (b *bench) inTurn(ctx context.Context, a app, servers ...server) (map[cell][]wrkResult, error) {
 	defer b.stopAll()
 	procs := map[string]*proc{}
-	for _, s := range []server{layersOn, layersOff} {
-		logf("starting %s on %s", s.name, layersApp.name)
-		p, err := b.start(ctx, s, layersApp)
+	for _, s := range servers {
+		logf("starting %s on %s", s.name, a.name)
+		p, err := b.start(ctx, s, a)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		procs[s.name] = p
 	}
 	runs := map[cell][]wrkResult{}
 	for run := 1; run <= b.runs; run++ {
 		for _, conns := range b.conns {
-			for _, s := range []server{layersOn, layersOff} {
-				logf("wrk %s %s, %d conns, run %d/%d", layersApp.name, s.name, conns, run, b.runs)
-				file := fmt.Sprintf("wrk.layers.%s.c%d.run%d.txt", strings.ReplaceAll(strings.TrimPrefix(s.name, wsgidevName+" "), " ", ""), conns, run)
+			for _, s := range servers {
+				logf("wrk %s %s, %d conns, run %d/%d", a.name, s.name, conns, run, b.runs)
+				file := fmt.Sprintf("wrk.%s.%s.c%d.run%d.txt", a.name, strings.NewReplacer(" ", "", "/", "_").Replace(s.name), conns, run)
 				r, err := b.wrk(ctx, procs[s.name], conns, file)
 				if ctx.Err() != nil {
-					return ctx.Err()
+					return nil, ctx.Err()
 				}
 				if err != nil {
 					r.failed = "wrk failed, " + probe(procs[s.name].url)
@@ -50,8 +62,7 @@ func (b *bench) layers(ctx context.Context) error {
 			}
 		}
 	}
-	b.printLayers(runs)
-	return nil
+	return runs, nil
 }
 
 // printLayers sets the two side by side, one row a connection count, and

@@ -31,7 +31,10 @@ import (
 	"time"
 )
 
-var partNames = []string{"throughput", "layers", "stream", "memory", "reload", "tui", "postmortem"}
+var (
+	defaultParts = []string{"throughput", "layers", "stream", "memory", "reload", "tui", "postmortem"}
+	partNames    = append(defaultParts[:len(defaultParts):len(defaultParts)], "versus") // versus only when asked for
+)
 
 type config struct {
 	parts      map[string]bool
@@ -48,6 +51,7 @@ type config struct {
 	bin        string   // a wsgidev binary to use instead of building one
 	servers    []string // the servers the throughput and stream parts run; all when empty
 	capture    bool     // wsgidev writes a capture file (--capture) while it is measured
+	versusBin  string   // the versus part: the other wsgidev binary
 }
 
 func main() {
@@ -70,7 +74,7 @@ func main() {
 
 func parseFlags(args []string) (config, error) {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
-	only := fs.String("only", strings.Join(partNames, ","), "parts to run, comma-separated: "+strings.Join(partNames, ", "))
+	only := fs.String("only", strings.Join(defaultParts, ","), "parts to run, comma-separated: "+strings.Join(partNames, ", "))
 	conns := fs.String("conns", "8,64", "wrk connection counts, comma-separated")
 	cfg := config{}
 	fs.DurationVar(&cfg.duration, "d", 5*time.Second, "duration of each measured wrk run")
@@ -84,6 +88,7 @@ func parseFlags(args []string) (config, error) {
 	fs.StringVar(&cfg.bin, "bin", "", "use this wsgidev binary instead of building the working tree")
 	fs.StringVar(&cfg.out, "out", "bench/out", "folder for the wsgidev binary, server logs and wrk output (relative to the repository root)")
 	servers := fs.String("servers", "", "only these servers in the throughput and stream parts, comma-separated: "+strings.Join(serverWords(), ", "))
+	fs.StringVar(&cfg.versusBin, "versus", "", "the versus part (not run unless named in -only): this wsgidev against the binary `FILE`, measured in turn")
 	fs.BoolVar(&cfg.capture, "capture", false, "serve wsgidev with --capture (a file in -out), to measure what recording every request costs")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -113,6 +118,16 @@ func parseFlags(args []string) (config, error) {
 	if cfg.runs < 1 || cfg.wrkThreads < 1 || cfg.mib < 1 || cfg.trials < 1 || cfg.duration < time.Second {
 		return cfg, fmt.Errorf("-runs, -threads, -mib and -trials must be at least 1, -d at least 1s")
 	}
+	if cfg.parts["versus"] && cfg.versusBin == "" {
+		return cfg, fmt.Errorf("-only versus needs -versus FILE, the wsgidev binary to compare this one with")
+	}
+	if cfg.versusBin != "" {
+		abs, err := filepath.Abs(cfg.versusBin) // servers start in bench/apps
+		if err != nil {
+			return cfg, fmt.Errorf("-versus: %w", err)
+		}
+		cfg.versusBin = abs
+	}
 	if cfg.save != "write" && cfg.save != "rename" {
 		return cfg, fmt.Errorf("-save: %q is neither write nor rename", cfg.save)
 	}
@@ -134,6 +149,7 @@ func run(ctx context.Context, cfg config) error {
 		"reload":     b.reload,
 		"tui":        b.tui,
 		"postmortem": b.postmortem,
+		"versus":     b.versus,
 	}
 	start := time.Now()
 	for _, name := range partNames {
