@@ -70,14 +70,7 @@ func main() {
 			},
 			inspectCommand,
 			newCommand,
-			{
-				Name:  "version",
-				Usage: "print wsgidev's version, commit, build date and Go version",
-				Action: func(c *cli.Context) error {
-					printVersion(c)
-					return nil
-				},
-			},
+			versionCommand,
 		},
 	}
 	app.Action, app.OnUsageError = unknownCommand, usageError

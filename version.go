@@ -58,3 +58,13 @@ func developmentCommit(info *debug.BuildInfo) string {
 	}
 	return "unknown: go build found no .git folder (a git worktree has none) or ran with -buildvcs=false"
 }
+
+// versionCommand is `wsgidev version`, which says what --version says.
+var versionCommand = &cli.Command{
+	Name:  "version",
+	Usage: "print wsgidev's version, commit, build date and Go version",
+	Action: func(c *cli.Context) error {
+		printVersion(c)
+		return nil
+	},
+}

@@ -118,20 +118,31 @@ func parseFlags(args []string) (config, error) {
 	if cfg.runs < 1 || cfg.wrkThreads < 1 || cfg.mib < 1 || cfg.trials < 1 || cfg.duration < time.Second {
 		return cfg, fmt.Errorf("-runs, -threads, -mib and -trials must be at least 1, -d at least 1s")
 	}
-	if cfg.parts["versus"] && cfg.versusBin == "" {
-		return cfg, fmt.Errorf("-only versus needs -versus FILE, the wsgidev binary to compare this one with")
+	bin, err := versusBin(cfg)
+	if err != nil {
+		return cfg, err
 	}
-	if cfg.versusBin != "" {
-		abs, err := filepath.Abs(cfg.versusBin) // servers start in bench/apps
-		if err != nil {
-			return cfg, fmt.Errorf("-versus: %w", err)
-		}
-		cfg.versusBin = abs
-	}
+	cfg.versusBin = bin
 	if cfg.save != "write" && cfg.save != "rename" {
 		return cfg, fmt.Errorf("-save: %q is neither write nor rename", cfg.save)
 	}
 	return cfg, nil
+}
+
+// versusBin is -versus made absolute (servers start in bench/apps); the
+// versus part cannot run without it.
+func versusBin(cfg config) (string, error) {
+	if cfg.versusBin == "" {
+		if cfg.parts["versus"] {
+			return "", fmt.Errorf("-only versus needs -versus FILE, the wsgidev binary to compare this one with")
+		}
+		return "", nil
+	}
+	abs, err := filepath.Abs(cfg.versusBin)
+	if err != nil {
+		return "", fmt.Errorf("-versus: %w", err)
+	}
+	return abs, nil
 }
 
 func run(ctx context.Context, cfg config) error {
