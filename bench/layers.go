@@ -5,7 +5,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
 )
 
 // The layers part: what recording the app's layers costs (issue 16). The
@@ -29,40 +28,6 @@ func (b *bench) layers(ctx context.Context) error {
 	}
 	b.printLayers(runs)
 	return nil
-}
-
-// inTurn serves a with each of the servers at once and runs wrk on them in
-// turn, every connection count in every run, so that the machine's load
-// drifts over them alike; the results are by server and connections.
-func (b *bench) inTurn(ctx context.Context, a app, servers ...server) (map[cell][]wrkResult, error) {
-	defer b.stopAll()
-	procs := map[string]*proc{}
-	for _, s := range servers {
-		logf("starting %s on %s", s.name, a.name)
-		p, err := b.start(ctx, s, a)
-		if err != nil {
-			return nil, err
-		}
-		procs[s.name] = p
-	}
-	runs := map[cell][]wrkResult{}
-	for run := 1; run <= b.runs; run++ {
-		for _, conns := range b.conns {
-			for _, s := range servers {
-				logf("wrk %s %s, %d conns, run %d/%d", a.name, s.name, conns, run, b.runs)
-				file := fmt.Sprintf("wrk.%s.%s.c%d.run%d.txt", a.name, strings.NewReplacer(" ", "", "/", "_").Replace(s.name), conns, run)
-				r, err := b.wrk(ctx, procs[s.name], conns, file)
-				if ctx.Err() != nil {
-					return nil, ctx.Err()
-				}
-				if err != nil {
-					r.failed = "wrk failed, " + probe(procs[s.name].url)
-				}
-				runs[cell{s.name, conns}] = append(runs[cell{s.name, conns}], r)
-			}
-		}
-	}
-	return runs, nil
 }
 
 // printLayers sets the two side by side, one row a connection count, and

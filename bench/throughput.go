@@ -51,8 +51,24 @@ func (b *bench) throughput(ctx context.Context) error {
 }
 
 func (b *bench) throughputApp(ctx context.Context, a app) (map[cell]wrkResult, error) {
+	runs, err := b.inTurn(ctx, a, b.servers()...)
+	if err != nil {
+		return nil, err
+	}
+	median := map[cell]wrkResult{}
+	for c, rs := range runs {
+		median[c] = medianRun(rs)
+	}
+	return median, nil
+}
+
+// inTurn serves a with each of the servers at once and runs wrk on them in
+// turn, every connection count in every run, so that the machine's load
+// drifts over them alike; the results are by server and connections.
+func (b *bench) inTurn(ctx context.Context, a app, servers ...server) (map[cell][]wrkResult, error) {
+	defer b.stopAll()
 	procs := map[string]*proc{}
-	for _, s := range b.servers() {
+	for _, s := range servers {
 		logf("starting %s on %s", s.name, a.name)
 		p, err := b.start(ctx, s, a)
 		if err != nil {
@@ -63,9 +79,9 @@ func (b *bench) throughputApp(ctx context.Context, a app) (map[cell]wrkResult, e
 	runs := map[cell][]wrkResult{}
 	for run := 1; run <= b.runs; run++ {
 		for _, conns := range b.conns {
-			for _, s := range b.servers() {
+			for _, s := range servers {
 				logf("wrk %s %s, %d conns, run %d/%d", a.name, s.name, conns, run, b.runs)
-				file := fmt.Sprintf("wrk.%s.%s.c%d.run%d.txt", a.name, strings.ReplaceAll(s.name, " ", "-"), conns, run)
+				file := fmt.Sprintf("wrk.%s.%s.c%d.run%d.txt", a.name, strings.NewReplacer(" ", "", "/", "_").Replace(s.name), conns, run)
 				r, err := b.wrk(ctx, procs[s.name], conns, file)
 				if ctx.Err() != nil {
 					return nil, ctx.Err()
@@ -74,16 +90,11 @@ func (b *bench) throughputApp(ctx context.Context, a app) (map[cell]wrkResult, e
 					r.failed = "wrk failed, " + probe(procs[s.name].url)
 					logf("%s on %s, %d conns: %s: %v", s.name, a.name, conns, r.failed, err)
 				}
-				c := cell{s.name, conns}
-				runs[c] = append(runs[c], r)
+				runs[cell{s.name, conns}] = append(runs[cell{s.name, conns}], r)
 			}
 		}
 	}
-	median := map[cell]wrkResult{}
-	for c, rs := range runs {
-		median[c] = medianRun(rs)
-	}
-	return median, nil
+	return runs, nil
 }
 
 // medianRun picks the run with the median req/s among those that did not
