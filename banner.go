@@ -30,6 +30,7 @@ type banner struct {
 	reloadHint string // how to reload by hand here
 	warm       bool
 	noLayers   bool   // --no-layers
+	allLayers  bool   // --all-layers, or --capture: every request's recorded
 	capture    string // --capture FILE
 	bodyCap    int
 	breaks     []devserver.Breakpoint
@@ -46,7 +47,7 @@ func bannerFor(c *cli.Context, cfg devserver.SessionConfig, choice appChoice, se
 	return banner{
 		choice: choice, info: info, loadErr: loadErr, python: cfg.Child.Python, hello: hello,
 		url: sess.URL(), threads: cfg.Child.Threads, host: cfg.Host, watching: watching(w),
-		reloadHint: sess.ReloadHint(), warm: cfg.Child.Warm, noLayers: cfg.Child.NoLayers, capture: cfg.Capture, bodyCap: cfg.BodyCap,
+		reloadHint: sess.ReloadHint(), warm: cfg.Child.Warm, noLayers: cfg.Child.NoLayers, allLayers: cfg.AllLayers || cfg.Capture != "", capture: cfg.Capture, bodyCap: cfg.BodyCap,
 		breaks: cfg.Breaks, heldHint: sess.HeldHint(), lan: sessionLAN(cfg, sess),
 		socket: cfg.Socket, tls: cfg.TLS, static: cfg.Static, scriptName: cfg.ScriptName,
 	}
@@ -116,8 +117,11 @@ func printLayers(w io.Writer, b banner) {
 	switch {
 	case b.noLayers:
 		fmt.Fprintf(w, "  layers   off (--no-layers)\n")
+	case len(b.info.Layers) > 1 && b.allLayers:
+		fmt.Fprintf(w, "  layers   %s  (recorded for every request; --no-layers to turn off)\n", exchange.Printable(stackLabel(b.info)))
 	case len(b.info.Layers) > 1:
-		fmt.Fprintf(w, "  layers   %s  (--no-layers to turn off)\n", exchange.Printable(stackLabel(b.info)))
+		fmt.Fprintf(w, "  layers   %s  (recorded for up to %d requests a second; --all-layers, --no-layers)\n",
+			exchange.Printable(stackLabel(b.info)), exchange.LayersPerSecond)
 	}
 }
 

@@ -25,8 +25,9 @@ func TestBannerLayers(t *testing.T) {
 		want     string // the layers line; "" for none
 		appLabel string
 	}{
-		{"proxied", banner{info: proxied}, "  layers   app.py → ProxyFix → Flask 'app'  (--no-layers to turn off)\n", "app.py → ProxyFix → Flask 'app'"},
-		{"mounted", banner{info: mounted}, "  layers   app.py → DispatcherMiddleware → {app: Flask 'frontend' | /api: Flask 'api'}  (--no-layers to turn off)\n",
+		{"proxied", banner{info: proxied}, "  layers   app.py → ProxyFix → Flask 'app'  (recorded for up to 100 requests a second; --all-layers, --no-layers)\n", "app.py → ProxyFix → Flask 'app'"},
+		{"proxied, --all-layers", banner{info: proxied, allLayers: true}, "  layers   app.py → ProxyFix → Flask 'app'  (recorded for every request; --no-layers to turn off)\n", "app.py → ProxyFix → Flask 'app'"},
+		{"mounted", banner{info: mounted}, "  layers   app.py → DispatcherMiddleware → {app: Flask 'frontend' | /api: Flask 'api'}  (recorded for up to 100 requests a second; --all-layers, --no-layers)\n",
 			"app.py → DispatcherMiddleware → {app: Flask 'frontend' | /api: Flask 'api'}"},
 		{"one layer", banner{info: single}, "", "app.py → application"},
 		{"--no-layers", banner{info: pyrunner.AppInfo{File: "app.py", Callable: "app"}, noLayers: true}, "  layers   off (--no-layers)\n", "app.py → app"},

@@ -30,6 +30,7 @@ var serveFlags = slices.Concat([]cli.Flag{
 	&cli.BoolFlag{Name: "large", Usage: "a high-contrast, bold inspector theme that reads on a projector (NO_COLOR still drops colour)"},
 	&cli.BoolFlag{Name: "no-reload", Usage: "do not restart the app when files change"},
 	&cli.BoolFlag{Name: "no-warm", Usage: "reload by starting a new Python instead of forking one that has the app's libraries imported"},
+	&cli.BoolFlag{Name: "all-layers", Usage: "record what each layer changes for every request, not for at most 100 a second (--capture does too); a load test then pays for it"},
 	&cli.BoolFlag{Name: "no-layers", Usage: "do not look for the middleware the app wraps, nor record what each layer changes (the Layers tab stays empty)"},
 	&cli.StringSliceFlag{Name: "watch", Usage: "also watch this file or folder for changes (repeatable)"},
 	&cli.StringSliceFlag{Name: "ignore", Usage: "gitignore-style glob of paths whose changes never reload (repeatable)"},
@@ -108,6 +109,7 @@ func sessionConfig(c *cli.Context) (devserver.SessionConfig, appChoice, error) {
 		return cfg, choice, err
 	}
 	cfg.Child.Threads, cfg.Child.Warm, cfg.Child.NoLayers = c.Int("threads"), warmReloads(c), c.Bool("no-layers")
+	cfg.AllLayers = c.Bool("all-layers")
 	if cfg.Breaks, err = parseBreaks(c.StringSlice("break")); err != nil {
 		return cfg, choice, err
 	}

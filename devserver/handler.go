@@ -62,12 +62,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.ContentLength == 0 {
 		body = nil
 	}
-	call, err := s.cfg.Backend.Call(r.Context(), pyrunner.CallRequest{Environ: env, Body: body, Step: st != nil && st.stepMode})
+	layers := s.recordsLayers(rec.ex, st)
+	call, err := s.cfg.Backend.Call(r.Context(), pyrunner.CallRequest{Environ: env, Body: body, Step: st != nil && st.stepMode, Layers: layers})
 	if err != nil {
 		s.callFailed(r, rec, resp, err)
 		return
 	}
 	rec.event(exchange.Event{Kind: exchange.EventEnviron})
+	rec.ex.LayersSkipped = !layers && call.Layered()
 	s.relay(r, rec, resp, call, st)
 }
 

@@ -272,7 +272,58 @@ func TestLayersOneLayer(t *testing.T) {
 		t.Fatal(err)
 	}
 	ts := layerSession(t, dir, "app.py", "", false)
-	if _, ex := ts.exchange("/"); len(ex.Layers) != 0 {
-		t.Errorf("an app of one layer recorded %+v", ex.Layers)
+	if _, ex := ts.exchange("/"); len(ex.Layers) != 0 || ex.LayersSkipped {
+		t.Errorf("an app of one layer recorded %+v (skipped: %v)", ex.Layers, ex.LayersSkipped)
+	}
+}
+
+// Past the budget of requests a second, a request's layers are not
+// recorded and its exchange says so; a replay of it is recorded, and so
+// is every request with AllLayers (--all-layers, --capture).
+func TestLayersBudget(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	files, err := templates.StarterFiles("middleware")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := templates.WriteStarter(dir, files); err != nil {
+		t.Fatal(err)
+	}
+	serve := func(all bool) *testSession {
+		py, err := pyrunner.FindPython("", dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return runSession(t, dir, devserver.SessionConfig{
+			Child:           pyrunner.Config{Python: py, Spec: pyrunner.AppSpec{File: filepath.Join(dir, "app.py")}, Dir: dir, Threads: 4},
+			LayersPerSecond: 0.001, // a burst of one, then one every 1000 s
+			AllLayers:       all,
+		})
+	}
+
+	ts := serve(false)
+	_, first := ts.exchange("/")
+	_, second := ts.exchange("/")
+	if layerNames(first) != "RequestID → hello" || first.LayersSkipped {
+		t.Fatalf("the first request: layers %q (skipped %v), want RequestID → hello recorded", layerNames(first), first.LayersSkipped)
+	}
+	if len(second.Layers) != 0 || !second.LayersSkipped {
+		t.Fatalf("the second request, past the budget: layers %q, skipped %v; want none and skipped", layerNames(second), second.LayersSkipped)
+	}
+	res := ts.Control().Replay(exchange.ReplayRequest{Request: second, Of: second.ID, Against: second})
+	switch {
+	case res.New == nil:
+		t.Errorf("the replay of the second request got no answer: %s", res.Err)
+	case res.New.ReplayOf != second.ID || layerNames(res.New) != "RequestID → hello" || res.New.LayersSkipped:
+		t.Errorf("the replay of the second request (a replay of #%d): layers %q, skipped %v; want them recorded",
+			res.New.ReplayOf, layerNames(res.New), res.New.LayersSkipped)
+	}
+
+	all := serve(true)
+	for i := range 3 {
+		if _, ex := all.exchange("/"); layerNames(ex) != "RequestID → hello" || ex.LayersSkipped {
+			t.Errorf("with AllLayers, request %d: layers %q (skipped %v)", i+1, layerNames(ex), ex.LayersSkipped)
+		}
 	}
 }

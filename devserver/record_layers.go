@@ -1,6 +1,9 @@
 package devserver
 
 import (
+	"sync"
+	"time"
+
 	"github.com/wsgidev/wsgidev/devserver/exchange"
 	"github.com/wsgidev/wsgidev/pyrunner"
 )
@@ -55,4 +58,38 @@ func headerChanges(in []pyrunner.HeaderChange) []exchange.HeaderChange {
 		out[i] = exchange.HeaderChange{Op: opWords[h.Op], Name: h.Name, Old: h.Old, New: h.New}
 	}
 	return out
+}
+
+// recordsLayers says whether the request's layers are recorded: always
+// while capturing (or with --all-layers), for a request held in the
+// debugger and for a replay (someone is looking at it), else within the
+// budget.
+func (s *Server) recordsLayers(ex *exchange.Exchange, st *stepper) bool {
+	return s.cfg.AllLayers || st != nil || ex.ReplayOf != 0 || s.layers.take(time.Now())
+}
+
+// layerBudget lets perSecond requests a second through, in bursts of as
+// many (at least one): a token bucket.
+type layerBudget struct {
+	perSecond float64
+	mu        sync.Mutex
+	tokens    float64
+	last      time.Time
+}
+
+func (b *layerBudget) take(now time.Time) bool {
+	burst := max(b.perSecond, 1)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.last.IsZero() {
+		b.tokens = burst
+	} else {
+		b.tokens = min(burst, b.tokens+now.Sub(b.last).Seconds()*b.perSecond)
+	}
+	b.last = now
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
 }

@@ -5,6 +5,7 @@
 package devserver
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"net"
@@ -32,6 +33,12 @@ type Config struct {
 	TLS        *Cert  // serve HTTPS with it; nil: plain HTTP
 	Socket     string // the unix socket served on, "" for TCP: environ and own requests follow
 	Static     []StaticDir
+	// AllLayers records the layers of every request (a capture); else of
+	// debugged and replayed ones and at most exchange.LayersPerSecond
+	// others a second (record_layers.go).
+	AllLayers bool
+	// LayersPerSecond overrides exchange.LayersPerSecond (0: that).
+	LayersPerSecond float64
 	// Record, if set, gets each finished exchange before the last byte of
 	// its response goes to the client, on the request's goroutine: the
 	// capture file writes it there, so that every answer a client got
@@ -50,6 +57,7 @@ type Server struct {
 	software string // SERVER_SOFTWARE
 	debug    *Debugger
 	failed   failedCalls // the calls of failed requests, for post-mortems (postmortem.go)
+	layers   layerBudget // which requests have their layers recorded (record_layers.go)
 }
 
 // New returns a server; Serve starts it on a listener.
@@ -62,6 +70,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, pages: p, software: "wsgidev/" + cfg.Version, debug: newDebugger()}
+	s.layers.perSecond = cmp.Or(cfg.LayersPerSecond, exchange.LayersPerSecond)
 	s.stdin.asked = make(chan struct{}, 1)
 	s.http = &http.Server{
 		Handler:           s,

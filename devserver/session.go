@@ -50,6 +50,12 @@ type SessionConfig struct {
 	// --app shows them beside those of a file, numbered up to FirstID.
 	FirstID uint64
 
+	// AllLayers records the layers of every request, not only
+	// exchange.LayersPerSecond a second (--all-layers); a capture does.
+	AllLayers bool
+	// LayersPerSecond overrides exchange.LayersPerSecond (0: that).
+	LayersPerSecond float64
+
 	Capture       string         // append every exchange to this file; "": none
 	CaptureHeader capture.Header // its header; the session fills in what it knows
 	Stderr        io.Writer      // for what is said before serving (a repaired capture)
@@ -103,7 +109,7 @@ func NewSession(cfg SessionConfig) (*Session, error) {
 	if s.runner, err = pyrunner.New(s.childConfig()); err != nil {
 		return nil, err
 	}
-	srv, err := New(Config{Backend: s.runner, Hub: s.hub, ScriptName: cfg.ScriptName, BodyCap: cfg.BodyCap, Version: cfg.Version, Record: s.record,
+	srv, err := New(Config{Backend: s.runner, Hub: s.hub, ScriptName: cfg.ScriptName, BodyCap: cfg.BodyCap, Version: cfg.Version, Record: s.record, AllLayers: cfg.AllLayers || cfg.Capture != "", LayersPerSecond: cfg.LayersPerSecond,
 		TLS: cfg.TLS, Socket: cfg.Socket, Static: cfg.Static})
 	if err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package inspector
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/wsgidev/wsgidev/devserver/exchange"
@@ -21,6 +22,9 @@ func (d *doc) layerBlocks() []block {
 			msg = "The layers are recorded when the request ends."
 		case len(ex.Environ) == 0:
 			msg = "The app was not called, so no layer was."
+		case ex.LayersSkipped:
+			msg = fmt.Sprintf("Not recorded: wsgidev records the layers of at most %d requests a second, and this one came among more (a load test, a burst). "+
+				"Replay it (r) to see them: a replayed or debugged request is always recorded, and so is every request while wsgidev serves with --capture.", exchange.LayersPerSecond)
 		}
 		return []block{{text: strings.ToLower(msg), lines: wrapStyle(st.Dim, msg, d.width)}}
 	}

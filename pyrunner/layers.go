@@ -158,3 +158,6 @@ func (f *fieldReader) layerCall(layers []Layer, n int) (LayerCall, error) {
 	c.Layer = layers[layer]
 	return c, nil
 }
+
+// Layered says whether the call's app has layers to record: two or more.
+func (c *Call) Layered() bool { return len(c.child.info.Layers) > 1 }

@@ -245,6 +245,9 @@ func (r *Runner) Call(ctx context.Context, req CallRequest) (*Call, error) {
 		if req.Body != nil {
 			flags |= callFlagBody
 		}
+		if req.Layers {
+			flags |= callFlagLayers
+		}
 		payload := make([]byte, 5, 5+32*len(req.Environ))
 		payload[0] = flags
 		payload[1], payload[2], payload[3], payload[4] = byte(call.window>>24), byte(call.window>>16), byte(call.window>>8), byte(call.window)

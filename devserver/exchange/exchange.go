@@ -48,6 +48,9 @@ type Exchange struct {
 	// with what each changed (layers.go); none when the app has one layer
 	// or wsgidev runs with --no-layers.
 	Layers []LayerCall `json:"layers,omitempty"`
+	// LayersSkipped: the app has layers, but this request's were not
+	// recorded: it came while more than LayersPerSecond were served.
+	LayersSkipped bool `json:"layers_skipped,omitempty"`
 
 	// The response as sent.
 	Status          int      `json:"status"`

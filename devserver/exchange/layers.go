@@ -26,6 +26,14 @@ type LayerCall struct {
 	NewBody bool           `json:"new_body,omitempty"` // it returned another iterable than the layer below's
 }
 
+// LayersPerSecond is how many requests a second a server records the
+// layers of, beyond those it always records: debugged and replayed
+// requests, and all of them while it captures (Exchange.LayersSkipped).
+// Recording costs a hello world through three layers about a quarter of
+// its throughput; at this rate a load test pays a few percent at most,
+// and whatever a person sends by hand is recorded.
+const LayersPerSecond = 100
+
 // Ops of an EnvChange or a HeaderChange, the words of EnvEdit.
 const (
 	OpAdd    = "add"

@@ -11,15 +11,19 @@ its return value and exceptions go up as they are. The changes are worked
 out once the call is over, by comparing each layer with the first one it
 called, and go to the parent as one LAYERS frame before DONE.
 
-This runs on every request: it is written for speed (entries are lists,
-diffs are comprehensions); bench/run -only layers measures what three
-layers cost a hello world (issue 16 asks for at most 5%; encode() is most
-of it). Must run unchanged on CPython 3.8 through 3.13.
+Recording costs a hello world through three layers about a quarter of its
+throughput, in the child's GIL and the parent's decoding. So the parent
+asks for it per call (CALL's flag 4): for every call when it captures,
+for a debugged or replayed one, and else for at most a budget of calls a
+second (devserver/record_layers.go): everything a person sends by hand, a
+sample of a load test. A call not recorded crosses each Boundary with one
+lookup. bench/run -only layers measures it (issue 16 asks for at most 5%).
+It is written for speed (entries are lists, diffs are comprehensions).
+Must run unchanged on CPython 3.8 through 3.13.
 """
 
 import struct
 import threading
-import weakref
 from time import perf_counter
 from weakref import ref as weakref_ref
 
@@ -136,10 +140,11 @@ def note_odd_start(entry, args, kw):
 
 def call_app(call, app, environ, start_response):
     """result = app(environ, start_response), as the runner makes it, noting
-    each boundary the request crosses when there are layers to record (the
-    first through stack.top, a Boundary of the app itself). Tells the
-    parent what the app returned (RESULT)."""
-    if not stack.recording:
+    each boundary the request crosses when there are layers to record and
+    the parent asked for them (the first through stack.top, a Boundary of
+    the app itself); the Boundaries of a call not recorded only pass it
+    on. Tells the parent what the app returned (RESULT)."""
+    if not stack.recording or not call.record_layers:
         t0 = perf_counter()
         result = app(environ, start_response)
         call.queue(RESULT, describe_result(result, perf_counter() - t0))

@@ -26,7 +26,7 @@ U32 = struct.Struct(">I")
  RUN, LEFT, HINT, RESULT, LAYERS) = range(1, 21)
 CALL, BODY, CREDIT, STEP, CANCEL, LINE, STOP, INTERRUPT = range(32, 40)
 
-STEP_MODE, HAS_BODY = 1, 2
+STEP_MODE, HAS_BODY, RECORD_LAYERS = 1, 2, 4
 CHUNK_OVERHEAD = 256  # the flow-control cost of one frame beyond its bytes
 MAX_CHUNK = 1 << 20  # larger bodies go out in pieces, each flow-controlled
 MAX_LOG_CHARS = MAX_CHUNK // 4  # printed text goes out in pieces of at most this, 1 MiB once encoded
@@ -87,6 +87,7 @@ class Call(object):
         self.pool = pool
         self.cid = cid
         self.step_mode = bool(flags & STEP_MODE)
+        self.record_layers = bool(flags & RECORD_LAYERS)  # the parent wants this call's layers (_wsgidev_boundary.py)
         self.window = window
         self.fields = fields
         self.inline = False  # run by the reader itself; set by the pool
