@@ -19,7 +19,8 @@ import (
 )
 
 // layerSession serves spec from dir with python (a path, "" for python3
-// on PATH), layers recorded unless noLayers.
+// on PATH), every request's layers recorded unless noLayers (so that no
+// test depends on the budget of requests a second).
 func layerSession(t *testing.T, dir, spec, python string, noLayers bool) *testSession {
 	t.Helper()
 	py, err := pyrunner.FindPython(python, dir)
@@ -31,7 +32,7 @@ func layerSession(t *testing.T, dir, spec, python string, noLayers bool) *testSe
 		t.Fatal(err)
 	}
 	return runSession(t, dir, devserver.SessionConfig{Child: pyrunner.Config{Python: py, Spec: parsed, Dir: dir,
-		Threads: 4, NoLayers: noLayers, Env: []string{"PYTHONDONTWRITEBYTECODE=1"}}})
+		Threads: 4, NoLayers: noLayers, Env: []string{"PYTHONDONTWRITEBYTECODE=1"}}, AllLayers: !noLayers})
 }
 
 // exchange sends a GET with headers (name, value, …) and returns the

@@ -85,6 +85,19 @@ func TestLayersTab(t *testing.T) {
 	if m = press(layeredModel(120, 60, explainOptions()), "g", "enter", "8"); !strings.Contains(ansi.Strip(m.View()), "No layers were recorded") {
 		t.Errorf("a request without layers should say so:\n%s", ansi.Strip(m.View()))
 	}
+	// Past the budget of requests a second: the tab says why, and how to
+	// get them (a replay is always recorded).
+	r := begin(9, 90*time.Second, "GET", "/flood").environ(100*time.Microsecond).
+		startResponse(200*time.Microsecond, "200 OK", "", exchange.Header{Name: "Content-Type", Value: "text/plain"}).
+		chunk(300*time.Microsecond, "ok")
+	r.ex.LayersSkipped = true
+	m = press(send(newTestModel(120, 40, testOptions()), UpdatesMsg(r.done(400*time.Microsecond))), "enter", "8")
+	v = ansi.Strip(m.View())
+	for _, want := range []string{"Not recorded", "at most 100 requests a second", "Replay it (r)", "--capture"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the Layers tab of a request past the budget lacks %q:\n%s", want, v)
+		}
+	}
 }
 
 func TestViewCall(t *testing.T) {
