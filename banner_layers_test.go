@@ -45,3 +45,23 @@ func TestBannerLayers(t *testing.T) {
 		})
 	}
 }
+
+// The real binary says in its banner how many requests' layers it
+// records: --all-layers reaches the session as it reaches the banner.
+func TestLayersFlagsInTheBanner(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "recorded for up to 100 requests a second; --all-layers, --no-layers"},
+		{[]string{"--all-layers"}, "recorded for every request; --no-layers to turn off"},
+		{[]string{"--no-layers"}, "layers   off (--no-layers)"},
+	} {
+		args := append([]string{"serve", "--port", "0", "--no-reload", "--no-tui", "app.py"}, c.args...)
+		p := startServing(t, launch{dir: "testdata/layers", args: args})
+		if out := p.stdout.String(); !strings.Contains(out, c.want) {
+			t.Errorf("wsgidev %s: the banner lacks %q:\n%s", strings.Join(args, " "), c.want, out)
+		}
+	}
+}
