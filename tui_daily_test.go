@@ -163,6 +163,22 @@ func TestDailyFilterHeaderInTmux(t *testing.T) {
 	}
 }
 
+// "up" written to the terminal at once, as tmux sends it and as fast
+// typing does, is two letters in the filter line, not the up arrow
+// (which the line's text input took it for, and typed nothing).
+func TestDailyFilterTypedUpInTmux(t *testing.T) {
+	t.Parallel()
+	m, base := serveDaily(t, nil)
+	get(t, base, "/setup")
+	get(t, base, "/other")
+	m.waitScreen("/other", "3 requests")
+	m.keys("/")
+	m.waitScreen("status:5xx method:POST") // the filter line is open
+	m.typeText("up")
+	m.waitScreen("/ up ", "1 of 3", "/setup")
+	m.waitOffScreen("/other")
+}
+
 // A held POST whose client gives up is released at once and marked as
 // a client that left (⊘), no error.
 func TestDailyHeldPostClientGoneInTmux(t *testing.T) {

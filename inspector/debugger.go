@@ -177,6 +177,10 @@ func (d *debugger) key(msg tea.KeyMsg) tea.Cmd {
 // lineKey edits the breakpoint typed after W; enter sets it, unless it
 // does not parse: then it stays, its error shown as final.
 func (d *debugger) lineKey(msg tea.KeyMsg) tea.Cmd {
+	if cmd, typed := typeLetters(&d.line, msg); typed {
+		d.tried = false
+		return cmd
+	}
 	k := &d.c.keys
 	switch {
 	case key.Matches(msg, k.Quit):

@@ -94,12 +94,12 @@ func (e *environEditor) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (e *environEditor) key(msg tea.KeyMsg) tea.Cmd {
+	if e.mode != editNone {
+		return e.typingKey(msg)
+	}
 	k := &e.c.keys.Debug
 	if key.Matches(msg, e.c.keys.Quit) {
 		return requestQuit
-	}
-	if e.mode != editNone {
-		return e.typingKey(msg)
 	}
 	env := e.row.ex.Environ
 	ctl, id := e.ctl, e.row.ex.ID
@@ -157,8 +157,13 @@ func (e *environEditor) focus(prompt, value string) {
 }
 
 func (e *environEditor) typingKey(msg tea.KeyMsg) tea.Cmd {
+	if cmd, typed := typeLetters(&e.ti, msg); typed {
+		return cmd
+	}
 	k := &e.c.keys
 	switch {
+	case key.Matches(msg, k.Quit):
+		return requestQuit
 	case key.Matches(msg, k.Accept):
 		name, value := e.editKey, e.ti.Value()
 		if e.mode == editAdd {

@@ -37,6 +37,33 @@ func newLineInput(c *common, prompt string) textinput.Model {
 	return ti
 }
 
+// readTogether reports whether msg is letters that came in one read of
+// the terminal: typed faster than the inspector reads, or written at once
+// (tmux's send-keys). bubbletea hands them over as one key whose String()
+// is what they spell, and "up" is the up arrow's name. A paste is not
+// such a key: bubbletea marks it and brackets its String(), which then
+// matches no binding.
+func readTogether(msg tea.KeyMsg) bool {
+	return msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste
+}
+
+// typeLetters types letters read together into ti, one at a time, and
+// reports whether msg was such letters. Every text line calls it before
+// it matches a key: neither its bindings nor textinput's own may take a
+// typed "up" for the arrow, "left" for a cursor move or "enter" for enter.
+func typeLetters(ti *textinput.Model, msg tea.KeyMsg) (tea.Cmd, bool) {
+	if !readTogether(msg) {
+		return nil, false
+	}
+	cmds := make([]tea.Cmd, 0, len(msg.Runes))
+	for _, r := range msg.Runes {
+		var cmd tea.Cmd
+		*ti, cmd = ti.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+		cmds = append(cmds, cmd)
+	}
+	return tea.Batch(cmds...), true
+}
+
 func (in *inputLine) active() bool { return in.what != typingNone }
 
 // start begins editing value as the filter or the search.

@@ -291,17 +291,8 @@ func (p *pdbConsole) end(id uint64) {
 func (p *pdbConsole) key(msg tea.KeyMsg) tea.Cmd {
 	k := &p.c.keys.Console
 	s := p.current
-	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 {
-		// Letters typed in one read, such as pdb's "up", are text, though
-		// their String() is the arrow key's: bindings (the input line's
-		// too) see them one at a time.
-		var cmds []tea.Cmd
-		for _, r := range msg.Runes {
-			var cmd tea.Cmd
-			p.ti, cmd = p.ti.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Paste: msg.Paste})
-			cmds = append(cmds, cmd)
-		}
-		return tea.Batch(cmds...)
+	if cmd, typed := typeLetters(&p.ti, msg); typed { // pdb's "up" is a command, not the history key
+		return cmd
 	}
 	switch {
 	case key.Matches(msg, k.Interrupt):

@@ -69,8 +69,8 @@ func (m *Model) open(id uint64) {
 // own, taken after what the one before did is routed and synced (the
 // request "r" replays is the one "g" went to).
 func (m *Model) keys(msg tea.KeyMsg) tea.Cmd {
-	if msg.Type != tea.KeyRunes || len(msg.Runes) < 2 || msg.Paste || m.typingText() {
-		return m.key(msg)
+	if !readTogether(msg) || m.typingText() {
+		return m.key(msg) // a text line types them as letters (typeLetters)
 	}
 	var cmds []tea.Cmd
 	for i, r := range msg.Runes {
@@ -109,6 +109,10 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 
 // inputKey edits the filter or the search.
 func (m *Model) inputKey(msg tea.KeyMsg) tea.Cmd {
+	if cmd, typed := typeLetters(&m.input.ti, msg); typed {
+		m.applyInput()
+		return cmd
+	}
 	k := &m.c.keys
 	switch {
 	case key.Matches(msg, k.Quit):

@@ -91,6 +91,11 @@ func (s *saver) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (s *saver) key(msg tea.KeyMsg) tea.Cmd {
+	if s.step == saveNaming {
+		if cmd, typed := typeLetters(&s.line, msg); typed { // a file named "tab" is typed, not a scope switched
+			return cmd
+		}
+	}
 	k, g := &s.c.keys.Save, &s.c.keys
 	switch {
 	case s.step == saveIdle:
