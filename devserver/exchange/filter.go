@@ -303,21 +303,7 @@ func (t *term) parseNamed(name, value string, last bool) *FilterError {
 	}
 	switch name {
 	case "method":
-		t.kind = kindMethod
-		list := strings.Split(value, ",")
-		for i, m := range list {
-			if m == "" {
-				return &FilterError{Why: "name a method, e.g. method:POST or method:GET,POST", Incomplete: last && i == len(list)-1}
-			}
-			if !isToken(m) {
-				return &FilterError{Why: fmt.Sprintf("%q is not a method: a method is a word such as GET or POST", m)}
-			}
-			m = strings.ToUpper(m)
-			if err := checkMethod(m, last && i == len(list)-1); err != nil {
-				return err
-			}
-			t.methods = append(t.methods, m)
-		}
+		return t.parseMethods(value, last)
 	case "path":
 		t.kind, t.arg = kindPath, value
 		switch {
@@ -358,6 +344,27 @@ func (t *term) parseNamed(name, value string, last bool) *FilterError {
 		return &FilterError{Why: "is: takes live, error, held, replay or pinned", Incomplete: last && unsure}
 	default:
 		return &FilterError{Why: "unknown term: the terms are method: path: status: header: body: is: (put text with a colon in quotes: \"" + name + ":…\")"}
+	}
+	return nil
+}
+
+// parseMethods reads the comma-separated list of method:GET,POST; only
+// its last method can be unfinished.
+func (t *term) parseMethods(value string, last bool) *FilterError {
+	t.kind = kindMethod
+	list := strings.Split(value, ",")
+	for i, m := range list {
+		if m == "" {
+			return &FilterError{Why: "name a method, e.g. method:POST or method:GET,POST", Incomplete: last && i == len(list)-1}
+		}
+		if !isToken(m) {
+			return &FilterError{Why: fmt.Sprintf("%q is not a method: a method is a word such as GET or POST", m)}
+		}
+		m = strings.ToUpper(m)
+		if err := checkMethod(m, last && i == len(list)-1); err != nil {
+			return err
+		}
+		t.methods = append(t.methods, m)
 	}
 	return nil
 }
