@@ -66,26 +66,12 @@ func (b *bench) tui(ctx context.Context) error {
 			}
 			results[cell{"headless", conns}] = append(results[cell{"headless", conns}], r)
 
-			tr := tuiRun{conns: conns}
-			peaks, err := sampleRSS([]int{t.pid, t.child}, func() error {
-				r, err = b.wrkAt(ctx, t.url, t.pid, conns, fmt.Sprintf("wrk.tui.inspector.c%d.run%d.txt", conns, run))
-				return err
-			})
+			r, tr, err := b.inspectorRun(ctx, t, conns, run, counted)
 			if err != nil {
-				return fmt.Errorf("inspector, %d conns: %w", conns, err)
+				return err
 			}
 			results[cell{"inspector", conns}] = append(results[cell{"inspector", conns}], r)
-			copy(tr.peak[:], peaks)
-			tr.rss = t.rssNow()
-			counted += r.warmupRequests + r.requests
-			tr.expected = counted
-			start := time.Now()
-			tr.shown, err = t.waitCount(ctx, counted, tuiCatchUp+5*time.Second)
-			tr.catchUp = time.Since(start)
-			if err != nil {
-				logf("inspector count: %v", err)
-			}
-			counted = max(counted, tr.shown) // requests wrk abandoned at its end still reach the app
+			counted = max(tr.expected, tr.shown) // requests wrk abandoned at its end still reach the app
 			runs = append(runs, tr)
 		}
 	}
@@ -100,6 +86,32 @@ func (b *bench) tui(ctx context.Context) error {
 	b.printTUI(results, runs, settled, plain, t, bar)
 	b.tuiChecks(results, runs)
 	return nil
+}
+
+// inspectorRun is one wrk run against the wsgidev with the inspector
+// open, then the wait for its status bar to count what wrk sent; counted
+// is what it should have counted before the run.
+func (b *bench) inspectorRun(ctx context.Context, t *tmuxServer, conns, run, counted int) (wrkResult, tuiRun, error) {
+	tr := tuiRun{conns: conns}
+	var r wrkResult
+	peaks, err := sampleRSS([]int{t.pid, t.child}, func() error {
+		var err error
+		r, err = b.wrkAt(ctx, t.url, t.pid, conns, fmt.Sprintf("wrk.tui.inspector.c%d.run%d.txt", conns, run))
+		return err
+	})
+	if err != nil {
+		return r, tr, fmt.Errorf("inspector, %d conns: %w", conns, err)
+	}
+	copy(tr.peak[:], peaks)
+	tr.rss = t.rssNow()
+	tr.expected = counted + r.warmupRequests + r.requests
+	start := time.Now()
+	tr.shown, err = t.waitCount(ctx, tr.expected, tuiCatchUp+5*time.Second)
+	tr.catchUp = time.Since(start)
+	if err != nil {
+		logf("inspector count: %v", err)
+	}
+	return r, tr, nil
 }
 
 func (b *bench) printTUI(results map[cell][]wrkResult, runs []tuiRun, settled, plain [2]int64, t *tmuxServer, bar string) {

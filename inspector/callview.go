@@ -39,68 +39,94 @@ func (d *doc) callBlocks() []block {
 // inside it, what it returned, the loop over the body and close().
 func (d *doc) callLines() []codeLine {
 	ex, r := d.row.ex, d.row
-	held := ""
+	s := &callScript{ex: ex}
 	if atGate(r) {
-		held = ex.Held
+		s.held = ex.Held
 	}
-	lines := []codeLine{
+	s.lines = []codeLine{
 		{code: "environ = {...}", note: plural(len(ex.Environ), "key", "keys") + ": tab 1"},
-		{code: "result = app(environ, start_response)", at: held == exchange.HeldBeforeApp},
+		{code: "result = app(environ, start_response)", at: s.held == exchange.HeldBeforeApp},
 	}
 	if len(ex.Environ) == 0 {
-		lines[0].note = "not built: the app was not called"
+		s.lines[0].note = "not built: the app was not called"
 	}
-	called, returned, looping := false, false, false
-	chunk := 0
-	var body int64 // bytes of the body before the current chunk
 	for i, e := range ex.Events {
-		switch e.Kind {
-		case exchange.EventEnviron:
-			called = true
-			lines[1].note = "the app is called " + formatOffset(e.Offset)
-		case exchange.EventStartResponse:
-			if returned && !looping {
-				lines = append(lines, codeLine{code: "for chunk in result:", note: "the first next() runs the app's code"})
-				looping = true
-			}
-			lines = append(lines, codeLine{code: "    start_response(" + pyStrRepr(e.Status) + ", " + pyHeaders(e.Headers) + ")",
-				note: "called by the app", at: held == exchange.HeldAfterStart && lastStart(ex.Events, i)})
-		case exchange.EventReturned:
-			returned = true
-			lines = append(lines, codeLine{code: "    # returns " + e.Returned.Repr, note: describeReturned(e.Returned)})
-		case exchange.EventChunk, exchange.EventWrite:
-			chunk++
-			data := chunkData(ex.ResponseBody, body, e.Size)
-			body += int64(e.Size)
-			if chunk > maxCallChunks {
-				continue
-			}
-			at := held == exchange.HeldBeforeChunk+" "+strconv.Itoa(chunk)
-			if e.Kind == exchange.EventWrite {
-				lines = append(lines, codeLine{code: "    write(" + data + ")", note: "write() #" + strconv.Itoa(chunk) + ", " + formatSize(int64(e.Size)), at: at})
-				continue
-			}
-			if !looping {
-				lines = append(lines, codeLine{code: "for chunk in result:"})
-				looping = true
-			}
-			lines = append(lines, codeLine{code: "    send(chunk)", note: "chunk " + strconv.Itoa(chunk) + ": " + data + ", " + formatSize(int64(e.Size)), at: at})
-		case exchange.EventClose:
-			lines = append(lines, closeLine(ex))
-		case exchange.EventError:
-			lines = append(lines, codeLine{code: "# ✗ " + firstLine(e.Text)})
-		}
+		s.event(i, e)
 	}
-	if chunk > maxCallChunks {
-		lines = append(lines, codeLine{code: "    ...", note: fmt.Sprintf("%d more chunks (tab 4)", chunk-maxCallChunks)})
+	if s.chunk > maxCallChunks {
+		s.lines = append(s.lines, codeLine{code: "    ...", note: fmt.Sprintf("%d more chunks (tab 4)", s.chunk-maxCallChunks)})
 	}
-	if called && !returned && !r.live && ex.Failure == nil {
-		lines = append(lines, codeLine{code: "    # returns ?", note: "not recorded (an older wsgidev)"})
+	if s.called && !s.returned && !r.live && ex.Failure == nil {
+		s.lines = append(s.lines, codeLine{code: "    # returns ?", note: "not recorded (an older wsgidev)"})
 	}
 	if r.live && ex.Held == exchange.HeldRunning {
-		lines = append(lines, codeLine{code: "...", note: "the app runs to its next step", at: true})
+		s.lines = append(s.lines, codeLine{code: "...", note: "the app runs to its next step", at: true})
 	}
-	return lines
+	return s.lines
+}
+
+// callScript is the call written out so far, and where the events have
+// got to in it.
+type callScript struct {
+	ex       *exchange.Exchange
+	held     string // the gate the debugger holds the request at, if any
+	lines    []codeLine
+	called   bool  // the app was called
+	returned bool  // and returned its iterable
+	looping  bool  // "for chunk in result:" is written
+	chunk    int   // body chunks and write() calls so far
+	body     int64 // bytes of the body before the current chunk
+}
+
+// event writes what events[i] did; lines[1] is the app's call.
+func (s *callScript) event(i int, e exchange.Event) {
+	switch e.Kind {
+	case exchange.EventEnviron:
+		s.called = true
+		s.lines[1].note = "the app is called " + formatOffset(e.Offset)
+	case exchange.EventStartResponse:
+		if s.returned {
+			s.loop("the first next() runs the app's code")
+		}
+		s.lines = append(s.lines, codeLine{code: "    start_response(" + pyStrRepr(e.Status) + ", " + pyHeaders(e.Headers) + ")",
+			note: "called by the app", at: s.held == exchange.HeldAfterStart && lastStart(s.ex.Events, i)})
+	case exchange.EventReturned:
+		s.returned = true
+		s.lines = append(s.lines, codeLine{code: "    # returns " + e.Returned.Repr, note: describeReturned(e.Returned)})
+	case exchange.EventChunk, exchange.EventWrite:
+		s.bodyStep(e)
+	case exchange.EventClose:
+		s.lines = append(s.lines, closeLine(s.ex))
+	case exchange.EventError:
+		s.lines = append(s.lines, codeLine{code: "# ✗ " + firstLine(e.Text)})
+	}
+}
+
+// loop writes "for chunk in result:" once, before the first step inside it.
+func (s *callScript) loop(note string) {
+	if !s.looping {
+		s.lines = append(s.lines, codeLine{code: "for chunk in result:", note: note})
+		s.looping = true
+	}
+}
+
+// bodyStep writes a chunk sent or a write() call, up to maxCallChunks of
+// them; the rest are only counted.
+func (s *callScript) bodyStep(e exchange.Event) {
+	s.chunk++
+	data := chunkData(s.ex.ResponseBody, s.body, e.Size)
+	s.body += int64(e.Size)
+	if s.chunk > maxCallChunks {
+		return
+	}
+	n := strconv.Itoa(s.chunk)
+	at := s.held == exchange.HeldBeforeChunk+" "+n
+	if e.Kind == exchange.EventWrite {
+		s.lines = append(s.lines, codeLine{code: "    write(" + data + ")", note: "write() #" + n + ", " + formatSize(int64(e.Size)), at: at})
+		return
+	}
+	s.loop("")
+	s.lines = append(s.lines, codeLine{code: "    send(chunk)", note: "chunk " + n + ": " + data + ", " + formatSize(int64(e.Size)), at: at})
 }
 
 // closeLine is the server's close(): called when the result has one.

@@ -205,7 +205,7 @@ func parseMessage(text []byte, orig *exchange.Exchange) (*exchange.Exchange, err
 	lines := strings.Split(strings.TrimRight(string(head), "\r\n"), "\n")
 	req := &exchange.Exchange{ID: orig.ID, Proto: orig.Proto}
 	words := strings.Fields(lines[0])
-	if len(words) < 2 || len(words) > 3 || !isToken(words[0]) {
+	if len(words) < 2 || len(words) > 3 || !exchange.IsToken(words[0]) {
 		return nil, &parseError{1, fmt.Sprintf("want a request line like \"GET /path?query HTTP/1.1\", got %q", lines[0])}
 	}
 	if len(words) == 3 && !strings.HasPrefix(words[2], "HTTP/") {
@@ -215,7 +215,7 @@ func parseMessage(text []byte, orig *exchange.Exchange) (*exchange.Exchange, err
 	for i, l := range lines[1:] {
 		l = strings.TrimRight(l, "\r")
 		name, value, ok := strings.Cut(l, ":")
-		if !ok || !isToken(name) {
+		if !ok || !exchange.IsToken(name) {
 			return nil, &parseError{i + 2, fmt.Sprintf("want a header as \"Name: value\" (a blank line ends the headers), got %q", l)}
 		}
 		req.RequestHeaders = append(req.RequestHeaders, exchange.Header{Name: name, Value: strings.TrimSpace(value)})
@@ -225,17 +225,4 @@ func parseMessage(text []byte, orig *exchange.Exchange) (*exchange.Exchange, err
 	}
 	req.RequestBody = exchange.Body{Data: body, Size: int64(len(body))}
 	return req, nil
-}
-
-// isToken reports whether s is an HTTP token (a method or header name).
-func isToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, c := range []byte(s) {
-		if c <= ' ' || c >= 0x7f || strings.IndexByte(`()<>@,;:\"/[]?={}`, c) >= 0 {
-			return false
-		}
-	}
-	return true
 }

@@ -296,19 +296,10 @@ func harEntry(in harInEntry) (*Entry, []Problem) {
 	fail := func(where, msg string) (*Entry, []Problem) {
 		return nil, append(probs, Problem{Where: where, Message: msg + "; skipped"})
 	}
-	req, resp := in.Request, in.Response
-	switch {
-	case req == nil:
-		return fail("", "has no request")
-	case req.Method == nil || *req.Method == "":
-		return fail(".request", "has no method")
-	case req.URL == nil || *req.URL == "":
-		return fail(".request", "has no url")
-	case resp == nil:
-		return fail("", "has no response")
-	case resp.Status == nil:
-		return fail(".response", "has no status")
+	if where, what := harMissing(in); what != "" {
+		return fail(where, what)
 	}
+	req, resp := in.Request, in.Response
 	ex := &exchange.Exchange{Method: *req.Method, Status: *resp.Status, Done: true, Proto: "HTTP/1.1"}
 	host, target, err := splitURL(*req.URL)
 	if err != nil {
@@ -345,20 +336,10 @@ func harEntry(in harInEntry) (*Entry, []Problem) {
 		return fail(p.Where, p.Message)
 	}
 	e := &Entry{Exchange: ex}
-	switch c := resp.Content; {
-	case c == nil:
-		warn(".response", "has no content (HAR 1.2 requires it); the body is not compared")
-		e.NoResponseBody = true
-	case c.Text == nil:
-		e.NoResponseBody = true
-	case c.Encoding == "base64":
-		data, err := base64.StdEncoding.DecodeString(*c.Text)
-		if err != nil {
-			return fail(".response.content.text", fmt.Sprintf("is not valid base64 (%v)", err))
-		}
-		ex.ResponseBody = exchange.Body{Data: data, Size: int64(len(data))}
-	default:
-		ex.ResponseBody = exchange.Body{Data: []byte(*c.Text), Size: int64(len(*c.Text))}
+	if ex.ResponseBody, e.NoResponseBody, p = responseBody(resp); p.Warning {
+		probs = append(probs, p)
+	} else if p.Message != "" {
+		return fail(p.Where, p.Message)
 	}
 	if x := in.Wsgidev; x != nil {
 		applyExtra(e, x)
@@ -366,6 +347,25 @@ func harEntry(in harInEntry) (*Entry, []Problem) {
 		e.Foreign = true
 	}
 	return e, probs
+}
+
+// harMissing names the first field an entry cannot be read without
+// (what is "" when it has them all).
+func harMissing(in harInEntry) (where, what string) {
+	req, resp := in.Request, in.Response
+	switch {
+	case req == nil:
+		return "", "has no request"
+	case req.Method == nil || *req.Method == "":
+		return ".request", "has no method"
+	case req.URL == nil || *req.URL == "":
+		return ".request", "has no url"
+	case resp == nil:
+		return "", "has no response"
+	case resp.Status == nil:
+		return ".response", "has no status"
+	}
+	return "", ""
 }
 
 // splitURL returns the host and request-target of a HAR url (absolute, or
@@ -432,6 +432,26 @@ func postData(req *harInReq) (exchange.Body, Problem) {
 		data = []byte(strings.Join(form, "&"))
 	}
 	return exchange.Body{Data: data, Size: int64(len(data))}, Problem{}
+}
+
+// responseBody reads the response content; none is true when the HAR
+// holds no body to compare with. A Problem with Warning set leaves the
+// entry usable, any other makes it unusable.
+func responseBody(resp *harInResp) (body exchange.Body, none bool, p Problem) {
+	switch c := resp.Content; {
+	case c == nil:
+		return body, true, Problem{Where: ".response", Message: "has no content (HAR 1.2 requires it); the body is not compared", Warning: true}
+	case c.Text == nil:
+		return body, true, Problem{}
+	case c.Encoding == "base64":
+		data, err := base64.StdEncoding.DecodeString(*c.Text)
+		if err != nil {
+			return body, false, Problem{Where: ".response.content.text", Message: fmt.Sprintf("is not valid base64 (%v)", err)}
+		}
+		return exchange.Body{Data: data, Size: int64(len(data))}, false, Problem{}
+	default:
+		return exchange.Body{Data: []byte(*c.Text), Size: int64(len(*c.Text))}, false, Problem{}
+	}
 }
 
 // applyExtra restores what only wsgidev's own HAR carries.

@@ -303,21 +303,7 @@ func (t *term) parseNamed(name, value string, last bool) *FilterError {
 	}
 	switch name {
 	case "method":
-		t.kind = kindMethod
-		list := strings.Split(value, ",")
-		for i, m := range list {
-			if m == "" {
-				return &FilterError{Why: "name a method, e.g. method:POST or method:GET,POST", Incomplete: last && i == len(list)-1}
-			}
-			if !isToken(m) {
-				return &FilterError{Why: fmt.Sprintf("%q is not a method: a method is a word such as GET or POST", m)}
-			}
-			m = strings.ToUpper(m)
-			if err := checkMethod(m, last && i == len(list)-1); err != nil {
-				return err
-			}
-			t.methods = append(t.methods, m)
-		}
+		return t.parseMethods(value, last)
 	case "path":
 		t.kind, t.arg = kindPath, value
 		switch {
@@ -335,7 +321,7 @@ func (t *term) parseNamed(name, value string, last bool) *FilterError {
 	case "header":
 		t.kind = kindHeader
 		n, v, hasValue := strings.Cut(value, "=")
-		if !isToken(n) {
+		if !IsToken(n) {
 			return unfinished("name a request header, e.g. header:X-Debug or header:X-Debug=1")
 		}
 		t.arg, t.value, t.hasValue = n, v, hasValue
@@ -362,6 +348,27 @@ func (t *term) parseNamed(name, value string, last bool) *FilterError {
 	return nil
 }
 
+// parseMethods reads the comma-separated list of method:GET,POST; only
+// its last method can be unfinished.
+func (t *term) parseMethods(value string, last bool) *FilterError {
+	t.kind = kindMethod
+	list := strings.Split(value, ",")
+	for i, m := range list {
+		if m == "" {
+			return &FilterError{Why: "name a method, e.g. method:POST or method:GET,POST", Incomplete: last && i == len(list)-1}
+		}
+		if !IsToken(m) {
+			return &FilterError{Why: fmt.Sprintf("%q is not a method: a method is a word such as GET or POST", m)}
+		}
+		m = strings.ToUpper(m)
+		if err := checkMethod(m, last && i == len(list)-1); err != nil {
+			return err
+		}
+		t.methods = append(t.methods, m)
+	}
+	return nil
+}
+
 // standardMethods are RFC 9110's methods and PATCH (RFC 5789).
 var standardMethods = []string{"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"}
 
@@ -384,8 +391,11 @@ func checkMethod(m string, last bool) *FilterError {
 	return &FilterError{Why: m + " is the start of " + strings.Join(starts, ", ") + ": write the whole method", Incomplete: last}
 }
 
-// isToken reports whether s is an HTTP token (a method or header name).
-func isToken(s string) bool {
+// IsToken reports whether s is an HTTP token (RFC 9110, section 5.6.2),
+// as a method or a header name must be: visible ASCII and none of the
+// delimiters. It is wsgidev's one test of such a name, for the filter and
+// for requests edited before a replay alike.
+func IsToken(s string) bool {
 	if s == "" {
 		return false
 	}

@@ -312,6 +312,33 @@ func TestContainsFold(t *testing.T) {
 	}
 }
 
+// TestIsToken: RFC 9110's tchar are tokens; space, controls, delimiters
+// and bytes past ASCII are not.
+func TestIsToken(t *testing.T) {
+	for _, tc := range []struct {
+		s    string
+		want bool
+	}{
+		{"GET", true},
+		{"X-Debug", true},
+		{"!#$%&'*+-.^_`|~09azAZ", true},
+		{"", false},
+		{"X Debug", false},
+		{"a\tb", false},
+		{"a\x7f", false},
+		{"é", false},
+	} {
+		if got := IsToken(tc.s); got != tc.want {
+			t.Errorf("IsToken(%q) = %v, want %v", tc.s, got, tc.want)
+		}
+	}
+	for _, c := range `"(),/:;<=>?@[\]{}` {
+		if IsToken("a" + string(c)) {
+			t.Errorf("IsToken(%q) = true, want false: %q is a delimiter", "a"+string(c), c)
+		}
+	}
+}
+
 // FuzzParseFilter: no input makes the parser or the matcher panic; an
 // accepted filter reads the same twice, and a refused one says which word
 // is wrong in printable text.
