@@ -29,7 +29,7 @@ type CallRequest struct {
 	Step    bool      // hold the call at each gate until Step is called
 	// Layers records what crosses the app's layers during the call
 	// (EventDone's Layers), when it has two or more: it costs a hello
-	// world through three layers about a quarter of its throughput.
+	// world through three layers a fifth to a quarter of its throughput.
 	Layers bool
 }
 

@@ -29,7 +29,7 @@ type LayerCall struct {
 // LayersPerSecond is how many requests a second a server records the
 // layers of, beyond those it always records: debugged and replayed
 // requests, and all of them while it captures (Exchange.LayersSkipped).
-// Recording costs a hello world through three layers about a quarter of
+// Recording costs a hello world through three layers a fifth to a quarter of
 // its throughput; at this rate a load test pays a few percent at most,
 // and whatever a person sends by hand is recorded.
 const LayersPerSecond = 100

@@ -11,7 +11,7 @@ its return value and exceptions go up as they are. The changes are worked
 out once the call is over, by comparing each layer with the first one it
 called, and go to the parent as one LAYERS frame before DONE.
 
-Recording costs a hello world through three layers about a quarter of its
+Recording costs a hello world through three layers a fifth to a quarter of its
 throughput, in the child's GIL and the parent's decoding. So the parent
 asks for it per call (CALL's flag 4): for every call when it captures,
 for a debugged or replayed one, and else for at most a budget of calls a
