@@ -21,7 +21,6 @@ Must run on CPython 3.8 through 3.13.
 
 import json
 import os
-import sys
 import threading
 from collections import OrderedDict
 from types import TracebackType
@@ -82,32 +81,21 @@ _kept = [Kept(0, False)]
 
 
 def install(spec):
-    """Set the bound from WSGIDEV_APP, and listen to the frameworks that
-    keep an exception from the server (if the app imported them)."""
+    """Set the bound from WSGIDEV_APP. What the frameworks announce is
+    heard by _wsgidev_hints."""
     _kept[0] = Kept(int(spec.get("keep_failures") or 0), bool(spec.get("post_mortem")))
-    for module, name in (("flask", "got_request_exception"), ("django.core.signals", "got_request_exception")):
-        signal = getattr(sys.modules.get(module), name, None)
-        if signal is not None:
-            try:
-                signal.connect(_announced, weak=False)
-            except Exception:
-                pass  # Flask before 2.3 without blinker has no signals
-
-
-def _announced(sender, exception=None, **extra):
-    # Flask passes the exception; Django sends the signal inside its except.
-    call = getattr(current, "call", None)
-    if call is not None:
-        call.announced = exception if exception is not None else sys.exc_info()[1]
 
 
 def after_call(call, failed):
     """A call ended: keep its exception (the one it raised, else the one
-    its framework announced), and with --pm open pdb on it first."""
-    e = failed if failed is not None and not isinstance(failed, Cancelled) else getattr(call, "announced", None)
+    its framework announced: call.announced, _wsgidev_hints.py), and with
+    --pm open pdb on it first."""
+    e = failed
+    if e is None or isinstance(e, Cancelled):
+        announced = getattr(call, "announced", None)
+        e = announced[1] if announced is not None else None
     if e is None or isinstance(e, Cancelled):
         return
-    call.announced = None
     kept = _kept[0]
     if kept.pm:
         _debug_in_request(call, e)
